@@ -1,0 +1,63 @@
+# Opsboard: `make run` serves the demo, `make test` runs the suite. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PORT ?= 8000
+# The demo shows election day (API.md: the operation clock).
+export OPSBOARD_NOW ?= 2024-11-27T09:00:00+07:00
+
+ifndef OPSBOARD_DEMO_PASSWORD
+DEMO_PASSWORD_DEFAULTED := 1
+export OPSBOARD_DEMO_PASSWORD := kediri-demo-2024
+endif
+
+.PHONY: install run test lint format lock bench seed clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@mkdir -p var
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) seed_kediri_2024
+	@echo
+	@echo "Opsboard: http://127.0.0.1:$(PORT)/   (operation clock $(OPSBOARD_NOW))"
+	@echo "Demo logins: admin (superuser), operator (admin), kabagops (command staff),"
+	@echo "             polsek.mojoroto (Polsek staff), and every personnel by NRP / register number."
+ifdef DEMO_PASSWORD_DEFAULTED
+	@echo "Demo password (OPSBOARD_DEMO_PASSWORD was not set): $(OPSBOARD_DEMO_PASSWORD)"
+endif
+	@echo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install
+	@scripts/test.sh $(ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+seed: install
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) seed_kediri_2024
+
+# Regenerate the lock from pyproject.toml in a throwaway environment.
+lock:
+	rm -rf var/lockenv && $(PYTHON) -m venv var/lockenv
+	var/lockenv/bin/pip install --quiet --disable-pip-version-check ".[dev]"
+	var/lockenv/bin/pip freeze --exclude-editable | grep -v '^opsboard' > requirements.lock
+	rm -rf var/lockenv
+
+clean:
+	rm -rf $(VENV) var/opsboard.sqlite3* var/static

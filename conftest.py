@@ -1,0 +1,183 @@
+"""Shared fixtures: the personas of STYLE.md, and the rules for tests that need real services.
+
+Tests marked `services` need the real PostgreSQL and Redis; `browser` tests need Debian's
+chromium. Without them they are deselected, never skipped, and the run says how many did not
+run. With CI=true nothing is deselected: a missing service fails the run.
+"""
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _redis_answers() -> bool:
+    url = os.environ.get("OPSBOARD_TEST_REDIS_URL", "")
+    if not url:
+        return False
+    parsed = urlparse(url)
+    try:
+        socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def _missing_for(marker: str) -> list[str]:
+    missing = []
+    if marker == "services":
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            missing.append("PostgreSQL (DATABASE_URL)")
+        if not _redis_answers():
+            missing.append("Redis (REDIS_URL)")
+    if marker == "browser" and not shutil.which(CHROMIUM):
+        missing.append(CHROMIUM)
+    return missing
+
+
+_not_run: dict[str, tuple[int, list[str]]] = {}
+
+
+def pytest_collection_modifyitems(config, items):
+    keep, drop = [], []
+    for marker in ("services", "browser"):
+        missing = _missing_for(marker)
+        if not missing:
+            continue
+        if CI:
+            raise pytest.UsageError(
+                f"CI=true but {', '.join(missing)} is not available for the `{marker}` tests: "
+                "CI never deselects them. Start the services (.ci/run does) and run again."
+            )
+        marked = [item for item in items if item.get_closest_marker(marker)]
+        if marked:
+            _not_run[marker] = (len(marked), missing)
+    for item in items:
+        if any(item.get_closest_marker(m) for m in _not_run):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_terminal_summary(terminalreporter):
+    for marker, (count, missing) in _not_run.items():
+        terminalreporter.write_line(
+            f"NOT RUN: {count} `{marker}` tests deselected because {', '.join(missing)} "
+            "is not available (they run in CI).",
+            yellow=True,
+        )
+
+
+# Personas
+
+@pytest.fixture
+def anonymous(client):
+    return client
+
+
+@pytest.fixture
+def superuser(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def ops_admin(db):
+    from opsboard.roles import GROUP_ADMIN
+    from tests.factories import UserFactory
+
+    return UserFactory(username="operator", is_staff=True, groups=[GROUP_ADMIN])
+
+
+@pytest.fixture
+def command_staff(db):
+    from opsboard.roles import GROUP_COMMAND
+    from tests.factories import UserFactory
+
+    return UserFactory(username="kabagops", is_staff=True, groups=[GROUP_COMMAND])
+
+
+@pytest.fixture
+def mojoroto(db):
+    from tests.factories import KecamatanFactory
+
+    return KecamatanFactory(code="357101", name="Mojoroto")
+
+
+@pytest.fixture
+def pesantren(db):
+    from tests.factories import KecamatanFactory
+
+    return KecamatanFactory(code="357103", name="Pesantren")
+
+
+@pytest.fixture
+def polsek_staff(mojoroto):
+    from tests.factories import PolsekFactory, polsek_staff_user
+
+    return polsek_staff_user("polsek.mojoroto", PolsekFactory(kecamatan=mojoroto))
+
+
+@pytest.fixture
+def polsek_staff_other(pesantren):
+    """Polsek staff of another kecamatan than the data the test looks at."""
+    from tests.factories import PolsekFactory, polsek_staff_user
+
+    return polsek_staff_user("polsek.pesantren", PolsekFactory(kecamatan=pesantren))
+
+
+@pytest.fixture
+def tps_a(mojoroto):
+    from tests.factories import DesaFactory, TPSFactory
+
+    return TPSFactory(desa=DesaFactory(kecamatan=mojoroto, code="3571011001", name="Bandar Lor"), number=6)
+
+
+@pytest.fixture
+def tps_b(pesantren):
+    from tests.factories import DesaFactory, TPSFactory
+
+    return TPSFactory(desa=DesaFactory(kecamatan=pesantren, code="3571031001", name="Blabak"), number=1)
+
+
+def _field_officer_at(tps, username):
+    from deployments.services import personnel_account_create
+    from tests.factories import AssignmentFactory, LinmasFactory, SatlinmasFactory
+
+    person = LinmasFactory(unit=SatlinmasFactory(desa=tps.desa), identifier=username)
+    AssignmentFactory(personnel=person, tps=[tps])
+    user = personnel_account_create(personnel=person, password="test-Pass-2024")
+    return user
+
+
+@pytest.fixture
+def field_officer(tps_a):
+    return _field_officer_at(tps_a, "LM-3571011001-01")
+
+
+@pytest.fixture
+def field_officer_other_tps(tps_b):
+    return _field_officer_at(tps_b, "LM-3571031001-01")
+
+
+@pytest.fixture
+def login(client):
+    """login(user) -> the test client signed in as that user (None: anonymous)."""
+
+    def _login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login

@@ -1,0 +1,22 @@
+"""The role groups' model permissions, kept in step with the models after every migrate.
+
+Permissions exist only after post_migrate has created them, so a data migration cannot grant
+them on a fresh database; this handler runs right after Django's own.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from opsboard.roles import GROUP_ADMIN, GROUP_COMMAND, GROUP_POLSEK
+
+DOMAIN_APPS = ("tps", "deployments", "coordination")
+
+
+def sync_role_groups(**kwargs) -> None:
+    domain = Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS)
+    admin_extra = Permission.objects.filter(content_type__app_label="axes")
+    admin, _ = Group.objects.get_or_create(name=GROUP_ADMIN)
+    admin.permissions.set([*domain, *admin_extra])
+    command, _ = Group.objects.get_or_create(name=GROUP_COMMAND)
+    command.permissions.set(domain.filter(codename__startswith="view_"))
+    # Polsek staff get no admin rights by default; an admin may grant edit rights per person.
+    Group.objects.get_or_create(name=GROUP_POLSEK)

@@ -1,0 +1,37 @@
+"""How long a signed-in session lasts, by role (real time, never the operation clock)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+
+from deployments.models import Assignment
+from opsboard.roles import Role, access_of
+
+
+def field_session_end(personnel_id: int):
+    """End of the officer's current assignment, capped at FIELD_SESSION_MAX from now.
+
+    A guard signs in once on H-1 and must stay signed in through counting and the escort of the
+    ballot boxes, but a lost phone must not stay signed in for the rest of the operation.
+    """
+    now = timezone.now()
+    cap = now + settings.FIELD_SESSION_MAX
+    end = (
+        Assignment.objects.filter(personnel_id=personnel_id)
+        .at(now)
+        .order_by("-ends_at")
+        .values_list("ends_at", flat=True)
+        .first()
+    )
+    if end is None:
+        return now + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    return min(end, cap)
+
+
+def set_session_expiry(sender, request: HttpRequest, user, **kwargs) -> None:
+    access = access_of(user)
+    if access.role is Role.FIELD and request is not None:
+        # A datetime expiry is fixed: SESSION_SAVE_EVERY_REQUEST does not slide it.
+        request.session.set_expiry(field_session_end(access.personnel_id))

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `make test`: the whole suite, on PostgreSQL and Redis when they are reachable (or named in
+# DATABASE_URL / REDIS_URL), else on SQLite with the `services` tests deselected and counted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+
+answers() {  # host port -> exit 0 when something listens there
+  "$PY" - "$1" "$2" <<'PYEOF'
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=1).close()
+except OSError:
+    sys.exit(1)
+PYEOF
+}
+
+if [ -z "${DATABASE_URL:-}" ] && answers 127.0.0.1 5432; then
+  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/opsboard"
+fi
+if [ -z "${REDIS_URL:-}" ] && answers 127.0.0.1 6379; then
+  export REDIS_URL="redis://127.0.0.1:6379/0"
+fi
+# The suite runs Celery in-process unless a test starts a real worker itself.
+export OPSBOARD_TEST_REDIS_URL="${REDIS_URL:-}"
+unset REDIS_URL
+unset OPSBOARD_NOW
+
+db="SQLite (embedded)"
+case "${DATABASE_URL:-}" in postgres*) db="PostgreSQL ${DATABASE_URL#*@}" ;; esac
+redis="${OPSBOARD_TEST_REDIS_URL:-absent}"
+echo "make test: database ${db}; Redis ${redis}; CI=${CI:-false}"
+
+status=0
+"$PY" -m pytest "$@" || status=$?
+# pytest exits 5 when nothing ran: never a green run.
+exit "$status"

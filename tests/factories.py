@@ -1,0 +1,195 @@
+"""factory_boy factories: each sets only what the model requires."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from deployments.models import (
+    Assignment, Force, Operation, Personnel, Phase, Post, PostKind, SecurityPattern, Sprin,
+    StaffProfile, Unit,
+)
+from deployments.services import operation_create
+from opsboard import roles
+from tps.models import TPS, Desa, KabKota, Kecamatan
+
+# A small square desa near Mojoroto, so that points inside it pass the boundary check.
+SQUARE = {"type": "Polygon", "coordinates": [[[111.98, -7.82], [111.99, -7.82], [111.99, -7.81],
+                                              [111.98, -7.81], [111.98, -7.82]]]}
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("test-Pass-2024")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        for name in extracted or ():
+            self.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+class KabKotaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KabKota
+        django_get_or_create = ("code",)
+
+    code = "3571"
+    name = "Kota Kediri"
+    kind = KabKota.Kind.KOTA
+
+
+class KecamatanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Kecamatan
+        django_get_or_create = ("code",)
+
+    kabkota = factory.SubFactory(KabKotaFactory)
+    code = factory.Sequence(lambda n: f"3571{n + 10:02d}")
+    name = factory.Sequence(lambda n: f"Kecamatan {n}")
+
+
+class DesaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Desa
+        django_get_or_create = ("code",)
+
+    kecamatan = factory.SubFactory(KecamatanFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.kecamatan.code}{1000 + n:04d}")
+    name = factory.Sequence(lambda n: f"Kelurahan {n}")
+    kind = Desa.Kind.KELURAHAN
+
+
+class TPSFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TPS
+
+    desa = factory.SubFactory(DesaFactory)
+    number = factory.Sequence(lambda n: n % 900 + 1)
+    latitude = Decimal("-7.815000")
+    longitude = Decimal("111.985000")
+    registered_voters = 550
+
+
+class OperationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Operation
+        django_get_or_create = ("name",)
+
+    name = "Operasi Mantap Praja Semeru 2024"
+    starts_on = date(2024, 8, 19)
+    ends_on = date(2024, 12, 31)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        existing = model_class.objects.filter(name=kwargs["name"]).first()
+        return existing or operation_create(**kwargs)
+
+
+def phase(code: str = "pemungutan") -> Phase:
+    return Phase.objects.get(operation=OperationFactory(), code=code)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"unit-{n}")
+    name = factory.Sequence(lambda n: f"Satuan {n}")
+    force = Force.POLRI
+    kind = Unit.Kind.SAT
+
+
+class PolsekFactory(UnitFactory):
+    kind = Unit.Kind.POLSEK
+    kecamatan = factory.SubFactory(KecamatanFactory)
+    code = factory.LazyAttribute(lambda o: f"polsek-{o.kecamatan.code}")
+    name = factory.LazyAttribute(lambda o: f"Polsek {o.kecamatan.name}")
+
+
+class SatlinmasFactory(UnitFactory):
+    force = Force.LINMAS
+    kind = Unit.Kind.SATLINMAS
+    desa = factory.SubFactory(DesaFactory)
+    code = factory.LazyAttribute(lambda o: f"satlinmas-{o.desa.code}")
+    name = factory.LazyAttribute(lambda o: f"Satlinmas {o.desa.name}")
+
+
+class PersonnelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Personnel
+
+    force = Force.POLRI
+    unit = factory.SubFactory(UnitFactory)
+    rank = "Bripka"
+    identifier = factory.Sequence(lambda n: f"{85000000 + n}")
+    name = factory.Sequence(lambda n: f"Petugas {n}")
+
+
+class LinmasFactory(PersonnelFactory):
+    force = Force.LINMAS
+    unit = factory.SubFactory(SatlinmasFactory)
+    rank = ""
+    identifier = factory.Sequence(lambda n: f"LM-T-{n:05d}")
+    home_desa = factory.LazyAttribute(lambda o: o.unit.desa)
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    kind = PostKind.POSKO
+    name = factory.Sequence(lambda n: f"Posko {n}")
+
+
+class SprinFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sprin
+
+    operation = factory.SubFactory(OperationFactory)
+    number = factory.Sequence(lambda n: f"Sprin/{n}/XI/2024")
+    date = date(2024, 11, 20)
+    signer = "AKBP Bramastyo Priaji"
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """A Pam TPS assignment for the whole pemungutan phase; pass tps=[...] to cover TPS."""
+
+    class Meta:
+        model = Assignment
+        skip_postgeneration_save = True
+
+    personnel = factory.SubFactory(PersonnelFactory)
+    phase = factory.LazyFunction(phase)
+    kind = PostKind.PAM_TPS
+    starts_at = factory.LazyAttribute(lambda o: o.phase.starts_at)
+    ends_at = factory.LazyAttribute(lambda o: o.phase.ends_at)
+
+    @factory.post_generation
+    def tps(self, create, extracted, **kwargs):
+        if extracted:
+            self.tps.set(extracted)
+
+
+class SecurityPatternFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SecurityPattern
+
+    operation = factory.SubFactory(OperationFactory)
+    kerawanan = "kurang_rawan"
+    force = Force.POLRI
+    personnel_count = 2
+    tps_count = 4
+
+
+def polsek_staff_user(username: str, polsek: Unit):
+    user = UserFactory(username=username, groups=[roles.GROUP_POLSEK])
+    StaffProfile.objects.create(user=user, unit=polsek)
+    return user
