@@ -1,0 +1,149 @@
+"""Every URL pattern in the URLconf, for every role, against the access matrix in README.md.
+
+The URLs are walked from the resolver, not listed by hand: a new view that nobody added to the
+matrix fails here, and so does one whose access check is missing.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ALLOW, LOGIN, DENY, ELSEWHERE = "allow", "login", "deny", "elsewhere"
+
+ROLES = ("anonymous", "field_officer", "polsek_staff", "command_staff", "ops_admin", "superuser")
+
+# Group → the outcome each role must get (a set where more than one answer is right).
+MATRIX = {
+    "public": dict.fromkeys(ROLES, ALLOW),
+    # Signed-in users are sent on from the login page; the language switch redirects back.
+    "login": {"anonymous": ALLOW, **dict.fromkeys(ROLES[1:], ELSEWHERE)},
+    "redirect": dict.fromkeys(ROLES, ELSEWHERE),
+    "dashboard": {"anonymous": LOGIN, "field_officer": ELSEWHERE, "polsek_staff": ALLOW,
+                  "command_staff": ALLOW, "ops_admin": ALLOW, "superuser": ALLOW},
+    "me": {"anonymous": LOGIN, "field_officer": ALLOW, "polsek_staff": ELSEWHERE,
+           "command_staff": ELSEWHERE, "ops_admin": ELSEWHERE, "superuser": ELSEWHERE},
+    "api": {"anonymous": LOGIN, "field_officer": DENY, "polsek_staff": ALLOW,
+            "command_staff": ALLOW, "ops_admin": ALLOW, "superuser": ALLOW},
+    "account": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], ALLOW)},
+    # Command staff open the admin read-only: its add and delete pages are refused.
+    "admin_read": {"anonymous": LOGIN, "field_officer": LOGIN, "polsek_staff": LOGIN,
+                   "command_staff": ALLOW, "ops_admin": ALLOW, "superuser": ALLOW},
+    "admin_write": {"anonymous": LOGIN, "field_officer": LOGIN, "polsek_staff": LOGIN,
+                    "command_staff": DENY, "ops_admin": ALLOW, "superuser": ALLOW},
+    # Accounts are the superuser's: whoever may edit a user may make it a superuser.
+    "admin_accounts": {"anonymous": LOGIN, "field_officer": LOGIN, "polsek_staff": LOGIN,
+                       "command_staff": DENY, "ops_admin": DENY, "superuser": ALLOW},
+    # Login lockouts: admins read and delete them (unlock); django-axes lets nobody add one.
+    "admin_lockouts": {"anonymous": LOGIN, "field_officer": LOGIN, "polsek_staff": LOGIN,
+                       "command_staff": DENY, "ops_admin": {ALLOW, DENY},
+                       "superuser": {ALLOW, DENY}},
+    # Pages about one object that redirect to the index when the sample id does not exist,
+    # before the admin checks permissions; the autocomplete endpoint refuses a request without
+    # its query parameters, for anyone. Outsiders must still be sent to the login page.
+    "admin_lenient": {"anonymous": LOGIN, "field_officer": LOGIN, "polsek_staff": LOGIN,
+                           "command_staff": {ALLOW, DENY}, "ops_admin": {ALLOW, DENY},
+                           "superuser": {ALLOW, DENY}},
+}
+
+PUBLIC_NAMES = {"healthz", "admin:login"}
+ACCOUNT_NAMES = {"logout", "admin:logout", "password_change", "password_change_done"}
+ADMIN_WRITE_SUFFIXES = ("_add", "_delete")
+
+SAMPLE_KWARGS = {"object_id": "1", "id": "1", "app_label": "auth", "content_type_id": "1", "url": "x/"}
+
+
+def walk(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}{pattern.namespace}:"
+            yield from walk(pattern, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield prefix + str(pattern.pattern), name, pattern
+
+
+def concrete_path(route: str, name: str | None, pattern: URLPattern) -> str:
+    kwargs = {key: SAMPLE_KWARGS[key] for key in pattern.pattern.regex.groupindex}
+    if name:
+        return reverse(name, kwargs=kwargs)
+    # Unnamed patterns (the admin's catch-all and redirects): substitute the samples by hand.
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: SAMPLE_KWARGS[m.group(1)], route)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: SAMPLE_KWARGS[m.group(1)], path)
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+def group_of(name: str | None, path: str) -> str:
+    if name in PUBLIC_NAMES:
+        return "public"
+    if name == "login":
+        return "login"
+    if name == "set_language":
+        return "redirect"
+    if name in ACCOUNT_NAMES:
+        return "account"
+    if path.startswith("/admin/"):
+        if name in (None, "admin:autocomplete", "admin:view_on_site") or name.endswith(("_history", "_password_change")):
+            return "admin_lenient"
+        if path.startswith("/admin/auth/"):
+            return "admin_accounts"
+        if path.startswith("/admin/axes/"):
+            return "admin_lockouts"
+        if name and name.endswith(ADMIN_WRITE_SUFFIXES):
+            return "admin_write"
+        return "admin_read"
+    if name == "opsboard:dashboard":
+        return "dashboard"
+    if name == "opsboard:me":
+        return "me"
+    if name and name.startswith("api:"):
+        return "api"
+    raise AssertionError(f"{path} ({name}) is in no group of the access matrix: add it there and to README.md")
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    assert status < 500, f"{response.request['PATH_INFO']} answered {status}"
+    if status == 401:
+        return LOGIN
+    if status in (403, 404):
+        return DENY
+    if status in (301, 302):
+        location = response["Location"]
+        if location.startswith(("/accounts/login/", "/admin/login/")):
+            return LOGIN
+        if location in ("/", "/me/"):
+            return ELSEWHERE
+    return ALLOW
+
+
+def all_routes():
+    return [(concrete_path(route, name, pattern), name) for route, name, pattern in walk()]
+
+
+def test_every_url_pattern_belongs_to_a_matrix_group():
+    routes = all_routes()
+
+    groups = {group_of(name, path) for path, name in routes}
+
+    assert len(routes) > 20  # the walk reached the admin and the API, not just the top level
+    assert {"public", "dashboard", "me", "api", "admin_read", "admin_write"} <= groups
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_what_the_matrix_says_on_every_url(role, request, login):
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    client = login(user)
+    wrong = []
+
+    for path, name in all_routes():
+        expected = MATRIX[group_of(name, path)][role]
+        got = outcome(client.get(path))
+        if got not in (expected if isinstance(expected, set) else {expected}):
+            wrong.append(f"{path} ({name}): expected {expected}, got {got}")
+
+    assert wrong == [], "\n".join(wrong)
