@@ -1,0 +1,200 @@
+"""Login throttling (django-axes): by username and by username + IP, never by IP alone.
+
+A mobile carrier puts thousands of phones behind one address (carrier-grade NAT), so on
+election day hundreds of Linmas guards share an IP: one guard's typos must never lock the rest.
+"""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+LOGIN = "/accounts/login/"
+PASSWORD = "test-Pass-2024"  # tests.factories.UserFactory's
+CARRIER_NAT = "198.51.100.23"  # one public address for a whole mobile network
+OTHER_IP = "203.0.113.80"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Dozens of logins per test: PBKDF2's cost would make the file take a minute.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _attempt(username: str, password: str, ip: str, client: Client | None = None):
+    client = client or Client()
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def _fail(username: str, ip: str, times: int) -> list[int]:
+    return [_attempt(username, "wrong-password", ip).status_code for _ in range(times)]
+
+
+def _signed_in(response) -> bool:
+    return response.status_code == 302 and response["Location"] == "/"
+
+
+def test_throttling_is_configured_by_username_and_username_plus_ip_never_ip_alone():
+    parameters = settings.AXES_LOCKOUT_PARAMETERS
+
+    assert parameters == ["username", ["username", "ip_address"]]
+    assert "ip_address" not in parameters
+    assert settings.AXES_FAILURE_LIMIT == 5
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password():
+    UserFactory(username="kabagops")
+    failures = _fail("kabagops", CARRIER_NAT, 5)
+
+    response = _attempt("kabagops", PASSWORD, CARRIER_NAT)
+
+    assert failures == [200, 200, 200, 200, 429]  # the fifth failure already answers locked
+    assert response.status_code == 429
+    assert "registration/lockout.html" in [t.name for t in response.templates]
+    assert "Terlalu banyak percobaan masuk" in response.content.decode()
+    assert "_auth_user_id" not in response.wsgi_request.session
+
+
+def test_four_failures_do_not_lock():
+    UserFactory(username="kabagops")
+    _fail("kabagops", CARRIER_NAT, 4)
+
+    response = _attempt("kabagops", PASSWORD, CARRIER_NAT)
+
+    assert _signed_in(response)
+
+
+def test_locked_username_is_locked_from_another_ip_too():
+    UserFactory(username="kabagops")
+    _fail("kabagops", CARRIER_NAT, 5)
+
+    response = _attempt("kabagops", PASSWORD, OTHER_IP)
+
+    assert response.status_code == 429
+
+
+def test_failures_spread_over_addresses_still_lock_the_username():
+    # Guessing one account's password from many addresses is still guessing.
+    UserFactory(username="kabagops")
+    for index in range(5):
+        _attempt("kabagops", "wrong-password", f"203.0.113.{index + 1}")
+
+    response = _attempt("kabagops", PASSWORD, "203.0.113.99")
+
+    assert response.status_code == 429
+
+
+def test_another_username_behind_the_same_ip_is_not_locked():
+    UserFactory(username="kabagops")
+    UserFactory(username="LM-3571011001-01")
+    _fail("kabagops", CARRIER_NAT, 5)
+
+    response = _attempt("LM-3571011001-01", PASSWORD, CARRIER_NAT)
+
+    assert _signed_in(response)
+
+
+def test_many_users_failing_behind_one_carrier_address_never_lock_that_address():
+    # 20 guards mistype their password 1 to 4 times each, all behind one carrier address:
+    # 50 failures from one IP, none of them five for one username.
+    guards = [UserFactory(username=f"LM-35710110{n:02d}-01") for n in range(21)]
+    failures = [
+        _fail(guard.username, CARRIER_NAT, 1 + n % 4) for n, guard in enumerate(guards[:20])
+    ]
+
+    fresh_guard = _attempt(guards[20].username, PASSWORD, CARRIER_NAT)
+    guard_with_four_typos = _attempt(guards[3].username, PASSWORD, CARRIER_NAT)
+
+    assert sum(len(f) for f in failures) == 50
+    assert all(status == 200 for f in failures for status in f)
+    assert _signed_in(fresh_guard)
+    assert _signed_in(guard_with_four_typos)
+
+
+def test_unlocking_with_axes_reset_lets_the_user_in_again():
+    from axes.utils import reset
+
+    UserFactory(username="kabagops")
+    _fail("kabagops", CARRIER_NAT, 5)
+
+    removed = reset(username="kabagops")
+    response = _attempt("kabagops", PASSWORD, CARRIER_NAT)
+
+    assert removed == 1
+    assert _signed_in(response)
+
+
+def test_an_admin_unlocks_the_account_in_the_django_admin(ops_admin):
+    from axes.models import AccessAttempt
+
+    UserFactory(username="kabagops")
+    _fail("kabagops", CARRIER_NAT, 5)
+    attempt = AccessAttempt.objects.get(username="kabagops")
+    admin = Client()
+    admin.force_login(ops_admin, backend="django.contrib.auth.backends.ModelBackend")
+
+    listing = admin.get(reverse("admin:axes_accessattempt_changelist"))
+    deleted = admin.post(
+        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
+    )
+    response = _attempt("kabagops", PASSWORD, CARRIER_NAT)
+
+    assert listing.status_code == 200
+    assert "kabagops" in listing.content.decode()
+    assert deleted.status_code == 302
+    assert not AccessAttempt.objects.filter(username="kabagops").exists()
+    assert _signed_in(response)
+
+
+def test_command_staff_cannot_unlock_accounts(command_staff):
+    from axes.models import AccessAttempt
+
+    UserFactory(username="polsek.mojoroto")
+    _fail("polsek.mojoroto", CARRIER_NAT, 5)
+    attempt = AccessAttempt.objects.get(username="polsek.mojoroto")
+    staff = Client()
+    staff.force_login(command_staff, backend="django.contrib.auth.backends.ModelBackend")
+
+    response = staff.post(
+        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert AccessAttempt.objects.filter(username="polsek.mojoroto").exists()
+
+
+def test_login_page_is_in_indonesian(anonymous):
+    response = anonymous.get(LOGIN)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="id">' in page
+    assert "Masuk ke Opsboard" in page
+    assert "Nama pengguna" in page
+    assert "Kata sandi" in page
+
+
+def test_failed_login_says_so_in_indonesian():
+    UserFactory(username="kabagops")
+
+    response = _attempt("kabagops", "wrong-password", CARRIER_NAT)
+
+    assert response.status_code == 200
+    assert "Nama pengguna atau kata sandi salah" in response.content.decode()
+
+
+def test_passwords_go_through_djangos_validators():
+    user = UserFactory.build(username="kabagops")
+
+    with pytest.raises(ValidationError) as excinfo:
+        validate_password("12345678", user=user)
+
+    codes = {error.code for error in excinfo.value.error_list}
+    assert len(settings.AUTH_PASSWORD_VALIDATORS) >= 4
+    assert {"password_too_common", "password_entirely_numeric"} <= codes
