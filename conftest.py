@@ -23,7 +23,9 @@ def _redis_answers() -> bool:
         return False
     parsed = urlparse(url)
     try:
-        socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1).close()
+        socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1
+        ).close()
     except OSError:
         return False
     return True
@@ -42,6 +44,16 @@ def _missing_for(marker: str) -> list[str]:
 
 
 _not_run: dict[str, tuple[int, list[str]]] = {}
+
+
+def pytest_configure(config):
+    # Tasks run eagerly in the suite; the one test with a real worker needs the broker to be
+    # the real Redis from the start, since Celery's connection pools keep their first URL.
+    redis_url = os.environ.get("OPSBOARD_TEST_REDIS_URL")
+    if redis_url:
+        from opsboard.celery import app
+
+        app.conf.broker_url = redis_url
 
 
 def pytest_collection_modifyitems(config, items):
@@ -78,6 +90,7 @@ def pytest_terminal_summary(terminalreporter):
 
 
 # Personas
+
 
 @pytest.fixture
 def anonymous(client):
@@ -140,14 +153,18 @@ def polsek_staff_other(pesantren):
 def tps_a(mojoroto):
     from tests.factories import DesaFactory, TPSFactory
 
-    return TPSFactory(desa=DesaFactory(kecamatan=mojoroto, code="3571011001", name="Bandar Lor"), number=6)
+    return TPSFactory(
+        desa=DesaFactory(kecamatan=mojoroto, code="3571011001", name="Bandar Lor"), number=6
+    )
 
 
 @pytest.fixture
 def tps_b(pesantren):
     from tests.factories import DesaFactory, TPSFactory
 
-    return TPSFactory(desa=DesaFactory(kecamatan=pesantren, code="3571031001", name="Blabak"), number=1)
+    return TPSFactory(
+        desa=DesaFactory(kecamatan=pesantren, code="3571031001", name="Blabak"), number=1
+    )
 
 
 def _field_officer_at(tps, username):
@@ -156,7 +173,7 @@ def _field_officer_at(tps, username):
 
     person = LinmasFactory(unit=SatlinmasFactory(desa=tps.desa), identifier=username)
     AssignmentFactory(personnel=person, tps=[tps])
-    user = personnel_account_create(personnel=person, password="test-Pass-2024")
+    user = personnel_account_create(personnel=person, password="test-Pass-2024")  # noqa: S106
     return user
 
 

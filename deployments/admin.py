@@ -4,7 +4,15 @@ is registered here because it shows deployments data)."""
 from django.contrib import admin
 
 from deployments.models import (
-    Assignment, Operation, Personnel, Phase, Post, SecurityPattern, Sprin, StaffProfile, Unit,
+    Assignment,
+    Operation,
+    Personnel,
+    Phase,
+    Post,
+    SecurityPattern,
+    Sprin,
+    StaffProfile,
+    Unit,
 )
 from tps.models import TPS
 

@@ -28,15 +28,23 @@ class Operation(models.Model):
     name = models.CharField(_("nama"), max_length=200, unique=True)
     starts_on = models.DateField(_("mulai"))
     ends_on = models.DateField(_("selesai"))
-    commander = models.ForeignKey("Personnel", on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name=_("kepala operasi"))
+    commander = models.ForeignKey(
+        "Personnel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kepala operasi"),
+    )
 
     class Meta:
         verbose_name = _("operasi")
         verbose_name_plural = _("operasi")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
-                                   name="deployments_operation_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="deployments_operation_dates_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -55,8 +63,9 @@ class Phase(models.Model):
         REKAPITULASI = "rekapitulasi", _("Rekapitulasi")
         PASCA = "pasca", _("Penetapan & pasca-operasi")
 
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="phases",
-                                  verbose_name=_("operasi"))
+    operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="phases", verbose_name=_("operasi")
+    )
     code = models.CharField(_("kode"), max_length=20, choices=Code.choices)
     starts_at = models.DateTimeField(_("mulai"))
     ends_at = models.DateTimeField(_("selesai"), help_text=_("Batas akhir, tidak termasuk."))
@@ -66,9 +75,13 @@ class Phase(models.Model):
         verbose_name_plural = _("tahapan")
         ordering = ["operation", "starts_at"]
         constraints = [
-            models.UniqueConstraint(fields=["operation", "code"], name="deployments_phase_unique_code"),
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
-                                   name="deployments_phase_times_ordered"),
+            models.UniqueConstraint(
+                fields=["operation", "code"], name="deployments_phase_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="deployments_phase_times_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -100,14 +113,32 @@ class Unit(models.Model):
     name = models.CharField(_("nama"), max_length=120)
     force = models.CharField(_("matra"), max_length=10, choices=Force.choices)
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="children", verbose_name=_("induk"))
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="units", verbose_name=_("kecamatan"),
-                                  help_text=_("Wajib untuk Polsek: wilayah yang dibawahinya."))
-    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="units", verbose_name=_("desa/kelurahan"),
-                             help_text=_("Wajib untuk Satlinmas."))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("induk"),
+    )
+    kecamatan = models.ForeignKey(
+        Kecamatan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("kecamatan"),
+        help_text=_("Wajib untuk Polsek: wilayah yang dibawahinya."),
+    )
+    desa = models.ForeignKey(
+        Desa,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("desa/kelurahan"),
+        help_text=_("Wajib untuk Satlinmas."),
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -116,12 +147,19 @@ class Unit(models.Model):
         verbose_name_plural = _("satuan")
         ordering = ["force", "code"]
         constraints = [
-            models.CheckConstraint(condition=~Q(kind="polsek") | Q(kecamatan__isnull=False),
-                                   name="deployments_unit_polsek_has_kecamatan"),
-            models.CheckConstraint(condition=~Q(kind="satlinmas") | Q(desa__isnull=False),
-                                   name="deployments_unit_satlinmas_has_desa"),
-            models.UniqueConstraint(fields=["kecamatan"], condition=Q(kind="polsek"),
-                                    name="deployments_unit_one_polsek_per_kecamatan"),
+            models.CheckConstraint(
+                condition=~Q(kind="polsek") | Q(kecamatan__isnull=False),
+                name="deployments_unit_polsek_has_kecamatan",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="satlinmas") | Q(desa__isnull=False),
+                name="deployments_unit_satlinmas_has_desa",
+            ),
+            models.UniqueConstraint(
+                fields=["kecamatan"],
+                condition=Q(kind="polsek"),
+                name="deployments_unit_one_polsek_per_kecamatan",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,7 +169,9 @@ class Unit(models.Model):
         """This unit and every unit below it (a few hundred rows: one query per level)."""
         ids, frontier = [self.pk], [self.pk]
         while frontier:
-            frontier = list(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            frontier = list(
+                Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            )
             ids.extend(frontier)
         return ids
 
@@ -154,7 +194,9 @@ class PersonnelQuerySet(models.QuerySet):
             # and anyone whose home desa lies there.
             k = access.kecamatan_id
             return self.filter(
-                Q(unit__kecamatan_id=k) | Q(unit__desa__kecamatan_id=k) | Q(home_desa__kecamatan_id=k)
+                Q(unit__kecamatan_id=k)
+                | Q(unit__desa__kecamatan_id=k)
+                | Q(home_desa__kecamatan_id=k)
             )
         if access.role is Role.FIELD:
             return self.filter(pk=access.personnel_id)
@@ -168,26 +210,51 @@ class Personnel(models.Model):
     """
 
     force = models.CharField(_("matra"), max_length=10, choices=Force.choices)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="personnel",
-                             verbose_name=_("satuan"))
-    rank = models.CharField(_("pangkat"), max_length=20, blank=True,
-                            help_text=_("Dari daftar pangkat matranya; Linmas tanpa pangkat."))
-    corps = models.CharField(_("korps"), max_length=5, blank=True,
-                             choices=[(c, c) for c in TNI_CORPS],
-                             help_text=_("Korps TNI AD, ditulis setelah pangkat: Letkol Inf."))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="personnel", verbose_name=_("satuan")
+    )
+    rank = models.CharField(
+        _("pangkat"),
+        max_length=20,
+        blank=True,
+        help_text=_("Dari daftar pangkat matranya; Linmas tanpa pangkat."),
+    )
+    corps = models.CharField(
+        _("korps"),
+        max_length=5,
+        blank=True,
+        choices=[(c, c) for c in TNI_CORPS],
+        help_text=_("Korps TNI AD, ditulis setelah pangkat: Letkol Inf."),
+    )
     identifier = models.CharField(
-        _("NRP/No. registrasi"), max_length=32,
+        _("NRP/No. registrasi"),
+        max_length=32,
         validators=[RegexValidator(r"^[A-Za-z0-9-]+$", _("Hanya huruf, angka dan tanda -."))],
-        help_text=_("NRP untuk Polri (8 angka) dan TNI; nomor registrasi Satlinmas untuk Linmas. "
-                    "Jangan pernah NIK."),
+        help_text=_(
+            "NRP untuk Polri (8 angka) dan TNI; nomor registrasi Satlinmas untuk Linmas. "
+            "Jangan pernah NIK."
+        ),
     )
     name = models.CharField(_("nama"), max_length=120)
-    phone = models.CharField(_("telepon"), max_length=16, blank=True,
-                             help_text=_("Disimpan sebagai +62…"))
-    home_desa = models.ForeignKey(Desa, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="residents", verbose_name=_("desa asal"))
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="personnel", verbose_name=_("akun"))
+    phone = models.CharField(
+        _("telepon"), max_length=16, blank=True, help_text=_("Disimpan sebagai +62…")
+    )
+    home_desa = models.ForeignKey(
+        Desa,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("desa asal"),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="personnel",
+        verbose_name=_("akun"),
+    )
     active = models.BooleanField(_("aktif"), default=True)
 
     objects = PersonnelQuerySet.as_manager()
@@ -197,16 +264,25 @@ class Personnel(models.Model):
         verbose_name_plural = _("personel")
         ordering = ["force", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["force", "identifier"],
-                                    name="deployments_personnel_unique_identifier"),
-            models.CheckConstraint(condition=_POLRI_RANK_Q | _TNI_RANK_Q | _LINMAS_RANK_Q,
-                                   name="deployments_personnel_rank_of_force"),
-            models.CheckConstraint(condition=Q(force=Force.TNI) | Q(corps=""),
-                                   name="deployments_personnel_corps_only_tni"),
-            models.CheckConstraint(condition=~Q(force=Force.POLRI) | Q(identifier__regex=r"^[0-9]{8}$"),
-                                   name="deployments_personnel_polri_nrp_8_digits"),
-            models.CheckConstraint(condition=Q(phone="") | Q(phone__regex=PHONE_PATTERN),
-                                   name="deployments_personnel_phone_e164"),
+            models.UniqueConstraint(
+                fields=["force", "identifier"], name="deployments_personnel_unique_identifier"
+            ),
+            models.CheckConstraint(
+                condition=_POLRI_RANK_Q | _TNI_RANK_Q | _LINMAS_RANK_Q,
+                name="deployments_personnel_rank_of_force",
+            ),
+            models.CheckConstraint(
+                condition=Q(force=Force.TNI) | Q(corps=""),
+                name="deployments_personnel_corps_only_tni",
+            ),
+            models.CheckConstraint(
+                condition=~Q(force=Force.POLRI) | Q(identifier__regex=r"^[0-9]{8}$"),
+                name="deployments_personnel_polri_nrp_8_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(phone="") | Q(phone__regex=PHONE_PATTERN),
+                name="deployments_personnel_phone_e164",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -227,11 +303,15 @@ class Personnel(models.Model):
             errors["rank"] = _("Linmas tidak berpangkat.")
         if self.force != Force.TNI and self.corps:
             errors["corps"] = _("Korps hanya untuk TNI.")
-        if self.force == Force.POLRI and not (len(self.identifier) == 8 and self.identifier.isdigit()):
+        if self.force == Force.POLRI and not (
+            len(self.identifier) == 8 and self.identifier.isdigit()
+        ):
             errors["identifier"] = _("NRP Polri terdiri atas 8 angka.")
         if self.unit_id and self.force and self.unit.force != self.force:
             errors["unit"] = _("Satuan %(unit)s bukan satuan %(force)s.") % {
-                "unit": self.unit, "force": self.get_force_display()}
+                "unit": self.unit,
+                "force": self.get_force_display(),
+            }
         if errors:
             raise ValidationError(errors)
 
@@ -239,10 +319,19 @@ class Personnel(models.Model):
 class StaffProfile(models.Model):
     """Links a Polsek staff account to its Polsek, which fixes the kecamatan it may read."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="staff_profile", verbose_name=_("akun"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff",
-                             verbose_name=_("Polsek"), limit_choices_to={"kind": Unit.Kind.POLSEK})
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("akun"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        verbose_name=_("Polsek"),
+        limit_choices_to={"kind": Unit.Kind.POLSEK},
+    )
 
     class Meta:
         verbose_name = _("profil staf Polsek")
@@ -259,35 +348,53 @@ class SecurityPattern(models.Model):
     force means nothing is required of it.
     """
 
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="patterns",
-                                  verbose_name=_("operasi"))
+    operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="patterns", verbose_name=_("operasi")
+    )
     kerawanan = models.CharField(_("kerawanan"), max_length=20, choices=Kerawanan.choices)
-    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, null=True, blank=True,
-                              related_name="patterns", verbose_name=_("tahapan"),
-                              help_text=_("Kosong: berlaku untuk semua tahapan."))
+    phase = models.ForeignKey(
+        Phase,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="patterns",
+        verbose_name=_("tahapan"),
+        help_text=_("Kosong: berlaku untuk semua tahapan."),
+    )
     force = models.CharField(_("matra"), max_length=10, choices=Force.choices)
-    personnel_count = models.PositiveSmallIntegerField(_("jumlah personel"),
-                                                       validators=[MinValueValidator(1)])
-    tps_count = models.PositiveSmallIntegerField(_("per jumlah TPS"), validators=[MinValueValidator(1)])
+    personnel_count = models.PositiveSmallIntegerField(
+        _("jumlah personel"), validators=[MinValueValidator(1)]
+    )
+    tps_count = models.PositiveSmallIntegerField(
+        _("per jumlah TPS"), validators=[MinValueValidator(1)]
+    )
 
     class Meta:
         verbose_name = _("pola pengamanan")
         verbose_name_plural = _("pola pengamanan")
         ordering = ["operation", "kerawanan", "force"]
         constraints = [
-            models.UniqueConstraint(fields=["operation", "kerawanan", "phase", "force"],
-                                    name="deployments_securitypattern_unique_phase_row"),
-            models.UniqueConstraint(fields=["operation", "kerawanan", "force"],
-                                    condition=Q(phase__isnull=True),
-                                    name="deployments_securitypattern_unique_all_phases_row"),
-            models.CheckConstraint(condition=Q(personnel_count__gte=1, tps_count__gte=1),
-                                   name="deployments_securitypattern_counts_positive"),
+            models.UniqueConstraint(
+                fields=["operation", "kerawanan", "phase", "force"],
+                name="deployments_securitypattern_unique_phase_row",
+            ),
+            models.UniqueConstraint(
+                fields=["operation", "kerawanan", "force"],
+                condition=Q(phase__isnull=True),
+                name="deployments_securitypattern_unique_all_phases_row",
+            ),
+            models.CheckConstraint(
+                condition=Q(personnel_count__gte=1, tps_count__gte=1),
+                name="deployments_securitypattern_counts_positive",
+            ),
         ]
 
     def __str__(self) -> str:
         scope = self.phase or _("semua tahapan")
-        return (f"{self.get_kerawanan_display()}: {self.personnel_count} {self.get_force_display()} "
-                f"per {self.tps_count} TPS ({scope})")
+        return (
+            f"{self.get_kerawanan_display()}: {self.personnel_count} {self.get_force_display()} "
+            f"per {self.tps_count} TPS ({scope})"
+        )
 
     @property
     def per_tps(self) -> float:
@@ -319,10 +426,20 @@ class Post(models.Model):
 
     kind = models.CharField(_("jenis"), max_length=20, choices=PostKind.choices)
     name = models.CharField(_("nama"), max_length=150)
-    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="posts", verbose_name=_("desa/kelurahan"))
-    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+    desa = models.ForeignKey(
+        Desa,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("desa/kelurahan"),
+    )
+    latitude = models.DecimalField(
+        _("lintang"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
 
     objects = PostQuerySet.as_manager()
@@ -347,8 +464,9 @@ class Post(models.Model):
 class Sprin(models.Model):
     """A surat perintah (order) signed by the Kapolres; its annex lists the assignments."""
 
-    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="sprins",
-                                  verbose_name=_("operasi"))
+    operation = models.ForeignKey(
+        Operation, on_delete=models.PROTECT, related_name="sprins", verbose_name=_("operasi")
+    )
     number = models.CharField(_("nomor"), max_length=80, unique=True)
     date = models.DateField(_("tanggal"))
     signer = models.CharField(_("penandatangan"), max_length=150)
@@ -372,7 +490,9 @@ class AssignmentQuerySet(models.QuerySet):
 
     def counted_for(self, phase: Phase) -> "AssignmentQuerySet":
         """The assignments coverage counts: Pam TPS, in the phase, not cancelled, active people."""
-        return self.not_cancelled().filter(phase=phase, kind=PostKind.PAM_TPS, personnel__active=True)
+        return self.not_cancelled().filter(
+            phase=phase, kind=PostKind.PAM_TPS, personnel__active=True
+        )
 
     def at(self, moment: datetime) -> "AssignmentQuerySet":
         return self.not_cancelled().filter(starts_at__lte=moment, ends_at__gt=moment)
@@ -383,8 +503,11 @@ class AssignmentQuerySet(models.QuerySet):
             return self
         if access.role is Role.POLSEK:
             k = access.kecamatan_id
-            return self.filter(Q(tps__desa__kecamatan_id=k) | Q(post__desa__kecamatan_id=k)
-                               | Q(personnel__unit__kecamatan_id=k)).distinct()
+            return self.filter(
+                Q(tps__desa__kecamatan_id=k)
+                | Q(post__desa__kecamatan_id=k)
+                | Q(personnel__unit__kecamatan_id=k)
+            ).distinct()
         if access.role is Role.FIELD:
             return self.filter(personnel_id=access.personnel_id)
         return self.none()
@@ -402,20 +525,41 @@ class Assignment(models.Model):
         ACTIVE = "active", _("Aktif")
         CANCELLED = "cancelled", _("Dibatalkan")
 
-    personnel = models.ForeignKey(Personnel, on_delete=models.PROTECT, related_name="assignments",
-                                  verbose_name=_("personel"))
-    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="assignments",
-                              verbose_name=_("tahapan"))
+    personnel = models.ForeignKey(
+        Personnel, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("personel")
+    )
+    phase = models.ForeignKey(
+        Phase, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("tahapan")
+    )
     kind = models.CharField(_("jenis pos"), max_length=20, choices=PostKind.choices)
-    tps = models.ManyToManyField(TPS, blank=True, related_name="assignments", verbose_name=_("TPS"),
-                                 help_text=_("Hanya untuk Pam TPS; sepasang Polri dapat menjaga beberapa TPS."))
-    post = models.ForeignKey(Post, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="assignments", verbose_name=_("pos"))
+    tps = models.ManyToManyField(
+        TPS,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("TPS"),
+        help_text=_("Hanya untuk Pam TPS; sepasang Polri dapat menjaga beberapa TPS."),
+    )
+    post = models.ForeignKey(
+        Post,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("pos"),
+    )
     starts_at = models.DateTimeField(_("mulai"))
     ends_at = models.DateTimeField(_("selesai"))
-    sprin = models.ForeignKey(Sprin, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="assignments", verbose_name=_("Sprin"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    sprin = models.ForeignKey(
+        Sprin,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("Sprin"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -426,14 +570,23 @@ class Assignment(models.Model):
         verbose_name_plural = _("penugasan")
         ordering = ["starts_at", "personnel__name"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
-                                   name="deployments_assignment_times_ordered"),
-            models.CheckConstraint(condition=Q(kind=PostKind.PAM_TPS) | Q(post__isnull=False),
-                                   name="deployments_assignment_post_unless_pam_tps"),
-            models.CheckConstraint(condition=Q(status__in=["active", "cancelled"]),
-                                   name="deployments_assignment_status_valid"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="deployments_assignment_times_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=PostKind.PAM_TPS) | Q(post__isnull=False),
+                name="deployments_assignment_post_unless_pam_tps",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "cancelled"]),
+                name="deployments_assignment_status_valid",
+            ),
         ]
-        indexes = [models.Index(fields=["personnel", "starts_at"]), models.Index(fields=["phase", "kind"])]
+        indexes = [
+            models.Index(fields=["personnel", "starts_at"]),
+            models.Index(fields=["phase", "kind"]),
+        ]
 
     def __str__(self) -> str:
         where = self.post.name if self.post_id else self.get_kind_display()
@@ -444,11 +597,15 @@ class Assignment(models.Model):
         errors: dict[str, str] = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("Waktu selesai harus sesudah waktu mulai.")
-        elif self.phase_id and self.starts_at and self.ends_at and not self.phase.contains(
-            self.starts_at, self.ends_at
+        elif (
+            self.phase_id
+            and self.starts_at
+            and self.ends_at
+            and not self.phase.contains(self.starts_at, self.ends_at)
         ):
             errors["starts_at"] = _("Waktu penugasan harus di dalam tahapan %(phase)s.") % {
-                "phase": self.phase}
+                "phase": self.phase
+            }
         if self.kind and self.kind != PostKind.PAM_TPS and not self.post_id:
             errors["post"] = _("Penugasan selain Pam TPS memerlukan pos.")
         if errors:
@@ -469,13 +626,176 @@ class Assignment(models.Model):
         )
         if clash is not None:
             raise ValidationError(
-                _("%(person)s sudah bertugas pada waktu yang tumpang tindih: %(other)s "
-                  "(%(start)s – %(end)s).")
-                % {"person": self.personnel.name, "other": clash,
-                   "start": _fmt(clash.starts_at), "end": _fmt(clash.ends_at)},
+                _(
+                    "%(person)s sudah bertugas pada waktu yang tumpang tindih: %(other)s "
+                    "(%(start)s – %(end)s)."
+                )
+                % {
+                    "person": self.personnel.name,
+                    "other": clash,
+                    "start": _fmt(clash.starts_at),
+                    "end": _fmt(clash.ends_at),
+                },
                 code="overlap",
             )
 
 
 def _fmt(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H.%M WIB")
+
+
+class CoverageState(models.Model):
+    """Bookkeeping of the coverage engine for one operation: what changed, what is queued.
+
+    `version` rises after every committed change to an input of coverage (assignments, TPS
+    classes, patterns, personnel's active flag, phase dates); a snapshot records the version it
+    saw, so a worker can tell that a snapshot is already up to date and skip.
+    """
+
+    operation = models.OneToOneField(
+        Operation, on_delete=models.CASCADE, related_name="coverage_state"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    pending = models.BooleanField(
+        default=False, help_text=_("Penghitungan ulang sudah diantrekan.")
+    )
+
+    class Meta:
+        verbose_name = _("status mesin cakupan")
+        verbose_name_plural = _("status mesin cakupan")
+
+    def __str__(self) -> str:
+        return f"{self.operation}: v{self.version}"
+
+
+class CoverageStatus(models.TextChoices):
+    COVERED = "covered", _("Terpenuhi")
+    SHORT = "short", _("Kurang")
+    UNGUARDED = "unguarded", _("Tanpa penjaga")
+
+
+class CoverageSnapshotQuerySet(models.QuerySet):
+    def current_for(self, phase: Phase) -> "CoverageSnapshot | None":
+        return self.filter(phase=phase).order_by("-created_at", "-pk").first()
+
+
+class CoverageSnapshot(models.Model):
+    """One computation of coverage for a phase: what the dashboard reads (docs/coverage.md)."""
+
+    operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="coverage_snapshots"
+    )
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="coverage_snapshots")
+    computed_at = models.DateTimeField(
+        _("dihitung pada"), help_text=_("Waktu operasi (jam demo bila ditetapkan) saat dihitung.")
+    )
+    created_at = models.DateTimeField(
+        _("dibuat"),
+        db_index=True,
+        help_text=_("Waktu nyata; menentukan urutan, umur dan pemangkasan potret."),
+    )
+    inputs_version = models.PositiveBigIntegerField(default=0)
+    duration_ms = models.PositiveIntegerField(default=0)
+    unassigned_polri = models.PositiveIntegerField(default=0)
+    unassigned_tni = models.PositiveIntegerField(default=0)
+    unassigned_linmas = models.PositiveIntegerField(default=0)
+
+    objects = CoverageSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("potret cakupan")
+        verbose_name_plural = _("potret cakupan")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["phase", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.phase} @ {_fmt(self.computed_at)}"
+
+
+class CoverageArea(models.Model):
+    """Aggregated coverage of an area in a snapshot, for all classes or one kerawanan class.
+
+    Rows from kecamatan up are kept as history for trend charts; desa rows only for the current
+    snapshot and the one before (docs/coverage.md, pruning).
+    """
+
+    class Level(models.TextChoices):
+        OPERATION = "operation", _("Operasi")
+        KABKOTA = "kabkota", _("Kabupaten/kota")
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        POLSEK = "polsek", _("Polsek")
+        DESA = "desa", _("Desa/kelurahan")
+
+    snapshot = models.ForeignKey(CoverageSnapshot, on_delete=models.CASCADE, related_name="areas")
+    level = models.CharField(max_length=10, choices=Level.choices)
+    code = models.CharField(max_length=40, help_text=_("Kode wilayah atau kode satuan (Polsek)."))
+    kerawanan = models.CharField(max_length=20, blank=True, help_text=_("Kosong: semua kelas."))
+    tps_total = models.PositiveIntegerField(default=0)
+    covered = models.PositiveIntegerField(default=0)
+    short = models.PositiveIntegerField(default=0)
+    unguarded = models.PositiveIntegerField(default=0)
+    polri_required = models.FloatField(default=0)
+    polri_assigned = models.FloatField(default=0)
+    polri_fulfilled = models.FloatField(default=0, help_text=_("Σ min(ditugaskan, kebutuhan)."))
+    tni_required = models.FloatField(default=0)
+    tni_assigned = models.FloatField(default=0)
+    tni_fulfilled = models.FloatField(default=0)
+    linmas_required = models.FloatField(default=0)
+    linmas_assigned = models.FloatField(default=0)
+    linmas_fulfilled = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("cakupan wilayah")
+        verbose_name_plural = _("cakupan wilayah")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "level", "code", "kerawanan"],
+                name="deployments_coveragearea_unique_row",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    tps_total=models.F("covered") + models.F("short") + models.F("unguarded")
+                ),
+                name="deployments_coveragearea_counts_add_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.code} {self.kerawanan}".strip()
+
+
+class CoverageTPS(models.Model):
+    """Coverage of one TPS in a snapshot: required and assigned per force, and the verdict."""
+
+    snapshot = models.ForeignKey(
+        CoverageSnapshot, on_delete=models.CASCADE, related_name="tps_rows"
+    )
+    tps = models.ForeignKey(TPS, on_delete=models.CASCADE, related_name="coverage_rows")
+    kerawanan = models.CharField(max_length=20)
+    status = models.CharField(max_length=10, choices=CoverageStatus.choices)
+    polri_required = models.FloatField(default=0)
+    polri_assigned = models.FloatField(default=0)
+    polri_guards = models.PositiveIntegerField(default=0)
+    tni_required = models.FloatField(default=0)
+    tni_assigned = models.FloatField(default=0)
+    tni_guards = models.PositiveIntegerField(default=0)
+    linmas_required = models.FloatField(default=0)
+    linmas_assigned = models.FloatField(default=0)
+    linmas_guards = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cakupan TPS")
+        verbose_name_plural = _("cakupan TPS")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "tps"], name="deployments_coveragetps_unique_row"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CoverageStatus.values),
+                name="deployments_coveragetps_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tps_id}: {self.status}"

@@ -27,4 +27,7 @@ def day_start(day: date) -> datetime:
 
 def phase_windows(phases=PHASES_2024) -> list[tuple[str, datetime, datetime]]:
     """(code, starts_at, ends_at) with ends_at the next day's midnight WIB, exclusive."""
-    return [(code, day_start(first), day_start(last + timedelta(days=1))) for code, first, last in phases]
+    return [
+        (code, day_start(first), day_start(last + timedelta(days=1)))
+        for code, first, last in phases
+    ]

@@ -25,7 +25,8 @@ def normalize_phone(raw: str) -> str:
     normalized = f"+62{national}"
     if not re.fullmatch(PHONE_PATTERN, normalized):
         raise ValidationError(
-            _("Nomor telepon tidak valid: %(raw)s. Contoh: 0812 3456 7890."), params={"raw": raw},
+            _("Nomor telepon tidak valid: %(raw)s. Contoh: 0812 3456 7890."),
+            params={"raw": raw},
             code="invalid_phone",
         )
     return normalized

@@ -42,13 +42,22 @@ def assignment_create(
     # Lock the person's row: two admins assigning the same officer at once must not both pass
     # validation. On PostgreSQL the exclusion constraint backs this up.
     personnel = Personnel.objects.select_for_update().get(pk=personnel.pk)
-    assignment = Assignment(personnel=personnel, phase=phase, kind=kind, starts_at=starts_at,
-                            ends_at=ends_at, post=post, sprin=sprin)
+    assignment = Assignment(
+        personnel=personnel,
+        phase=phase,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        post=post,
+        sprin=sprin,
+    )
     assignment.full_clean()
     if tps and kind != PostKind.PAM_TPS:
         raise ValidationError({"tps": _("Hanya penugasan Pam TPS yang menjaga TPS.")})
     if kind == PostKind.PAM_TPS and not tps:
-        raise ValidationError({"tps": _("Penugasan Pam TPS memerlukan sekurang-kurangnya satu TPS.")})
+        raise ValidationError(
+            {"tps": _("Penugasan Pam TPS memerlukan sekurang-kurangnya satu TPS.")}
+        )
     try:
         with transaction.atomic():
             assignment.save()
@@ -62,8 +71,11 @@ def overlap_error_from(exc: IntegrityError, personnel: Personnel) -> Exception:
     """Turn the PostgreSQL exclusion violation into the same message validation gives."""
     if OVERLAP_CONSTRAINT in str(exc):
         return ValidationError(
-            _("%(person)s sudah bertugas pada waktu yang tumpang tindih (disimpan bersamaan oleh "
-              "pengguna lain). Muat ulang dan periksa penugasannya.") % {"person": personnel.name},
+            _(
+                "%(person)s sudah bertugas pada waktu yang tumpang tindih (disimpan bersamaan oleh "
+                "pengguna lain). Muat ulang dan periksa penugasannya."
+            )
+            % {"person": personnel.name},
             code="overlap",
         )
     return exc
@@ -82,8 +94,10 @@ def personnel_account_create(*, personnel: Personnel, password: str | None = Non
         return personnel.user
     if User.objects.filter(username__iexact=personnel.identifier).exists():
         raise ValidationError(
-            _("Nama pengguna %(id)s sudah dipakai akun lain (kemungkinan personel matra lain "
-              "dengan nomor yang sama). Buat akun ini secara manual dengan nama pengguna lain.")
+            _(
+                "Nama pengguna %(id)s sudah dipakai akun lain (kemungkinan personel matra lain "
+                "dengan nomor yang sama). Buat akun ini secara manual dengan nama pengguna lain."
+            )
             % {"id": personnel.identifier},
             code="username_clash",
         )
@@ -96,5 +110,3 @@ def personnel_account_create(*, personnel: Personnel, password: str | None = Non
     personnel.user = user
     personnel.save(update_fields=["user"])
     return user
-
-

@@ -40,6 +40,7 @@ OPSBOARD_NOW = env_datetime("OPSBOARD_NOW")
 OPSBOARD_PUBLIC_URL = env_str("OPSBOARD_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 OPSBOARD_TILE_URL = env_str("OPSBOARD_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
+
 # django-leaflet imports GeoDjango, which needs GDAL and GEOS. The pyogrio and shapely wheels
 # carry both, so no system package is needed; an explicit path or a system library still wins.
 def _bundled_library(package: str, pattern: str) -> str | None:
@@ -127,6 +128,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+# Tests of the coverage engine compare PostgreSQL with SQLite on the same data (scripts/test.sh).
+if env_bool("OPSBOARD_COMPARE_SQLITE", False):
+    DATABASES["sqlite"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": VAR_DIR / "compare.sqlite3",  # the test run uses an in-memory database
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
@@ -139,6 +146,17 @@ CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Coverage engine (docs/coverage.md): a burst of changes waits this long before one recompute;
+# beat re-checks every COVERAGE_BEAT_SECONDS (0: no beat, as in `make run`).
+COVERAGE_DEBOUNCE_SECONDS = env_int("COVERAGE_DEBOUNCE_SECONDS", 2)
+COVERAGE_BEAT_SECONDS = env_int("COVERAGE_BEAT_SECONDS", 0)
+CELERY_BEAT_SCHEDULE = {
+    "coverage-safety-net": {
+        "task": "deployments.tasks.recompute_coverage_if_behind_task",
+        "schedule": COVERAGE_BEAT_SECONDS or 300,
+    },
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -250,4 +268,4 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-os.makedirs(VAR_DIR, exist_ok=True)
+os.makedirs(STATIC_ROOT, exist_ok=True)  # whitenoise warns on every request without it

@@ -22,6 +22,8 @@ if [ -z "${REDIS_URL:-}" ] && answers 127.0.0.1 6379; then
   export REDIS_URL="redis://127.0.0.1:6379/0"
 fi
 # The suite runs Celery in-process unless a test starts a real worker itself.
+# The coverage engine is checked on SQLite beside PostgreSQL (a second database alias).
+export OPSBOARD_COMPARE_SQLITE=true
 export OPSBOARD_TEST_REDIS_URL="${REDIS_URL:-}"
 unset REDIS_URL
 unset OPSBOARD_NOW

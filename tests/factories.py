@@ -8,16 +8,29 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from deployments.models import (
-    Assignment, Force, Operation, Personnel, Phase, Post, PostKind, SecurityPattern, Sprin,
-    StaffProfile, Unit,
+    Assignment,
+    Force,
+    Operation,
+    Personnel,
+    Phase,
+    Post,
+    PostKind,
+    SecurityPattern,
+    Sprin,
+    StaffProfile,
+    Unit,
 )
 from deployments.services import operation_create
 from opsboard import roles
 from tps.models import TPS, Desa, KabKota, Kecamatan
 
 # A small square desa near Mojoroto, so that points inside it pass the boundary check.
-SQUARE = {"type": "Polygon", "coordinates": [[[111.98, -7.82], [111.99, -7.82], [111.99, -7.81],
-                                              [111.98, -7.81], [111.98, -7.82]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[111.98, -7.82], [111.99, -7.82], [111.99, -7.81], [111.98, -7.81], [111.98, -7.82]]
+    ],
+}
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -51,7 +64,7 @@ class KecamatanFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("code",)
 
     kabkota = factory.SubFactory(KabKotaFactory)
-    code = factory.Sequence(lambda n: f"3571{n + 10:02d}")
+    code = factory.Sequence(lambda n: f"{600000 + n % 400000:06d}")
     name = factory.Sequence(lambda n: f"Kecamatan {n}")
 
 
@@ -61,7 +74,7 @@ class DesaFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("code",)
 
     kecamatan = factory.SubFactory(KecamatanFactory)
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.kecamatan.code}{1000 + n:04d}")
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.kecamatan.code}{1000 + n % 9000:04d}")
     name = factory.Sequence(lambda n: f"Kelurahan {n}")
     kind = Desa.Kind.KELURAHAN
 

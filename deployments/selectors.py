@@ -1,0 +1,54 @@
+"""Reads about the operation that the higher apps share: which operation, which phase."""
+
+from datetime import datetime
+
+from django.db.models import Q
+
+from deployments.models import Operation, Phase, Unit, UnitQuerySet
+from opsboard.roles import access_of
+
+
+def current_operation(*, with_phases: bool = False) -> Operation | None:
+    """The operation this deployment runs, or None before one is created.
+
+    A deployment runs one operation. Should a second row ever exist (next year's operation
+    added beside this one), the one that starts last is the current one rather than an error.
+    """
+    operations = Operation.objects.order_by("-starts_on", "-pk")
+    if with_phases:
+        operations = operations.prefetch_related("phases")
+    return operations.first()
+
+
+def default_phase(operation: Operation | None, at: datetime) -> Phase | None:
+    """The phase shown unless another is asked for: the one under way at `at`, else pemungutan.
+
+    Outside every phase (before pra-operasi, after pasca) the command still wants to see the
+    election-day deployment, which is what the operation exists for. Reads the operation's
+    phases once (seven rows), from the prefetch cache when `current_operation(with_phases=True)`
+    filled it.
+    """
+    if operation is None:
+        return None
+    phases = list(operation.phases.all())
+    for phase in phases:
+        # Half-open, like the phases themselves: a phase's end is the next one's start.
+        if phase.starts_at <= at < phase.ends_at:
+            return phase
+    return next((phase for phase in phases if phase.code == Phase.Code.PEMUNGUTAN), None)
+
+
+def units_visible_to(user) -> UnitQuerySet:
+    """The units a user may name in a filter: all of them, or for Polsek staff their kecamatan's.
+
+    Polsek staff see the people of their kecamatan (PersonnelQuerySet.visible_to), who belong to
+    its Polsek and to the Satlinmas of its desa; another kecamatan's units stay unknown to them.
+    This belongs on UnitQuerySet as ``visible_to(user)``; it lives here until models.py grows it.
+    """
+    access = access_of(user)
+    if access.sees_everything:
+        return Unit.objects.all()
+    if access.kecamatan_id is not None:
+        k = access.kecamatan_id
+        return Unit.objects.filter(Q(kecamatan_id=k) | Q(desa__kecamatan_id=k))
+    return Unit.objects.none()

@@ -1,0 +1,23 @@
+"""Celery tasks of deployments: thin interfaces around plain functions that tests call."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from deployments.coverage import coverage_recompute
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),  # the database was briefly unreachable
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=10,
+    acks_late=True,
+)
+def recompute_coverage_task(operation_id: int | None = None) -> int:
+    return len(coverage_recompute(operation_id=operation_id))
+
+
+@shared_task(ignore_result=True)
+def recompute_coverage_if_behind_task() -> int:
+    """Beat's safety net: a change whose queued recompute was lost (broker down) lands here."""
+    return len(coverage_recompute())

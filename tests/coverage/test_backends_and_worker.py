@@ -1,0 +1,184 @@
+"""The engine against the real services: PostgreSQL beside SQLite, and a Celery worker on Redis."""
+
+import time
+
+import pytest
+from django.core import serializers
+
+from deployments.coverage import coverage_compute
+from deployments.models import (
+    Assignment,
+    CoverageArea,
+    CoverageSnapshot,
+    CoverageTPS,
+    Force,
+    Operation,
+    Personnel,
+    Phase,
+    PostKind,
+    SecurityPattern,
+    Unit,
+)
+from deployments.services import assignment_create
+from tests.factories import (
+    AssignmentFactory,
+    DesaFactory,
+    LinmasFactory,
+    PersonnelFactory,
+    SatlinmasFactory,
+    SecurityPatternFactory,
+    TPSFactory,
+    phase,
+)
+from tps.models import TPS, Desa, KabKota, Kecamatan
+
+COPIED = (
+    KabKota,
+    Kecamatan,
+    Desa,
+    TPS,
+    Operation,
+    Phase,
+    Unit,
+    Personnel,
+    SecurityPattern,
+    Assignment,
+)
+
+
+def build_mixed_operation(operation) -> None:
+    """Pairs over 4 and over 3 TPS (thirds), missing Linmas, over-staffing, every class."""
+    SecurityPatternFactory(
+        operation=operation, kerawanan="rawan", force=Force.TNI, personnel_count=1, tps_count=1
+    )
+    for d in range(3):
+        desa = DesaFactory()
+        unit = SatlinmasFactory(desa=desa)
+        stations = [
+            TPSFactory(desa=desa, number=n, kerawanan=("rawan" if n == 1 else "kurang_rawan"))
+            for n in range(1, 8)
+        ]
+        AssignmentFactory(personnel=PersonnelFactory(), tps=stations[:4])
+        AssignmentFactory(personnel=PersonnelFactory(), tps=stations[:4])
+        AssignmentFactory(personnel=PersonnelFactory(), tps=stations[4:7])  # thirds
+        AssignmentFactory(personnel=PersonnelFactory(), tps=stations[4:7])
+        koramil = Unit.objects.create(
+            code=f"koramil-{d}", name=f"Koramil {d}", force=Force.TNI, kind="koramil"
+        )
+        soldier = PersonnelFactory(force=Force.TNI, rank="Serda", unit=koramil)
+        AssignmentFactory(personnel=soldier, tps=stations[:1] if d else stations[:2])
+        for i, tps in enumerate(stations):
+            for _ in range(2 if i % 3 else (1 if d else 3)):
+                AssignmentFactory(personnel=LinmasFactory(unit=unit), tps=[tps])
+
+
+def copy_to(alias: str) -> None:
+    for model in COPIED:
+        data = serializers.serialize("json", model.objects.using("default").order_by("pk"))
+        for obj in serializers.deserialize("json", data, using=alias):
+            obj.save(using=alias)
+
+
+def verdicts(snapshot, alias):
+    rows = CoverageTPS.objects.using(alias).filter(snapshot_id=snapshot.pk).order_by("tps_id")
+    return [
+        (
+            r.tps_id,
+            r.status,
+            r.polri_assigned,
+            r.tni_assigned,
+            r.linmas_assigned,
+            r.polri_guards,
+            r.linmas_guards,
+        )
+        for r in rows
+    ]
+
+
+def areas(snapshot, alias):
+    rows = CoverageArea.objects.using(alias).filter(snapshot_id=snapshot.pk)
+    return {
+        (r.level, r.code, r.kerawanan): (
+            r.tps_total,
+            r.covered,
+            r.short,
+            r.unguarded,
+            r.polri_fulfilled,
+            r.tni_fulfilled,
+            r.linmas_fulfilled,
+        )
+        for r in rows
+    }
+
+
+@pytest.mark.services
+@pytest.mark.django_db(databases=["default", "sqlite"])
+def test_postgresql_and_sqlite_give_the_same_verdicts_and_figures(operation, demo_pattern):
+    build_mixed_operation(operation)
+    copy_to("sqlite")
+    pemungutan = phase()
+
+    on_postgres = coverage_compute(operation=operation, phase=pemungutan)
+    on_sqlite = coverage_compute(operation=operation, phase=pemungutan, using="sqlite")
+
+    pg_rows, lite_rows = verdicts(on_postgres, "default"), verdicts(on_sqlite, "sqlite")
+    assert len(pg_rows) == 21
+    assert {r[1] for r in pg_rows} == {"covered", "short"}
+    for pg, lite in zip(pg_rows, lite_rows, strict=True):
+        assert pg[:2] == lite[:2] and pg[5:] == lite[5:]
+        assert pg[2:5] == pytest.approx(lite[2:5], abs=1e-9)
+    pg_areas, lite_areas = areas(on_postgres, "default"), areas(on_sqlite, "sqlite")
+    assert pg_areas.keys() == lite_areas.keys()
+    for key, figures in pg_areas.items():
+        assert figures[:4] == lite_areas[key][:4]
+        assert figures[4:] == pytest.approx(lite_areas[key][4:], abs=1e-9)
+
+
+@pytest.fixture
+def celery_worker_on_redis(settings):
+    """A real Celery worker in a thread, consuming from the real Redis (the root conftest
+    points the app's broker there for the whole run; tasks stay eager elsewhere)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from opsboard.celery import app
+
+    assert app.conf.broker_url.startswith("redis://")
+    settings.COVERAGE_DEBOUNCE_SECONDS = 0
+    app.conf.task_always_eager = False
+    app.control.purge()
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.task_always_eager = True
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_on_redis_recomputes_after_a_change(
+    operation, demo_pattern, celery_worker_on_redis
+):
+    tps, linmas, pemungutan = TPSFactory(), LinmasFactory(), phase()
+    before = CoverageSnapshot.objects.count()
+
+    assignment_create(
+        personnel=linmas,
+        phase=pemungutan,
+        kind=PostKind.PAM_TPS,
+        tps=[tps],
+        starts_at=pemungutan.starts_at,
+        ends_at=pemungutan.ends_at,
+    )
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        current = CoverageSnapshot.objects.current_for(pemungutan)
+        if (
+            current
+            and CoverageTPS.objects.filter(snapshot=current, tps=tps, linmas_guards=1).exists()
+        ):
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the worker wrote no snapshot with the new assignment within 30 s")
+    assert CoverageSnapshot.objects.count() > before
