@@ -30,7 +30,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         broker = "absent"
     else:
         try:
-            client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+            client = redis.Redis.from_url(
+                settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+            )
             client.ping()
             broker = "ok"
         except redis.RedisError:
@@ -42,7 +44,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 @dashboard_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    summary = selectors.operation_summary(access_of(request.user))
+    summary = selectors.operation_summary(request.user)
     return render(request, "opsboard/dashboard.html", {"summary": summary})
 
 
