@@ -80,21 +80,26 @@ class Attendance(models.Model):
         REPRESENTED = "represented", _("Diwakilkan")
         ABSENT = "absent", _("Tidak hadir")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance",
-                                verbose_name=_("rapat"))
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="attendance",
-                               verbose_name=_("instansi"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("rapat")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("instansi")
+    )
     person_name = models.CharField(_("nama"), max_length=150, blank=True)
     position = models.CharField(_("jabatan"), max_length=150, blank=True)
-    presence = models.CharField(_("kehadiran"), max_length=12, choices=Presence.choices,
-                                default=Presence.PRESENT)
+    presence = models.CharField(
+        _("kehadiran"), max_length=12, choices=Presence.choices, default=Presence.PRESENT
+    )
 
     class Meta:
         verbose_name = _("kehadiran")
         verbose_name_plural = _("kehadiran")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "agency", "person_name"],
-                                    name="coordination_attendance_unique_person"),
+            models.UniqueConstraint(
+                fields=["meeting", "agency", "person_name"],
+                name="coordination_attendance_unique_person",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,10 +109,17 @@ class Attendance(models.Model):
 class Statement(models.Model):
     """What a speaker presented or said at a meeting (the Kapolres, the Dandim, the Sekda…)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="statements",
-                                verbose_name=_("rapat"))
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="statements", verbose_name=_("instansi"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="statements", verbose_name=_("rapat")
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("instansi"),
+    )
     speaker = models.CharField(_("pembicara"), max_length=150)
     position = models.CharField(_("jabatan"), max_length=150, blank=True)
     text = models.TextField(_("isi"))
@@ -125,8 +137,9 @@ class Statement(models.Model):
 class Decision(models.Model):
     """A conclusion (kesimpulan) the meeting agreed on."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions",
-                                verbose_name=_("rapat"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("rapat")
+    )
     text = models.TextField(_("keputusan"))
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
@@ -148,23 +161,54 @@ class ActionItem(models.Model):
         DONE = "done", _("Selesai")
         DROPPED = "dropped", _("Dibatalkan")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items",
-                                verbose_name=_("rapat"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("rapat")
+    )
     what = models.TextField(_("tindak lanjut"))
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="action_items",
-                               verbose_name=_("instansi penanggung jawab"))
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        verbose_name=_("instansi penanggung jawab"),
+    )
     person = models.CharField(_("penanggung jawab"), max_length=150, blank=True)
     due_on = models.DateField(_("batas waktu"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
     dropped_reason = models.TextField(_("alasan dibatalkan"), blank=True)
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name=_("kecamatan"))
-    desa = models.ForeignKey(Desa, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+", verbose_name=_("desa/kelurahan"))
-    tps = models.ForeignKey(TPS, on_delete=models.SET_NULL, null=True, blank=True,
-                            related_name="+", verbose_name=_("TPS"))
-    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+", verbose_name=_("satuan"))
+    kecamatan = models.ForeignKey(
+        Kecamatan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kecamatan"),
+    )
+    desa = models.ForeignKey(
+        Desa,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("desa/kelurahan"),
+    )
+    tps = models.ForeignKey(
+        TPS,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("TPS"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("satuan"),
+    )
 
     objects = CoordinationQuerySet.as_manager()
 
@@ -173,8 +217,10 @@ class ActionItem(models.Model):
         verbose_name_plural = _("tindak lanjut")
         ordering = ["due_on"]
         constraints = [
-            models.CheckConstraint(condition=~Q(status="dropped") | ~Q(dropped_reason=""),
-                                   name="coordination_actionitem_dropped_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(status="dropped") | ~Q(dropped_reason=""),
+                name="coordination_actionitem_dropped_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:

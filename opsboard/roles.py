@@ -90,4 +90,3 @@ def _personnel_id(user) -> int | None:
     # The reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError, when absent.
     personnel = getattr(user, "personnel", None)
     return personnel.pk if personnel is not None and personnel.active else None
-

@@ -19,38 +19,90 @@ MATRIX = {
     # Signed-in users are sent on from the login page; the language switch redirects back.
     "login": {"anonymous": ALLOW, **dict.fromkeys(ROLES[1:], ELSEWHERE)},
     "redirect": dict.fromkeys(ROLES, ELSEWHERE),
-    "dashboard": {"anonymous": LOGIN, "field_officer": ELSEWHERE, "polsek_staff": ALLOW,
-                  "command_staff": ALLOW, "ops_admin": ALLOW, "superuser": ALLOW},
-    "me": {"anonymous": LOGIN, "field_officer": ALLOW, "polsek_staff": ELSEWHERE,
-           "command_staff": ELSEWHERE, "ops_admin": ELSEWHERE, "superuser": ELSEWHERE},
-    "api": {"anonymous": LOGIN, "field_officer": DENY, "polsek_staff": ALLOW,
-            "command_staff": ALLOW, "ops_admin": ALLOW, "superuser": ALLOW},
+    "dashboard": {
+        "anonymous": LOGIN,
+        "field_officer": ELSEWHERE,
+        "polsek_staff": ALLOW,
+        "command_staff": ALLOW,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
+    },
+    "me": {
+        "anonymous": LOGIN,
+        "field_officer": ALLOW,
+        "polsek_staff": ELSEWHERE,
+        "command_staff": ELSEWHERE,
+        "ops_admin": ELSEWHERE,
+        "superuser": ELSEWHERE,
+    },
+    "api": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
+        "polsek_staff": ALLOW,
+        "command_staff": ALLOW,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
+    },
     "account": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], ALLOW)},
     # Command staff open the admin read-only: its add and delete pages are refused.
-    "admin_read": {"anonymous": LOGIN, "field_officer": LOGIN, "polsek_staff": LOGIN,
-                   "command_staff": ALLOW, "ops_admin": ALLOW, "superuser": ALLOW},
-    "admin_write": {"anonymous": LOGIN, "field_officer": LOGIN, "polsek_staff": LOGIN,
-                    "command_staff": DENY, "ops_admin": ALLOW, "superuser": ALLOW},
+    "admin_read": {
+        "anonymous": LOGIN,
+        "field_officer": LOGIN,
+        "polsek_staff": LOGIN,
+        "command_staff": ALLOW,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
+    },
+    "admin_write": {
+        "anonymous": LOGIN,
+        "field_officer": LOGIN,
+        "polsek_staff": LOGIN,
+        "command_staff": DENY,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
+    },
     # Accounts are the superuser's: whoever may edit a user may make it a superuser.
-    "admin_accounts": {"anonymous": LOGIN, "field_officer": LOGIN, "polsek_staff": LOGIN,
-                       "command_staff": DENY, "ops_admin": DENY, "superuser": ALLOW},
+    "admin_accounts": {
+        "anonymous": LOGIN,
+        "field_officer": LOGIN,
+        "polsek_staff": LOGIN,
+        "command_staff": DENY,
+        "ops_admin": DENY,
+        "superuser": ALLOW,
+    },
     # Login lockouts: admins read and delete them (unlock); django-axes lets nobody add one.
-    "admin_lockouts": {"anonymous": LOGIN, "field_officer": LOGIN, "polsek_staff": LOGIN,
-                       "command_staff": DENY, "ops_admin": {ALLOW, DENY},
-                       "superuser": {ALLOW, DENY}},
+    "admin_lockouts": {
+        "anonymous": LOGIN,
+        "field_officer": LOGIN,
+        "polsek_staff": LOGIN,
+        "command_staff": DENY,
+        "ops_admin": {ALLOW, DENY},
+        "superuser": {ALLOW, DENY},
+    },
     # Pages about one object that redirect to the index when the sample id does not exist,
     # before the admin checks permissions; the autocomplete endpoint refuses a request without
     # its query parameters, for anyone. Outsiders must still be sent to the login page.
-    "admin_lenient": {"anonymous": LOGIN, "field_officer": LOGIN, "polsek_staff": LOGIN,
-                           "command_staff": {ALLOW, DENY}, "ops_admin": {ALLOW, DENY},
-                           "superuser": {ALLOW, DENY}},
+    "admin_lenient": {
+        "anonymous": LOGIN,
+        "field_officer": LOGIN,
+        "polsek_staff": LOGIN,
+        "command_staff": {ALLOW, DENY},
+        "ops_admin": {ALLOW, DENY},
+        "superuser": {ALLOW, DENY},
+    },
 }
 
 PUBLIC_NAMES = {"healthz", "admin:login"}
 ACCOUNT_NAMES = {"logout", "admin:logout", "password_change", "password_change_done"}
 ADMIN_WRITE_SUFFIXES = ("_add", "_delete")
 
-SAMPLE_KWARGS = {"object_id": "1", "id": "1", "app_label": "auth", "content_type_id": "1", "url": "x/"}
+SAMPLE_KWARGS = {
+    "object_id": "1",
+    "id": "1",
+    "app_label": "auth",
+    "content_type_id": "1",
+    "url": "x/",
+}
 
 
 def walk(resolver=None, prefix="", namespace=""):
@@ -86,7 +138,9 @@ def group_of(name: str | None, path: str) -> str:
     if name in ACCOUNT_NAMES:
         return "account"
     if path.startswith("/admin/"):
-        if name in (None, "admin:autocomplete", "admin:view_on_site") or name.endswith(("_history", "_password_change")):
+        if name in (None, "admin:autocomplete", "admin:view_on_site") or name.endswith(
+            ("_history", "_password_change")
+        ):
             return "admin_lenient"
         if path.startswith("/admin/auth/"):
             return "admin_accounts"
@@ -101,7 +155,9 @@ def group_of(name: str | None, path: str) -> str:
         return "me"
     if name and name.startswith("api:"):
         return "api"
-    raise AssertionError(f"{path} ({name}) is in no group of the access matrix: add it there and to README.md")
+    raise AssertionError(
+        f"{path} ({name}) is in no group of the access matrix: add it there and to README.md"
+    )
 
 
 def outcome(response) -> str:

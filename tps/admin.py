@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tps.models import TPS, Desa, Indicator, KabKota, Kecamatan
+from tps.models import Desa, Indicator, KabKota, Kecamatan
 
 
 @admin.register(KabKota)

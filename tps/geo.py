@@ -54,12 +54,17 @@ def check_point(desa, lat: float, lng: float) -> PointCheck:
     kecamatan = desa.kecamatan
     if kecamatan.boundary and distance_metres(kecamatan.boundary, lat, lng) > TOLERANCE_METRES:
         return PointCheck(
-            PointCheck.OUTSIDE, to_desa,
-            _("Titik berada di luar %(desa)s dan di luar Kecamatan %(kec)s (%(m).0f m dari batas desa).")
+            PointCheck.OUTSIDE,
+            to_desa,
+            _(
+                "Titik berada di luar %(desa)s dan di luar Kecamatan %(kec)s "
+                "(%(m).0f m dari batas desa)."
+            )
             % {"desa": desa.name, "kec": kecamatan.name, "m": to_desa},
         )
     return PointCheck(
-        PointCheck.KECAMATAN, to_desa,
+        PointCheck.KECAMATAN,
+        to_desa,
         _("Titik berada %(m).0f m di luar batas %(desa)s, tetapi masih di Kecamatan %(kec)s.")
         % {"desa": desa.name, "kec": kecamatan.name, "m": to_desa},
     )

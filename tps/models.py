@@ -39,7 +39,10 @@ class KabKota(models.Model):
         KABUPATEN = "kabupaten", _("Kabupaten")
 
     code = models.CharField(
-        _("kode"), max_length=4, unique=True, validators=[RegexValidator(r"^\d{4}$")],
+        _("kode"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}$")],
         help_text=_("Kode Kemendagri tanpa titik, mis. 3571."),
     )
     name = models.CharField(_("nama"), max_length=100)
@@ -50,7 +53,9 @@ class KabKota(models.Model):
         verbose_name_plural = _("kabupaten/kota")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{4}$"), name="tps_kabkota_code_format"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{4}$"), name="tps_kabkota_code_format"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -70,13 +75,22 @@ class KecamatanQuerySet(AreaQuerySet):
 class Kecamatan(models.Model):
     """A kecamatan (district); each has one Polsek."""
 
-    kabkota = models.ForeignKey(KabKota, on_delete=models.PROTECT, related_name="kecamatan",
-                                verbose_name=_("kabupaten/kota"))
-    code = models.CharField(_("kode"), max_length=6, unique=True,
-                            help_text=_("Kode Kemendagri tanpa titik, mis. 357101."))
+    kabkota = models.ForeignKey(
+        KabKota,
+        on_delete=models.PROTECT,
+        related_name="kecamatan",
+        verbose_name=_("kabupaten/kota"),
+    )
+    code = models.CharField(
+        _("kode"),
+        max_length=6,
+        unique=True,
+        help_text=_("Kode Kemendagri tanpa titik, mis. 357101."),
+    )
     name = models.CharField(_("nama"), max_length=100)
-    boundary = models.JSONField(_("batas wilayah"), null=True, blank=True,
-                                help_text=_("Geometri GeoJSON (WGS84, lon/lat)."))
+    boundary = models.JSONField(
+        _("batas wilayah"), null=True, blank=True, help_text=_("Geometri GeoJSON (WGS84, lon/lat).")
+    )
 
     objects = KecamatanQuerySet.as_manager()
 
@@ -85,7 +99,9 @@ class Kecamatan(models.Model):
         verbose_name_plural = _("kecamatan")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}$"), name="tps_kecamatan_code_format"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{6}$"), name="tps_kecamatan_code_format"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -99,14 +115,20 @@ class Desa(models.Model):
         DESA = "desa", _("Desa")
         KELURAHAN = "kelurahan", _("Kelurahan")
 
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="desa",
-                                  verbose_name=_("kecamatan"))
-    code = models.CharField(_("kode"), max_length=10, unique=True,
-                            help_text=_("Kode Kemendagri tanpa titik, mis. 3571011001."))
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="desa", verbose_name=_("kecamatan")
+    )
+    code = models.CharField(
+        _("kode"),
+        max_length=10,
+        unique=True,
+        help_text=_("Kode Kemendagri tanpa titik, mis. 3571011001."),
+    )
     name = models.CharField(_("nama"), max_length=100)
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
-    boundary = models.JSONField(_("batas wilayah"), null=True, blank=True,
-                                help_text=_("Geometri GeoJSON (WGS84, lon/lat)."))
+    boundary = models.JSONField(
+        _("batas wilayah"), null=True, blank=True, help_text=_("Geometri GeoJSON (WGS84, lon/lat).")
+    )
 
     objects = AreaQuerySet.as_manager()
 
@@ -115,7 +137,9 @@ class Desa(models.Model):
         verbose_name_plural = _("desa/kelurahan")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{10}$"), name="tps_desa_code_format"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{10}$"), name="tps_desa_code_format"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -129,11 +153,13 @@ class Indicator(models.Model):
     variable = models.CharField(_("variabel"), max_length=100)
     name = models.CharField(_("indikator"), max_length=200)
     guard_relevant = models.BooleanField(
-        _("penting bagi petugas pengamanan"), default=False,
+        _("penting bagi petugas pengamanan"),
+        default=False,
         help_text=_("Ditampilkan kepada petugas di lokasi TPS."),
     )
     is_estimate = models.BooleanField(
-        _("perkiraan"), default=True,
+        _("perkiraan"),
+        default=True,
         help_text=_("Rumusan sebagian perkiraan kami; sumber tidak memuat rincian 25 indikator."),
     )
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
@@ -157,24 +183,37 @@ class TPSQuerySet(AreaQuerySet):
 class TPS(models.Model):
     """A polling station (Tempat Pemungutan Suara), numbered per desa: "TPS 006 Burengan"."""
 
-    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="tps",
-                             verbose_name=_("desa/kelurahan"))
+    desa = models.ForeignKey(
+        Desa, on_delete=models.PROTECT, related_name="tps", verbose_name=_("desa/kelurahan")
+    )
     number = models.PositiveSmallIntegerField(
-        _("nomor"), validators=[MinValueValidator(1), MaxValueValidator(999)],
+        _("nomor"),
+        validators=[MinValueValidator(1), MaxValueValidator(999)],
         help_text=_("Nomor TPS di desa/kelurahan; TPS lokasi khusus bernomor 9xx."),
     )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
-    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6,
-                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6,
-                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    latitude = models.DecimalField(
+        _("lintang"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("bujur"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     registered_voters = models.PositiveIntegerField(_("jumlah pemilih (DPT)"), default=0)
-    kerawanan = models.CharField(_("kerawanan"), max_length=20, choices=Kerawanan.choices,
-                                 default=Kerawanan.KURANG_RAWAN)
-    indicators = models.ManyToManyField(Indicator, blank=True, related_name="tps",
-                                        verbose_name=_("indikator kerawanan"))
+    kerawanan = models.CharField(
+        _("kerawanan"), max_length=20, choices=Kerawanan.choices, default=Kerawanan.KURANG_RAWAN
+    )
+    indicators = models.ManyToManyField(
+        Indicator, blank=True, related_name="tps", verbose_name=_("indikator kerawanan")
+    )
     is_synthetic = models.BooleanField(
-        _("data sintetis"), default=False,
+        _("data sintetis"),
+        default=False,
         help_text=_("Alamat, titik dan jumlah pemilih dibuat untuk demo, bukan data KPU."),
     )
 
@@ -185,13 +224,21 @@ class TPS(models.Model):
         verbose_name_plural = _("TPS")
         ordering = ["desa__code", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["desa", "number"], name="tps_tps_unique_number_per_desa"),
-            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90),
-                                   name="tps_tps_latitude_range"),
-            models.CheckConstraint(condition=Q(longitude__gte=-180, longitude__lte=180),
-                                   name="tps_tps_longitude_range"),
-            models.CheckConstraint(condition=Q(number__gte=1, number__lte=999), name="tps_tps_number_range"),
-            models.CheckConstraint(condition=Q(kerawanan__in=Kerawanan.values), name="tps_tps_kerawanan_valid"),
+            models.UniqueConstraint(
+                fields=["desa", "number"], name="tps_tps_unique_number_per_desa"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90), name="tps_tps_latitude_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180), name="tps_tps_longitude_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=999), name="tps_tps_number_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(kerawanan__in=Kerawanan.values), name="tps_tps_kerawanan_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -213,4 +260,3 @@ class TPS(models.Model):
         result = self.point_check()
         if result.verdict == PointCheck.OUTSIDE:
             raise ValidationError({"latitude": result.message})
-

@@ -18,9 +18,14 @@ def test_rejects_overlapping_assignment_naming_the_other():
     pemungutan = first.phase
 
     with pytest.raises(ValidationError) as excinfo:
-        assignment_create(personnel=person, phase=pemungutan, kind=PostKind.PAM_TPS,
-                          tps=[TPSFactory()], starts_at=first.starts_at + timedelta(hours=3),
-                          ends_at=first.ends_at)
+        assignment_create(
+            personnel=person,
+            phase=pemungutan,
+            kind=PostKind.PAM_TPS,
+            tps=[TPSFactory()],
+            starts_at=first.starts_at + timedelta(hours=3),
+            ends_at=first.ends_at,
+        )
 
     assert "tumpang tindih" in str(excinfo.value)
     assert str(first) in str(excinfo.value)
@@ -32,11 +37,23 @@ def test_back_to_back_shifts_do_not_overlap():
     person = PersonnelFactory()
     pemungutan = phase()
     middle = pemungutan.starts_at + timedelta(days=1)
-    assignment_create(personnel=person, phase=pemungutan, kind=PostKind.PAM_TPS, tps=[TPSFactory()],
-                      starts_at=pemungutan.starts_at, ends_at=middle)
+    assignment_create(
+        personnel=person,
+        phase=pemungutan,
+        kind=PostKind.PAM_TPS,
+        tps=[TPSFactory()],
+        starts_at=pemungutan.starts_at,
+        ends_at=middle,
+    )
 
-    second = assignment_create(personnel=person, phase=pemungutan, kind=PostKind.PAM_TPS,
-                               tps=[TPSFactory()], starts_at=middle, ends_at=pemungutan.ends_at)
+    second = assignment_create(
+        personnel=person,
+        phase=pemungutan,
+        kind=PostKind.PAM_TPS,
+        tps=[TPSFactory()],
+        starts_at=middle,
+        ends_at=pemungutan.ends_at,
+    )
 
     assert second.pk is not None
 
@@ -47,9 +64,14 @@ def test_cancelled_assignment_does_not_block_a_new_one():
     AssignmentFactory(personnel=person, status=Assignment.Status.CANCELLED)
     pemungutan = phase()
 
-    again = assignment_create(personnel=person, phase=pemungutan, kind=PostKind.PAM_TPS,
-                              tps=[TPSFactory()], starts_at=pemungutan.starts_at,
-                              ends_at=pemungutan.ends_at)
+    again = assignment_create(
+        personnel=person,
+        phase=pemungutan,
+        kind=PostKind.PAM_TPS,
+        tps=[TPSFactory()],
+        starts_at=pemungutan.starts_at,
+        ends_at=pemungutan.ends_at,
+    )
 
     assert again.status == Assignment.Status.ACTIVE
 
@@ -59,9 +81,14 @@ def test_rejects_assignment_outside_its_phase():
     pemungutan = phase()
 
     with pytest.raises(ValidationError) as excinfo:
-        assignment_create(personnel=PersonnelFactory(), phase=pemungutan, kind=PostKind.PAM_TPS,
-                          tps=[TPSFactory()], starts_at=pemungutan.starts_at - timedelta(hours=1),
-                          ends_at=pemungutan.ends_at)
+        assignment_create(
+            personnel=PersonnelFactory(),
+            phase=pemungutan,
+            kind=PostKind.PAM_TPS,
+            tps=[TPSFactory()],
+            starts_at=pemungutan.starts_at - timedelta(hours=1),
+            ends_at=pemungutan.ends_at,
+        )
 
     assert "di dalam tahapan" in str(excinfo.value)
 
@@ -70,10 +97,18 @@ def test_rejects_assignment_outside_its_phase():
 @pytest.mark.django_db
 def test_database_refuses_overlap_that_bypasses_validation():
     first = AssignmentFactory()
-    overlapping = Assignment(personnel=first.personnel, phase=first.phase, kind=PostKind.PAM_TPS,
-                             starts_at=first.starts_at + timedelta(hours=1), ends_at=first.ends_at)
+    overlapping = Assignment(
+        personnel=first.personnel,
+        phase=first.phase,
+        kind=PostKind.PAM_TPS,
+        starts_at=first.starts_at + timedelta(hours=1),
+        ends_at=first.ends_at,
+    )
 
-    with pytest.raises(IntegrityError, match="deployments_assignment_no_overlap"), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="deployments_assignment_no_overlap"),
+        transaction.atomic(),
+    ):
         Assignment.objects.bulk_create([overlapping])
 
     assert Assignment.objects.count() == 1
@@ -94,10 +129,17 @@ def test_two_concurrent_transactions_cannot_both_insert_an_overlap():
             with transaction.atomic():
                 if name == "second":
                     first_inserted.wait(timeout=10)
-                Assignment.objects.bulk_create([Assignment(
-                    personnel=person, phase=pemungutan, kind=PostKind.PAM_TPS,
-                    starts_at=pemungutan.starts_at + timedelta(hours=offset_hours),
-                    ends_at=pemungutan.ends_at)])
+                Assignment.objects.bulk_create(
+                    [
+                        Assignment(
+                            personnel=person,
+                            phase=pemungutan,
+                            kind=PostKind.PAM_TPS,
+                            starts_at=pemungutan.starts_at + timedelta(hours=offset_hours),
+                            ends_at=pemungutan.ends_at,
+                        )
+                    ]
+                )
                 if name == "first":
                     first_inserted.set()
                     time.sleep(0.5)  # let the second insert start and wait on our row
