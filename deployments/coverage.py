@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from deployments.models import (
@@ -104,13 +104,13 @@ per_tps AS (
     FROM counted GROUP BY tps_id
 ),
 base AS (
-    SELECT t.id AS tps_id, t.kerawanan, {select_cols}
+    SELECT t.id AS tps_id, t.desa_id, t.kerawanan, {select_cols}
     FROM {_table(TPS)} t
     LEFT JOIN required_per_class r ON r.kerawanan = t.kerawanan
     LEFT JOIN per_tps g ON g.tps_id = t.id
 )
-INSERT INTO {_table(CoverageTPS)} (snapshot_id, tps_id, kerawanan, status, {columns})
-SELECT %s, b.tps_id, b.kerawanan,
+INSERT INTO {_table(CoverageTPS)} (snapshot_id, tps_id, desa_id, kerawanan, status, {columns})
+SELECT %s, b.tps_id, b.desa_id, b.kerawanan,
        CASE WHEN {meets_all} THEN 'covered' WHEN {nobody} THEN 'unguarded' ELSE 'short' END,
        {", ".join("b." + c.strip() for c in columns.split(","))}
 FROM base b
@@ -118,67 +118,96 @@ FROM base b
     return sql, requirement_params
 
 
+_FORCE_COLUMNS = [f"{f.lower()}_{m}" for f in FORCES for m in ("required", "assigned", "fulfilled")]
+_COUNT_COLUMNS = ["tps_total", "covered", "short", "unguarded"]
+_AREA_COLUMNS = ", ".join(
+    ["snapshot_id", "level", "code", "kerawanan", *_COUNT_COLUMNS, *_FORCE_COLUMNS]
+)
+
+
+def _desa_by_class_sql() -> str:
+    """The one pass over the per-TPS rows: a row per desa and class. Everything above sums these.
+
+    Σ min(assigned, required) is taken per TPS here; higher levels add up those sums, so
+    over-staffing one TPS never hides a gap at another at any level.
+    """
+    force_sums = ",\n".join(
+        f"SUM(c.{f}_required), SUM(c.{f}_assigned), "
+        f"SUM(CASE WHEN c.{f}_assigned < c.{f}_required THEN c.{f}_assigned "
+        f"ELSE c.{f}_required END)"
+        for f in (x.lower() for x in FORCES)
+    )
+    return f"""
+INSERT INTO {_table(CoverageArea)} ({_AREA_COLUMNS})
+SELECT %s, 'desa', d.code, c.kerawanan, COUNT(*),
+       SUM(CASE WHEN c.status = 'covered' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN c.status = 'short' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN c.status = 'unguarded' THEN 1 ELSE 0 END),
+       {force_sums}
+FROM {_table(CoverageTPS)} c
+JOIN {_table(Desa)} d ON d.id = c.desa_id
+WHERE c.snapshot_id = %s
+GROUP BY d.code, c.kerawanan
+"""
+
+
 @dataclass(frozen=True)
-class _AreaLevel:
+class _Rollup:
+    """Area rows of `level` summed from the by-class rows of `source` (a much smaller table)."""
+
     level: str
-    code_sql: str  # expression giving the area's code
+    source: str
+    code_sql: str  # the target area's code, from the source row `a` and the joins
     joins: str = ""
 
 
-_JOINS = f"""
-JOIN {_table(TPS)} t ON t.id = c.tps_id
-JOIN {_table(Desa)} d ON d.id = t.desa_id
-JOIN {_table(Kecamatan)} k ON k.id = d.kecamatan_id
-JOIN {_table(KabKota)} kk ON kk.id = k.kabkota_id
-"""
-
-AREA_LEVELS = (
-    _AreaLevel(CoverageArea.Level.OPERATION, "'all'"),
-    _AreaLevel(CoverageArea.Level.KABKOTA, "kk.code", _JOINS),
-    _AreaLevel(CoverageArea.Level.KECAMATAN, "k.code", _JOINS),
-    _AreaLevel(
-        CoverageArea.Level.POLSEK,
-        "u.code",
-        _JOINS + f"JOIN {_table(Unit)} u ON u.kecamatan_id = k.id AND u.kind = 'polsek'",
-    ),
-    _AreaLevel(CoverageArea.Level.DESA, "d.code", _JOINS),
+_DESA_TO_KECAMATAN = (
+    f"JOIN {_table(Desa)} d ON d.code = a.code JOIN {_table(Kecamatan)} k ON k.id = d.kecamatan_id"
 )
-# Desa rows by class would multiply the largest level by four for little use.
-LEVELS_BY_CLASS = {
-    CoverageArea.Level.OPERATION,
-    CoverageArea.Level.KABKOTA,
-    CoverageArea.Level.KECAMATAN,
-    CoverageArea.Level.POLSEK,
-}
+ROLLUPS = (
+    _Rollup(CoverageArea.Level.KECAMATAN, CoverageArea.Level.DESA, "k.code", _DESA_TO_KECAMATAN),
+    _Rollup(
+        CoverageArea.Level.POLSEK,
+        CoverageArea.Level.KECAMATAN,
+        "u.code",
+        f"JOIN {_table(Kecamatan)} k ON k.code = a.code "
+        f"JOIN {_table(Unit)} u ON u.kecamatan_id = k.id AND u.kind = 'polsek'",
+    ),
+    _Rollup(
+        CoverageArea.Level.KABKOTA,
+        CoverageArea.Level.KECAMATAN,
+        "kk.code",
+        f"JOIN {_table(Kecamatan)} k ON k.code = a.code "
+        f"JOIN {_table(KabKota)} kk ON kk.id = k.kabkota_id",
+    ),
+    _Rollup(CoverageArea.Level.OPERATION, CoverageArea.Level.KABKOTA, "'all'"),
+)
 
 
-def _area_sql(area: _AreaLevel, by_class: bool) -> str:
-    force_cols = ", ".join(
-        f"{f}_required, {f}_assigned, {f}_fulfilled" for f in (x.lower() for x in FORCES)
-    )
-    force_sums = ",\n".join(
-        f"COALESCE(SUM(c.{f}_required), 0), COALESCE(SUM(c.{f}_assigned), 0), "
-        f"COALESCE(SUM(CASE WHEN c.{f}_assigned < c.{f}_required THEN c.{f}_assigned "
-        f"ELSE c.{f}_required END), 0)"
-        for f in (x.lower() for x in FORCES)
-    )
-    kerawanan = "c.kerawanan" if by_class else "''"
-    group_by = [area.code_sql] if area.code_sql != "'all'" else []
+def _rollup_sql(rollup: _Rollup, *, by_class: bool) -> str:
+    sums = ", ".join(f"COALESCE(SUM(a.{col}), 0)" for col in [*_COUNT_COLUMNS, *_FORCE_COLUMNS])
+    group_by = [] if rollup.code_sql == "'all'" else [rollup.code_sql]
     if by_class:
-        group_by.append("c.kerawanan")
+        group_by.append("a.kerawanan")
     group_sql = f"GROUP BY {', '.join(group_by)}" if group_by else ""
     return f"""
-INSERT INTO {_table(CoverageArea)}
-    (snapshot_id, level, code, kerawanan, tps_total, covered, short, unguarded, {force_cols})
-SELECT %s, '{area.level}', {area.code_sql}, {kerawanan}, COUNT(*),
-       COALESCE(SUM(CASE WHEN c.status = 'covered' THEN 1 ELSE 0 END), 0),
-       COALESCE(SUM(CASE WHEN c.status = 'short' THEN 1 ELSE 0 END), 0),
-       COALESCE(SUM(CASE WHEN c.status = 'unguarded' THEN 1 ELSE 0 END), 0),
-       {force_sums}
-FROM {_table(CoverageTPS)} c
-{area.joins}
-WHERE c.snapshot_id = %s
+INSERT INTO {_table(CoverageArea)} ({_AREA_COLUMNS})
+SELECT %s, '{rollup.level}', {rollup.code_sql}, {"a.kerawanan" if by_class else "''"}, {sums}
+FROM {_table(CoverageArea)} a
+{rollup.joins}
+WHERE a.snapshot_id = %s AND a.level = '{rollup.source}' AND a.kerawanan <> ''
 {group_sql}
+"""
+
+
+def _desa_all_classes_sql() -> str:
+    sums = ", ".join(f"SUM(a.{col})" for col in [*_COUNT_COLUMNS, *_FORCE_COLUMNS])
+    return f"""
+INSERT INTO {_table(CoverageArea)} ({_AREA_COLUMNS})
+SELECT %s, 'desa', a.code, '', {sums}
+FROM {_table(CoverageArea)} a
+WHERE a.snapshot_id = %s AND a.level = 'desa' AND a.kerawanan <> ''
+GROUP BY a.code
 """
 
 
@@ -227,10 +256,13 @@ def coverage_compute(
                     snapshot.pk,
                 ],
             )
-            for area in AREA_LEVELS:
-                cursor.execute(_area_sql(area, by_class=False), [snapshot.pk, snapshot.pk])
-                if area.level in LEVELS_BY_CLASS:
-                    cursor.execute(_area_sql(area, by_class=True), [snapshot.pk, snapshot.pk])
+            both = [snapshot.pk, snapshot.pk]
+            cursor.execute(_desa_by_class_sql(), both)
+            for rollup in ROLLUPS:
+                # By-class rows first: the next rollup sums them.
+                cursor.execute(_rollup_sql(rollup, by_class=True), both)
+                cursor.execute(_rollup_sql(rollup, by_class=False), both)
+            cursor.execute(_desa_all_classes_sql(), both)
         snapshot.duration_ms = int((time.monotonic() - started) * 1000)
         snapshot.save(update_fields=["duration_ms"])
     return snapshot
@@ -238,15 +270,15 @@ def coverage_compute(
 
 def phases_to_compute(operation: Operation, *, using: str = "default") -> list[Phase]:
     """The default phase at the operation clock, and every phase that has assignments."""
-    phases = list(Phase.objects.using(using).filter(operation=operation).order_by("starts_at"))
-    with_assignments = set(
-        Assignment.objects.using(using)
-        .filter(phase__operation=operation)
-        .values_list("phase_id", flat=True)
-        .distinct()
+    # One index probe per phase (seven), not a scan of every assignment.
+    phases = (
+        Phase.objects.using(using)
+        .filter(operation=operation)
+        .annotate(has_assignments=Exists(Assignment.objects.filter(phase=OuterRef("pk"))))
+        .order_by("starts_at")
     )
     shown = default_phase(operation, clock.now())
-    return [p for p in phases if p.pk in with_assignments or (shown and p.pk == shown.pk)]
+    return [p for p in phases if p.has_assignments or (shown and p.pk == shown.pk)]
 
 
 def coverage_recompute(

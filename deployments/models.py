@@ -727,7 +727,10 @@ class CoverageArea(models.Model):
         POLSEK = "polsek", _("Polsek")
         DESA = "desa", _("Desa/kelurahan")
 
-    snapshot = models.ForeignKey(CoverageSnapshot, on_delete=models.CASCADE, related_name="areas")
+    # The unique constraint's index leads with the snapshot: no second index to keep up to date.
+    snapshot = models.ForeignKey(
+        CoverageSnapshot, on_delete=models.CASCADE, related_name="areas", db_index=False
+    )
     level = models.CharField(max_length=10, choices=Level.choices)
     code = models.CharField(max_length=40, help_text=_("Kode wilayah atau kode satuan (Polsek)."))
     kerawanan = models.CharField(max_length=20, blank=True, help_text=_("Kosong: semua kelas."))
@@ -768,10 +771,22 @@ class CoverageArea(models.Model):
 class CoverageTPS(models.Model):
     """Coverage of one TPS in a snapshot: required and assigned per force, and the verdict."""
 
+    # Tens of thousands of rows per snapshot: every index costs on each recompute. The unique
+    # (snapshot, tps) index serves the reads; the desa is copied for the area rollup and needs
+    # neither an index nor a constraint.
     snapshot = models.ForeignKey(
-        CoverageSnapshot, on_delete=models.CASCADE, related_name="tps_rows"
+        CoverageSnapshot, on_delete=models.CASCADE, related_name="tps_rows", db_index=False
     )
-    tps = models.ForeignKey(TPS, on_delete=models.CASCADE, related_name="coverage_rows")
+    tps = models.ForeignKey(
+        TPS, on_delete=models.CASCADE, related_name="coverage_rows", db_index=False
+    )
+    desa = models.ForeignKey(
+        Desa,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     kerawanan = models.CharField(max_length=20)
     status = models.CharField(max_length=10, choices=CoverageStatus.choices)
     polri_required = models.FloatField(default=0)

@@ -171,7 +171,8 @@ def test_area_rows_add_up_per_kecamatan_and_per_class(operation, demo_pattern):
     areas = CoverageArea.objects.filter(snapshot=snapshot)
     assert areas.get(level="kecamatan", code=a.kecamatan.code, kerawanan="").tps_total == 2
     assert areas.get(level="kecamatan", code=a.kecamatan.code, kerawanan="rawan").tps_total == 1
-    assert areas.get(level="desa", code=b.code).tps_total == 1
+    assert areas.get(level="desa", code=b.code, kerawanan="").tps_total == 1
+    assert areas.get(level="desa", code=a.code, kerawanan="kurang_rawan").tps_total == 1
     assert areas.get(level="operation", kerawanan="").tps_total == 3
     assert areas.get(level="kabkota", code="3571", kerawanan="").tps_total == 3
 
@@ -198,14 +199,15 @@ def test_compute_issues_the_same_queries_at_any_size(
     operation, demo_pattern, django_assert_num_queries
 ):
     # requirements (1), unassigned counts (1), savepoint + snapshot insert (2), per-TPS insert (1),
-    # area inserts: 5 levels + 4 by class (9), duration update (1), savepoint release (1).
+    # area rows: desa by class (1), 4 rollups by class and in all (8), desa in all (1),
+    # duration update (1), savepoint release (1).
     pemungutan = phase()
     for _ in range(3):
         AssignmentFactory(personnel=LinmasFactory(), tps=[TPSFactory()])
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         coverage_compute(operation=operation, phase=pemungutan)
 
     for _ in range(30):
         AssignmentFactory(personnel=LinmasFactory(), tps=[TPSFactory()])
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         coverage_compute(operation=operation, phase=pemungutan)
