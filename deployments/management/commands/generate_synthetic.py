@@ -29,6 +29,6 @@ class Command(BaseCommand):
         figures = synthetic_operation_create(tps_count=tps, seed=seed)
         self.stdout.write(
             f"Operasi sintetis: {figures.tps} TPS, {figures.desa} desa, "
-            f"{figures.kecamatan} kecamatan, {figures.personnel} personel, {figures.assignments} penugasan "
-            f"({time.monotonic() - started:.1f} s)."
+            f"{figures.kecamatan} kecamatan, {figures.personnel} personel, "
+            f"{figures.assignments} penugasan ({time.monotonic() - started:.1f} s)."
         )
