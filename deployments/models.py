@@ -771,14 +771,23 @@ class CoverageArea(models.Model):
 class CoverageTPS(models.Model):
     """Coverage of one TPS in a snapshot: required and assigned per force, and the verdict."""
 
-    # Tens of thousands of rows per snapshot: every index costs on each recompute. The unique
-    # (snapshot, tps) index serves the reads; the desa is copied for the area rollup and needs
-    # neither an index nor a constraint.
+    # Tens of thousands of rows per snapshot: every index and constraint costs on each
+    # recompute (PostgreSQL checks deferred foreign keys row by row at COMMIT, which took longer
+    # than computing the rows). The unique (snapshot, tps) index serves the reads; the ORM's
+    # cascades delete these rows with their snapshot or TPS; the desa is copied for the rollup.
     snapshot = models.ForeignKey(
-        CoverageSnapshot, on_delete=models.CASCADE, related_name="tps_rows", db_index=False
+        CoverageSnapshot,
+        on_delete=models.CASCADE,
+        related_name="tps_rows",
+        db_index=False,
+        db_constraint=False,
     )
     tps = models.ForeignKey(
-        TPS, on_delete=models.CASCADE, related_name="coverage_rows", db_index=False
+        TPS,
+        on_delete=models.CASCADE,
+        related_name="coverage_rows",
+        db_index=False,
+        db_constraint=False,
     )
     desa = models.ForeignKey(
         Desa,

@@ -90,8 +90,8 @@ class Migration(migrations.Migration):
                 ('linmas_assigned', models.FloatField(default=0)),
                 ('linmas_guards', models.PositiveIntegerField(default=0)),
                 ('desa', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tps.desa')),
-                ('snapshot', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='tps_rows', to='deployments.coveragesnapshot')),
-                ('tps', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='coverage_rows', to='tps.tps')),
+                ('snapshot', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='tps_rows', to='deployments.coveragesnapshot')),
+                ('tps', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='coverage_rows', to='tps.tps')),
             ],
             options={
                 'verbose_name': 'cakupan TPS',
