@@ -309,13 +309,15 @@ def coverage_recompute(
             return []
         operation_id = operation.pk
     written: list[CoverageSnapshot] = []
+    # Changes committed from now on must queue a new run: clear the flag before computing, and
+    # outside the computation's transaction, so that a worker killed half-way does not leave it
+    # set and every later change waiting for beat.
+    CoverageState.objects.filter(operation_id=operation_id).update(pending=False)
     with transaction.atomic():
         operation = Operation.objects.select_for_update().filter(pk=operation_id).first()
         if operation is None:  # deleted since the task was queued
             return []
         state, _ = CoverageState.objects.get_or_create(operation=operation)
-        # Changes committed from now on must queue a new run: clear the flag before computing.
-        CoverageState.objects.filter(pk=state.pk).update(pending=False)
         for phase in phases_to_compute(operation):
             current = CoverageSnapshot.objects.current_for(phase)
             if not force and current is not None and current.inputs_version >= state.version:

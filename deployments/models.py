@@ -1,5 +1,6 @@
 """Forces, units, personnel, the security pattern, posts, orders (Sprin) and assignments."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.conf import settings
@@ -9,10 +10,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from deployments.phones import PHONE_PATTERN
+from deployments.phones import PHONE_PATTERN, normalize_phone
 from deployments.ranks import POLRI_RANKS, TNI_CORPS, TNI_RANKS
 from opsboard.roles import Role, access_of
+from tps.geo import PointCheck, check_point
 from tps.models import TPS, Desa, Kecamatan, Kerawanan
 
 
@@ -258,6 +261,7 @@ class Personnel(models.Model):
     active = models.BooleanField(_("aktif"), default=True)
 
     objects = PersonnelQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("riwayat personel"))
 
     class Meta:
         verbose_name = _("personel")
@@ -293,8 +297,22 @@ class Personnel(models.Model):
     def rank_label(self) -> str:
         return f"{self.rank} {self.corps}".strip()
 
+    def own_desa_ids(self) -> set[int]:
+        """The desa whose TPS a Linmas guards: their Satlinmas's desa and their home desa."""
+        ids = {self.home_desa_id}
+        if self.unit_id is not None:
+            ids.add(self.unit.desa_id)
+        ids.discard(None)
+        return ids
+
     def clean(self) -> None:
         errors = {}
+        # Sheets and phones insert spaces into NRPs ("8506 1234"); the register has none.
+        self.identifier = "".join((self.identifier or "").split())
+        try:
+            self.phone = normalize_phone(self.phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.messages[0]
         if self.force == Force.POLRI and self.rank not in POLRI_RANKS:
             errors["rank"] = _("Pangkat Polri tidak dikenal: %s.") % (self.rank or "-")
         if self.force == Force.TNI and self.rank not in TNI_RANKS:
@@ -368,6 +386,8 @@ class SecurityPattern(models.Model):
     tps_count = models.PositiveSmallIntegerField(
         _("per jumlah TPS"), validators=[MinValueValidator(1)]
     )
+
+    history = HistoricalRecords(verbose_name=_("riwayat pola pengamanan"))
 
     class Meta:
         verbose_name = _("pola pengamanan")
@@ -443,6 +463,7 @@ class Post(models.Model):
     address = models.CharField(_("alamat"), max_length=255, blank=True)
 
     objects = PostQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("riwayat pos"))
 
     class Meta:
         verbose_name = _("pos")
@@ -460,6 +481,20 @@ class Post(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
 
+    def point_check(self) -> PointCheck:
+        if self.desa_id is None or self.latitude is None or self.longitude is None:
+            return PointCheck(PointCheck.UNCHECKED)
+        return check_point(self.desa, float(self.latitude), float(self.longitude))
+
+    def clean(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {"longitude": _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")}
+            )
+        result = self.point_check()
+        if result.verdict == PointCheck.OUTSIDE:
+            raise ValidationError({"latitude": result.message})
+
 
 class Sprin(models.Model):
     """A surat perintah (order) signed by the Kapolres; its annex lists the assignments."""
@@ -470,6 +505,8 @@ class Sprin(models.Model):
     number = models.CharField(_("nomor"), max_length=80, unique=True)
     date = models.DateField(_("tanggal"))
     signer = models.CharField(_("penandatangan"), max_length=150)
+
+    history = HistoricalRecords(verbose_name=_("riwayat Sprin"))
 
     class Meta:
         verbose_name = _("Sprin")
@@ -560,10 +597,25 @@ class Assignment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
+    linmas_other_desa = models.BooleanField(
+        _("Linmas menjaga TPS desa lain"),
+        default=False,
+        help_text=_(
+            "Linmas menjaga TPS desanya sendiri. Centang hanya bila pimpinan memutuskan lain, "
+            "dan tuliskan alasannya; keduanya tercatat di riwayat."
+        ),
+    )
+    linmas_other_desa_reason = models.TextField(
+        _("alasan pengecualian"),
+        blank=True,
+        help_text=_("Wajib bila Linmas ditugaskan ke TPS di luar desanya."),
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = AssignmentQuerySet.as_manager()
+    # The TPS set is part of the record: moving a guard between TPS shows in the history.
+    history = HistoricalRecords(m2m_fields=["tps"], verbose_name=_("riwayat penugasan"))
 
     class Meta:
         verbose_name = _("penugasan")
@@ -582,6 +634,10 @@ class Assignment(models.Model):
                 condition=Q(status__in=["active", "cancelled"]),
                 name="deployments_assignment_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(linmas_other_desa=False) | Q(linmas_other_desa_reason__regex=r"\S"),
+                name="deployments_assignment_override_has_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["personnel", "starts_at"]),
@@ -591,7 +647,8 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         where = self.post.name if self.post_id else self.get_kind_display()
         start = _fmt(self.starts_at) if self.starts_at else "?"
-        return f"{where}, {start} ({self.get_status_display()})"
+        who = f"{self.personnel.name}: " if self.personnel_id else ""
+        return f"{who}{where}, {start} ({self.get_status_display()})"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -608,9 +665,43 @@ class Assignment(models.Model):
             }
         if self.kind and self.kind != PostKind.PAM_TPS and not self.post_id:
             errors["post"] = _("Penugasan selain Pam TPS memerlukan pos.")
+        self.linmas_other_desa_reason = (self.linmas_other_desa_reason or "").strip()
+        if self.linmas_other_desa and not self.linmas_other_desa_reason:
+            errors["linmas_other_desa_reason"] = _(
+                "Tuliskan alasan Linmas ditugaskan ke TPS di luar desanya."
+            )
+        if self.linmas_other_desa and self.personnel_id and self.personnel.force != Force.LINMAS:
+            errors["linmas_other_desa"] = _("Pengecualian lintas desa hanya berlaku untuk Linmas.")
         if errors:
             raise ValidationError(errors)
         self.validate_no_overlap()
+
+    def validate_tps_set(self, tps: "Sequence[TPS]") -> None:
+        """Rules about the TPS set, which the model cannot see before it is saved: call it
+        wherever a set is chosen (admin form, TPS inline, import, bulk actions, fill gaps)."""
+        tps = list(tps)
+        errors: list[str] = []
+        if self.kind == PostKind.PAM_TPS and not tps:
+            errors.append(_("Penugasan Pam TPS memerlukan sekurang-kurangnya satu TPS."))
+        if self.kind and self.kind != PostKind.PAM_TPS and tps:
+            errors.append(_("Hanya penugasan Pam TPS yang menjaga TPS."))
+        if self.personnel_id and self.personnel.force == Force.LINMAS and tps:
+            own = self.personnel.own_desa_ids()
+            elsewhere = [t for t in tps if t.desa_id not in own]
+            if elsewhere and not self.linmas_other_desa:
+                errors.append(
+                    _(
+                        "Linmas %(person)s menjaga TPS di desanya sendiri; %(tps)s di desa lain. "
+                        "Bila pimpinan memutuskan lain, centang pengecualian dan tuliskan "
+                        "alasannya."
+                    )
+                    % {
+                        "person": self.personnel.name,
+                        "tps": ", ".join(str(t) for t in elsewhere),
+                    }
+                )
+        if errors:
+            raise ValidationError({"tps": errors})
 
     def validate_no_overlap(self) -> None:
         if not (self.personnel_id and self.starts_at and self.ends_at):
@@ -621,7 +712,7 @@ class Assignment(models.Model):
             Assignment.objects.overlapping(self.starts_at, self.ends_at)
             .filter(personnel_id=self.personnel_id)
             .exclude(pk=self.pk)
-            .select_related("post", "phase")
+            .select_related("post", "phase", "personnel")
             .first()
         )
         if clash is not None:
@@ -823,3 +914,80 @@ class CoverageTPS(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tps_id}: {self.status}"
+
+
+class ImportJob(models.Model):
+    """One spreadsheet upload (personnel, TPS or assignments): read and checked in a dry run,
+    shown as a preview, then written all-or-nothing once an admin confirms.
+
+    The file itself is kept in the row (it is at most a few MB) so that the web process and a
+    Celery worker read the same bytes without shared storage; large files run as a job whose
+    progress lives here.
+    """
+
+    class Kind(models.TextChoices):
+        PERSONNEL = "personnel", _("Personel")
+        TPS = "tps", _("TPS")
+        ASSIGNMENT = "assignment", _("Penugasan")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu pemeriksaan")
+        VALIDATING = "validating", _("Sedang diperiksa")
+        READY = "ready", _("Siap diimpor")
+        INVALID = "invalid", _("Ada kesalahan")
+        APPLYING = "applying", _("Sedang diimpor")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    kind = models.CharField(_("data"), max_length=12, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    content = models.BinaryField(_("isi berkas"), editable=False)
+    content_sha256 = models.CharField(max_length=64, editable=False)
+    size = models.PositiveIntegerField(_("ukuran (bita)"), default=0)
+    background = models.BooleanField(
+        _("di latar belakang"),
+        default=False,
+        help_text=_("Berkas besar (hingga 50.000 baris) diproses oleh pekerja Celery."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("pengunggah"),
+    )
+    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    total_rows = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    processed_rows = models.PositiveIntegerField(_("baris diproses"), default=0)
+    counts = models.JSONField(_("ringkasan"), default=dict, blank=True)
+    errors = models.JSONField(_("kesalahan"), default=list, blank=True)
+    rows = models.JSONField(_("pratinjau"), default=list, blank=True)
+    message = models.TextField(_("pesan"), blank=True)
+
+    class Meta:
+        verbose_name = _("impor berkas")
+        verbose_name_plural = _("impor berkas")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(processed_rows__lte=models.F("total_rows")) | Q(total_rows=0),
+                name="deployments_importjob_progress_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.file_name}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.VALIDATING, self.Status.APPLYING)

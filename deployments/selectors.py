@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from deployments.models import Operation, Phase, Unit, UnitQuerySet
+from deployments.models import CoverageArea, CoverageSnapshot, Operation, Phase, Unit, UnitQuerySet
 from opsboard.roles import access_of
 
 
@@ -52,3 +52,24 @@ def units_visible_to(user) -> UnitQuerySet:
         k = access.kecamatan_id
         return Unit.objects.filter(Q(kecamatan_id=k) | Q(desa__kecamatan_id=k))
     return Unit.objects.none()
+
+
+def coverage_areas_at(
+    at: datetime, *, phase: Phase, level: str, code: str
+) -> tuple[CoverageSnapshot | None, dict[str, CoverageArea]]:
+    """An area's coverage as the last snapshot of the phase computed at or before ``at`` saw it.
+
+    Returns that snapshot (None when there was none yet) and its rows for the area by kerawanan
+    class ("" for all classes). Ordered by ``computed_at``, the operation clock's time of the
+    computation, so that dates of meetings (domain time) compare with it even when the demo's
+    clock is pinned; ``created_at`` breaks ties. Two queries.
+    """
+    snapshot = (
+        CoverageSnapshot.objects.filter(phase=phase, computed_at__lte=at)
+        .order_by("-computed_at", "-created_at", "-pk")
+        .first()
+    )
+    if snapshot is None:
+        return None, {}
+    rows = CoverageArea.objects.filter(snapshot=snapshot, level=level, code=code)
+    return snapshot, {row.kerawanan: row for row in rows}

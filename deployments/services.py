@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from deployments.models import Assignment, Operation, Personnel, Phase, Post, PostKind, Sprin
+from deployments.models import Assignment, Operation, Personnel, Phase, Post, Sprin
 from deployments.phases import PHASES_2024, phase_windows
 from tps.models import TPS
 
@@ -38,7 +38,10 @@ def assignment_create(
     tps: Sequence[TPS] = (),
     post: Post | None = None,
     sprin: Sprin | None = None,
+    linmas_other_desa_reason: str = "",
 ) -> Assignment:
+    """A new assignment under every rule: overlap, phase window, the TPS set, Linmas' own desa
+    (unless the reason for an exception is given)."""
     # Lock the person's row: two admins assigning the same officer at once must not both pass
     # validation. On PostgreSQL the exclusion constraint backs this up.
     personnel = Personnel.objects.select_for_update().get(pk=personnel.pk)
@@ -50,14 +53,11 @@ def assignment_create(
         ends_at=ends_at,
         post=post,
         sprin=sprin,
+        linmas_other_desa=bool(linmas_other_desa_reason),
+        linmas_other_desa_reason=linmas_other_desa_reason,
     )
     assignment.full_clean()
-    if tps and kind != PostKind.PAM_TPS:
-        raise ValidationError({"tps": _("Hanya penugasan Pam TPS yang menjaga TPS.")})
-    if kind == PostKind.PAM_TPS and not tps:
-        raise ValidationError(
-            {"tps": _("Penugasan Pam TPS memerlukan sekurang-kurangnya satu TPS.")}
-        )
+    assignment.validate_tps_set(tps)
     try:
         with transaction.atomic():
             assignment.save()

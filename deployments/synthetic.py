@@ -373,9 +373,11 @@ def synthetic_operation_create(*, tps_count: int, seed: int = 2024) -> Synthetic
         "status",
         "created_at",
         "updated_at",
+        "linmas_other_desa",
+        "linmas_other_desa_reason",
     ]
     figures.assignments = _copy_rows(
-        Assignment, cols, ((*row, starts, starts) for row in assignment_rows)
+        Assignment, cols, ((*row, starts, starts, False, "") for row in assignment_rows)
     )
     through = Assignment.tps.through
     _copy_rows(through, ["assignment_id", "tps_id"], link_rows)

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from deployments.coverage import coverage_recompute
+from deployments.imports import import_job_apply, import_job_validate
 
 
 @shared_task(
@@ -21,3 +22,15 @@ def recompute_coverage_task(operation_id: int | None = None) -> int:
 def recompute_coverage_if_behind_task() -> int:
     """Beat's safety net: a change whose queued recompute was lost (broker down) lands here."""
     return len(coverage_recompute())
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def validate_import_task(job_id: int) -> None:
+    """The dry run of a large upload; its progress and preview live in the ImportJob row."""
+    import_job_validate(job_id=job_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def apply_import_task(job_id: int, user_id: int) -> None:
+    """The confirmed import of a large upload, all-or-nothing; safe to run twice."""
+    import_job_apply(job_id=job_id, by_id=user_id)

@@ -11,12 +11,14 @@ from opsboard.roles import GROUP_ADMIN, GROUP_COMMAND, GROUP_POLSEK
 DOMAIN_APPS = ("tps", "deployments", "coordination")
 
 
-def sync_role_groups(**kwargs) -> None:
-    domain = Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS)
-    admin_extra = Permission.objects.filter(content_type__app_label="axes")
-    admin, _ = Group.objects.get_or_create(name=GROUP_ADMIN)
+def sync_role_groups(using: str = "default", **kwargs) -> None:
+    permissions = Permission.objects.using(using)
+    groups = Group.objects.using(using)
+    domain = permissions.filter(content_type__app_label__in=DOMAIN_APPS)
+    admin_extra = permissions.filter(content_type__app_label="axes")
+    admin, _ = groups.get_or_create(name=GROUP_ADMIN)
     admin.permissions.set([*domain, *admin_extra])
-    command, _ = Group.objects.get_or_create(name=GROUP_COMMAND)
+    command, _ = groups.get_or_create(name=GROUP_COMMAND)
     command.permissions.set(domain.filter(codename__startswith="view_"))
     # Polsek staff get no admin rights by default; an admin may grant edit rights per person.
-    Group.objects.get_or_create(name=GROUP_POLSEK)
+    groups.get_or_create(name=GROUP_POLSEK)

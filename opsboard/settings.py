@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "leaflet",
     "csp",
     "axes",
+    "simple_history",
+    "import_export",
     "tps",
     "deployments",
     "coordination",
@@ -78,12 +80,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which serves static files precompressed: compresses pages and the JSON
+    # of the map (the 839-TPS layer is ~130 KB, ~25 KB gzipped). Django pads gzip bodies
+    # against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Lets the history of admin edits name the user who made them.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "opsboard.http.HtmxLoginRedirectMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,6 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server must fail a request (and /healthz with 503) within seconds, not after
+    # the kernel's TCP timeouts of minutes. `?connect_timeout=N` in DATABASE_URL overrides it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 # Tests of the coverage engine compare PostgreSQL with SQLite on the same data (scripts/test.sh).
 if env_bool("OPSBOARD_COMPARE_SQLITE", False):
     DATABASES["sqlite"] = {
@@ -144,7 +156,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A dead broker must cost the request that enqueues (an admin's save) at most about 2 s, not
+# kombu's default of 4 s of retries plus a 5 s read: connecting gives up after 1 s in all, a
+# Redis that accepts but does not answer after 2 s. The change stays saved and beat's safety
+# net recomputes (tests/hardening/test_redis_down.py). Workers reconnect on their own schedule.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Coverage engine (docs/coverage.md): a burst of changes waits this long before one recompute;
@@ -156,6 +173,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deployments.tasks.recompute_coverage_if_behind_task",
         "schedule": COVERAGE_BEAT_SECONDS or 300,
     },
+    # UU PDP: field photos and personal data go once the pasca phase is over (idempotent).
+    "purge-field-data": {"task": "opsboard.tasks.purge_field_data_task", "schedule": 6 * 60 * 60},
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -191,6 +210,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 AXES_VERBOSE = False
+# Over-long usernames are cut to fit axes' table instead of failing the sign-in with a 500.
+AXES_USERNAME_CALLABLE = "opsboard.throttling.attempted_username"
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -213,6 +234,21 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Meeting attachments: outside MEDIA_ROOT, served only by a view that checks access
+# (coordination/storage.py); the size limit is checked on the content, not the request.
+COORDINATION_ATTACHMENT_ROOT = VAR_DIR / "private" / "attachments"
+COORDINATION_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Field reporting (docs/field.md). Report photos live outside MEDIA_ROOT and are served only by a
+# view that checks who asks; a larger upload is refused before it is read. A check-in farther
+# than FIELD_CHECKIN_FAR_METRES from the TPS is flagged; a sign-in link lasts until the end of
+# the person's last assignment plus SIGNIN_LINK_GRACE_DAYS.
+FIELD_PHOTO_ROOT = VAR_DIR / "private" / "field-photos"
+FIELD_PHOTO_MAX_BYTES = env_int("FIELD_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1)
+FIELD_PHOTO_MAX_SIDE = 1600  # pixels of the longer side after resizing
+FIELD_CHECKIN_FAR_METRES = env_int("FIELD_CHECKIN_FAR_METRES", 300, minimum=1)
+SIGNIN_LINK_GRACE_DAYS = env_int("SIGNIN_LINK_GRACE_DAYS", 1)
 
 # Content-Security-Policy: no inline script, no eval (STYLE.md). Tiles are the one other host.
 _tile_origin = ""

@@ -1,6 +1,6 @@
 """factory_boy factories: each sets only what the model requires."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import factory
@@ -20,6 +20,7 @@ from deployments.models import (
     StaffProfile,
     Unit,
 )
+from deployments.phases import WIB
 from deployments.services import operation_create
 from opsboard import roles
 from tps.models import TPS, Desa, KabKota, Kecamatan
@@ -206,3 +207,109 @@ def polsek_staff_user(username: str, polsek: Unit):
     user = UserFactory(username=username, groups=[roles.GROUP_POLSEK])
     StaffProfile.objects.create(user=user, unit=polsek)
     return user
+
+
+# Coordination (rakor, notulen, follow-ups, asta siap)
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coordination.Agency"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"instansi-{n}")
+    name = factory.Sequence(lambda n: f"Instansi {n}")
+    kind = "pemda"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A draft meeting (minutes not published); held on 13 Aug 2024 plus n days."""
+
+    class Meta:
+        model = "coordination.Meeting"
+
+    number = factory.Sequence(lambda n: f"Rakor/{n:02d}/2024")
+    title = factory.Sequence(lambda n: f"Rakor ke-{n}")
+    kind = "rakor_lintas_sektoral"
+    held_at = factory.Sequence(
+        lambda n: datetime(2024, 8, 13, 9, tzinfo=WIB) + timedelta(days=n % 100)
+    )
+    place = "Gedung Rupatama Polres Kediri Kota"
+    chair = "AKBP Bramastyo Priaji"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coordination.Attendance"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    agency = factory.SubFactory(AgencyFactory)
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coordination.Statement"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    speaker = factory.Sequence(lambda n: f"Pembicara {n}")
+    text = "Paparan."
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coordination.Decision"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text = "Keputusan."
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coordination.ActionItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    what = factory.Sequence(lambda n: f"Tindak lanjut {n}")
+    due_on = date(2024, 9, 30)
+
+
+class ReadinessItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coordination.ReadinessItem"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"siap-{n}")
+    name = factory.Sequence(lambda n: f"Siap {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class UnitReadinessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coordination.UnitReadiness"
+
+    unit = factory.SubFactory(UnitFactory)
+    item = factory.SubFactory(ReadinessItemFactory)
+
+
+# Field reporting (opsboard.models; docs/field.md)
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tps.Indicator"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"indikator-{n}")
+    variable = "Keamanan"
+    name = factory.Sequence(lambda n: f"Indikator {n}")
+
+
+class InstructionFactory(factory.django.DjangoModelFactory):
+    """An instruction to the guards of a kecamatan; pass desa=… (and kecamatan=None) instead."""
+
+    class Meta:
+        model = "opsboard.Instruction"
+
+    text = factory.Sequence(lambda n: f"Instruksi {n}: tetap siaga.")
+    kecamatan = factory.SubFactory(KecamatanFactory)
+    created_at = factory.LazyFunction(lambda: datetime(2024, 11, 27, 7, tzinfo=WIB))

@@ -27,6 +27,16 @@ MATRIX = {
         "ops_admin": ALLOW,
         "superuser": ALLOW,
     },
+    # One TPS's page or map popup: the sample id does not exist, so dashboard readers get 404;
+    # tests/dashboard/test_tps_pages.py checks real TPS in and outside the scope.
+    "dashboard_object": {
+        "anonymous": LOGIN,
+        "field_officer": ELSEWHERE,
+        "polsek_staff": {ALLOW, DENY},
+        "command_staff": {ALLOW, DENY},
+        "ops_admin": {ALLOW, DENY},
+        "superuser": {ALLOW, DENY},
+    },
     "me": {
         "anonymous": LOGIN,
         "field_officer": ALLOW,
@@ -34,6 +44,39 @@ MATRIX = {
         "command_staff": ELSEWHERE,
         "ops_admin": ELSEWHERE,
         "superuser": ELSEWHERE,
+    },
+    # Field reporting (docs/field.md). One TPS of the officer's: the sample id is nobody's, 404;
+    # tests/field/test_privacy.py checks a real TPS of another team.
+    "me_object": {
+        "anonymous": LOGIN,
+        "field_officer": {ALLOW, DENY},
+        "polsek_staff": ELSEWHERE,
+        "command_staff": ELSEWHERE,
+        "ops_admin": ELSEWHERE,
+        "superuser": ELSEWHERE,
+    },
+    # A sign-in link: public, and a token that is nobody's is a 404 for everyone.
+    "signin_link": dict.fromkeys(ROLES, DENY),
+    # A report's photo: the sample report does not exist (test_report.py checks real ones).
+    "field_photo": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], DENY)},
+    # The command's views of field reports; field officers get 403, not a redirect.
+    "field_command": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
+        "polsek_staff": ALLOW,
+        "command_staff": ALLOW,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
+    },
+    # Assignment cards and the Posko entry: admins (and operators given the Posko permission,
+    # which the command_staff persona does not have).
+    "field_admin": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
+        "polsek_staff": DENY,
+        "command_staff": DENY,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
     },
     "api": {
         "anonymous": LOGIN,
@@ -44,6 +87,34 @@ MATRIX = {
         "superuser": ALLOW,
     },
     "account": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], ALLOW)},
+    # Meetings, notulen, follow-ups, asta siap (/rapat/): read like the dashboard.
+    "coordination": {
+        "anonymous": LOGIN,
+        "field_officer": ELSEWHERE,
+        "polsek_staff": ALLOW,
+        "command_staff": ALLOW,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
+    },
+    # One meeting or attachment: the sample id does not exist, so readers get 404; the access
+    # check comes first. tests/coordination/test_permissions.py checks real objects.
+    "coordination_object": {
+        "anonymous": LOGIN,
+        "field_officer": ELSEWHERE,
+        "polsek_staff": {ALLOW, DENY},
+        "command_staff": {ALLOW, DENY},
+        "ops_admin": {ALLOW, DENY},
+        "superuser": {ALLOW, DENY},
+    },
+    # Published minutes revisions are only ever added: nobody deletes one in the admin.
+    "admin_append_only": {
+        "anonymous": LOGIN,
+        "field_officer": LOGIN,
+        "polsek_staff": LOGIN,
+        "command_staff": DENY,
+        "ops_admin": DENY,
+        "superuser": DENY,
+    },
     # Command staff open the admin read-only: its add and delete pages are refused.
     "admin_read": {
         "anonymous": LOGIN,
@@ -93,8 +164,41 @@ MATRIX = {
 }
 
 PUBLIC_NAMES = {"healthz", "admin:login"}
+# The dashboard, its wall-screen mode and its exports (tests/dashboard/).
+DASHBOARD_NAMES = {
+    "opsboard:dashboard",
+    "opsboard:wallscreen",
+    "opsboard:gaps_export",
+    "opsboard:areas_export",
+}
+# Field reporting (opsboard/field/urls.py); docs/access.md lists the same rows.
+FIELD_GROUPS = {
+    "field:signin": "signin_link",
+    "field:service_worker": "public",
+    "field:checkin": "me",
+    "field:report": "me",
+    "field:instruction_ack": "me",
+    "field:tps_status": "me_object",
+    "field:report_photo": "field_photo",
+    "field:incidents": "field_command",
+    "field:incident_handle": "field_command",
+    "field:checkins": "field_command",
+    "field:instructions": "field_command",
+    "field:instruction_withdraw": "field_command",
+    "field:cards": "field_admin",
+    "field:cards_print": "field_admin",
+    "field:links_revoke": "field_admin",
+    "field:posko": "field_admin",
+    "field:posko_checkin": "field_admin",
+    "field:posko_status": "field_admin",
+    "field:posko_report": "field_admin",
+    "field_api:tps_field_status": "api",
+}
 ACCOUNT_NAMES = {"logout", "admin:logout", "password_change", "password_change_done"}
-ADMIN_WRITE_SUFFIXES = ("_add", "_delete")
+# Import confirmation (POST only) writes; command staff are refused before the method check.
+ADMIN_WRITE_SUFFIXES = ("_add", "_delete", "_confirm")
+# Admin JSON about one object (the map widget's desa boundary): 404 for the sample id.
+ADMIN_OBJECT_NAMES = {"admin:tps_desa_boundary"}
 
 SAMPLE_KWARGS = {
     "object_id": "1",
@@ -102,6 +206,9 @@ SAMPLE_KWARGS = {
     "app_label": "auth",
     "content_type_id": "1",
     "url": "x/",
+    "pk": "1",
+    "token": "x",
+    "name": "rapat-1/x.pdf",
 }
 
 
@@ -119,9 +226,13 @@ def walk(resolver=None, prefix="", namespace=""):
 
 
 def concrete_path(route: str, name: str | None, pattern: URLPattern) -> str:
-    kwargs = {key: SAMPLE_KWARGS[key] for key in pattern.pattern.regex.groupindex}
-    if name:
+    regex = pattern.pattern.regex
+    kwargs = {key: SAMPLE_KWARGS[key] for key in regex.groupindex}
+    if name and kwargs:
         return reverse(name, kwargs=kwargs)
+    if name:
+        # simple_history's revert page has positional groups (object id, history id).
+        return reverse(name, args=["1"] * regex.groups)
     # Unnamed patterns (the admin's catch-all and redirects): substitute the samples by hand.
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: SAMPLE_KWARGS[m.group(1)], route)
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: SAMPLE_KWARGS[m.group(1)], path)
@@ -138,23 +249,37 @@ def group_of(name: str | None, path: str) -> str:
     if name in ACCOUNT_NAMES:
         return "account"
     if path.startswith("/admin/"):
-        if name in (None, "admin:autocomplete", "admin:view_on_site") or name.endswith(
-            ("_history", "_password_change")
+        if (
+            name in (None, "admin:autocomplete", "admin:view_on_site")
+            or name in ADMIN_OBJECT_NAMES
+            or name.endswith(("_history", "_password_change"))
         ):
             return "admin_lenient"
         if path.startswith("/admin/auth/"):
             return "admin_accounts"
         if path.startswith("/admin/axes/"):
             return "admin_lockouts"
+        if name == "admin:coordination_minutesrevision_delete":
+            return "admin_append_only"
         if name and name.endswith(ADMIN_WRITE_SUFFIXES):
             return "admin_write"
         return "admin_read"
-    if name == "opsboard:dashboard":
+    if name in DASHBOARD_NAMES:
         return "dashboard"
+    if name in ("opsboard:tps_detail", "opsboard:tps_popup"):
+        return "dashboard_object"
     if name == "opsboard:me":
         return "me"
+    if name in FIELD_GROUPS:
+        return FIELD_GROUPS[name]
     if name and name.startswith("api:"):
         return "api"
+    if name in ("coordination:meeting_detail", "coordination:meeting_print"):
+        return "coordination_object"
+    if name == "coordination:attachment_file":
+        return "coordination_object"
+    if name and name.startswith("coordination:"):
+        return "coordination"
     raise AssertionError(
         f"{path} ({name}) is in no group of the access matrix: add it there and to README.md"
     )

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from opsboard.roles import access_of
 from tps.geo import PointCheck, check_point
@@ -218,6 +219,8 @@ class TPS(models.Model):
     )
 
     objects = TPSQuerySet.as_manager()
+    # Who moved a TPS or changed its class, and when: admin edits, imports and reverts alike.
+    history = HistoricalRecords(verbose_name=_("riwayat TPS"))
 
     class Meta:
         verbose_name = _("TPS")

@@ -158,7 +158,8 @@ def celery_worker_on_redis(settings):
 def test_a_real_worker_on_redis_recomputes_after_a_change(
     operation, demo_pattern, celery_worker_on_redis
 ):
-    tps, linmas, pemungutan = TPSFactory(), LinmasFactory(), phase()
+    tps, pemungutan = TPSFactory(), phase()
+    linmas = LinmasFactory(unit=SatlinmasFactory(desa=tps.desa))  # Linmas guard their own desa
     before = CoverageSnapshot.objects.count()
 
     assignment_create(

@@ -22,7 +22,14 @@ from deployments.models import (
     PostKind,
 )
 from deployments.services import assignment_create
-from tests.factories import AssignmentFactory, LinmasFactory, PersonnelFactory, TPSFactory, phase
+from tests.factories import (
+    AssignmentFactory,
+    LinmasFactory,
+    PersonnelFactory,
+    SatlinmasFactory,
+    TPSFactory,
+    phase,
+)
 
 
 def snapshots() -> int:
@@ -31,7 +38,8 @@ def snapshots() -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_saved_assignment_is_followed_by_a_new_snapshot(operation, demo_pattern):
-    tps, linmas, pemungutan = TPSFactory(), LinmasFactory(), phase()
+    tps, pemungutan = TPSFactory(), phase()
+    linmas = LinmasFactory(unit=SatlinmasFactory(desa=tps.desa))  # Linmas guard their own desa
     coverage_recompute()
     before = snapshots()
 
