@@ -1,6 +1,23 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from coordination.models import ActionItem, Agency, Attendance, Decision, Meeting, Statement
+from coordination import services
+from coordination.forms import MinutesRevisionForm
+from coordination.models import (
+    ActionItem,
+    Agency,
+    AgendaItem,
+    Attachment,
+    Attendance,
+    Decision,
+    Meeting,
+    MinutesRevision,
+    ReadinessItem,
+    Statement,
+    UnitReadiness,
+)
+from opsboard import clock
 
 
 @admin.register(Agency)
@@ -10,19 +27,74 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
-class AttendanceInline(admin.TabularInline):
+class LockedWithMinutesInline:
+    """Parts of the notulen are read-only in the admin once the minutes are published
+    (the models' clean() refuses a change too; this keeps the form from offering one)."""
+
+    def _locked(self, obj) -> bool:
+        if obj is None or obj.pk is None:
+            return False
+        if not hasattr(obj, "_minutes_published"):
+            obj._minutes_published = obj.is_published
+        return obj._minutes_published
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._locked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+
+class AgendaItemInline(LockedWithMinutesInline, admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["order", "title", "action_item"]
+    raw_id_fields = ["action_item"]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["title", "file", "content_type", "size", "uploaded_at", "uploaded_by"]
+    readonly_fields = ["content_type", "size", "uploaded_at", "uploaded_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a wrong file is deleted and uploaded again, never swapped in place
+
+
+class MinutesRevisionInline(admin.TabularInline):
+    model = MinutesRevision
+    extra = 0
+    fields = ["number", "published_at", "published_by_name", "reason"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AttendanceInline(LockedWithMinutesInline, admin.TabularInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ["agency"]
 
 
-class StatementInline(admin.StackedInline):
+class StatementInline(LockedWithMinutesInline, admin.StackedInline):
     model = Statement
     extra = 0
     autocomplete_fields = ["agency"]
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(LockedWithMinutesInline, admin.TabularInline):
     model = Decision
     extra = 0
 
@@ -31,7 +103,7 @@ class ActionItemInline(admin.TabularInline):
     model = ActionItem
     extra = 0
     autocomplete_fields = ["agency"]
-    fields = ["what", "agency", "person", "due_on", "status"]
+    fields = ["what", "agency", "person", "due_on", "status", "dropped_reason"]
 
 
 @admin.register(Meeting)
@@ -40,7 +112,51 @@ class MeetingAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["number", "title", "minutes"]
     date_hierarchy = "held_at"
-    inlines = [AttendanceInline, StatementInline, DecisionInline, ActionItemInline]
+    inlines = [
+        AgendaItemInline,
+        AttendanceInline,
+        StatementInline,
+        DecisionInline,
+        ActionItemInline,
+        AttachmentInline,
+        MinutesRevisionInline,
+    ]
+    actions = ["publish_minutes"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_published:
+            fields += [f for f in Meeting.LOCKED_FIELDS if f not in fields]
+        return fields
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            # Follow-ups still open from earlier meetings join the new meeting's agenda.
+            services.agenda_carry_over(meeting=form.instance)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Attachment:
+            for attachment_form in formset.forms:
+                if attachment_form.instance.pk is None:
+                    attachment_form.instance.uploaded_by = request.user
+        if formset.model is ActionItem:
+            for item_form in formset.forms:
+                if "status" in item_form.changed_data:
+                    item_form.instance.status_changed_at = clock.now()
+        super().save_formset(request, form, formset, change)
+
+    @admin.action(description=_("Terbitkan notulen (revisi 1, lalu terkunci)"))
+    def publish_minutes(self, request, queryset):
+        for meeting in queryset:
+            try:
+                services.minutes_publish(meeting=meeting, by=request.user)
+            except ValidationError as exc:
+                self.message_user(
+                    request, f"{meeting.number}: {' '.join(exc.messages)}", messages.ERROR
+                )
+            else:
+                self.message_user(request, _("%s: notulen diterbitkan.") % meeting.number)
 
 
 @admin.register(ActionItem)
@@ -51,3 +167,71 @@ class ActionItemAdmin(admin.ModelAdmin):
     search_fields = ["what", "person"]
     autocomplete_fields = ["agency", "kecamatan", "desa", "unit"]
     raw_id_fields = ["tps", "meeting"]
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            obj.status_changed_at = clock.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(MinutesRevision)
+class MinutesRevisionAdmin(admin.ModelAdmin):
+    """Revisions are only ever added: the first publication, then corrections with a reason."""
+
+    form = MinutesRevisionForm
+    list_display = ["meeting", "number", "published_at", "published_by_name", "reason"]
+    list_select_related = ["meeting"]
+    search_fields = ["meeting__number", "meeting__title", "reason"]
+    raw_id_fields = ["meeting"]
+    readonly_fields = ["number", "published_at", "published_by", "published_by_name"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if data["meeting"].revisions.exists():
+            saved = services.minutes_revise(
+                meeting=data["meeting"], text=data["text"], reason=data["reason"], by=request.user
+            )
+        else:
+            saved = services.minutes_publish(
+                meeting=data["meeting"], text=data["text"], by=request.user
+            )
+        # The admin logs and redirects with the object it was given: hand it the saved row.
+        obj.pk, obj.number, obj.published_at = saved.pk, saved.number, saved.published_at
+
+
+class EditedByCommandMixin:
+    """A default the command edits in the admin stops being marked as an estimate."""
+
+    def save_model(self, request, obj, form, change):
+        edited = set(form.changed_data) - {"is_estimate"}
+        if change and edited and "is_estimate" not in form.changed_data:
+            obj.is_estimate = False
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ReadinessItem)
+class ReadinessItemAdmin(EditedByCommandMixin, admin.ModelAdmin):
+    list_display = ["order", "name", "active", "is_estimate"]
+    list_display_links = ["name"]
+    list_filter = ["active", "is_estimate"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(UnitReadiness)
+class UnitReadinessAdmin(EditedByCommandMixin, admin.ModelAdmin):
+    list_display = ["unit", "item", "status", "reviewed_on", "reviewed_by", "is_estimate"]
+    list_filter = ["status", "item", "is_estimate"]
+    list_select_related = ["unit", "item"]
+    search_fields = ["unit__name", "unit__code", "evidence"]
+    autocomplete_fields = ["unit"]
+
+    def save_model(self, request, obj, form, change):
+        if {"status", "evidence", "reviewed_on"} & set(form.changed_data) and not obj.reviewed_by:
+            obj.reviewed_by = (request.user.get_full_name() or request.user.get_username())[:150]
+        super().save_model(request, obj, form, change)

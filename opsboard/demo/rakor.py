@@ -2,14 +2,26 @@
 
 Place, chair, attendees and what the Kapolres, the Dandim and the Sekda said come from the
 article. The meeting number and hour, the minute-taker, the wording of the decisions and all
-action items are ours [est], and the minutes say so.
+action items are ours [est], and the minutes say so. So are the asta siap statuses of the units:
+the eight items are DOMAIN.md's estimate, and every status is marked as one.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
-from coordination.models import ActionItem, Agency, Attendance, Decision, Meeting, Statement
+from coordination.models import (
+    ActionItem,
+    Agency,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    MinutesRevision,
+    Statement,
+    UnitReadiness,
+)
+from coordination.services import readiness_items_ensure_defaults
 from deployments.models import Unit
-from opsboard.demo.common import wib
+from opsboard.demo.common import rng, wib
 from tps.models import Kecamatan
 
 MEETING_NUMBER = "Rakor/01/VIII/OPS.1.3./2024"
@@ -181,17 +193,14 @@ ACTION_ITEMS = (
     ),
 )
 
-MINUTES = """# Rakor Lintas Sektoral Kesiapan Operasi Mantap Praja Semeru 2024
+# The notulis's account of the discussion; the header, the attendance, the statements, the
+# decisions and the follow-ups are records of their own and are printed beside it.
+MINUTES = """#### Jalannya rapat
+Rapat dibuka oleh Kapolres Kediri Kota dan diikuti unsur Forkopimda Kota Kediri, KPU Kota
+Kediri, Bawaslu Kota Kediri, Forkopimcam Mojoroto, Kota dan Pesantren, Kesbangpol, BPBD,
+Dishub dan Satpol PP Kota Kediri.
 
-- **Hari/tanggal:** Selasa, 13 Agustus 2024
-- **Tempat:** Gedung Rupatama Polres Kediri Kota
-- **Pimpinan rapat:** Kapolres Kediri Kota AKBP Bramastyo Priaji, S.H., S.I.K., M.Si.
-
-## Peserta
-Unsur Forkopimda Kota Kediri, KPU Kota Kediri, Bawaslu Kota Kediri, Forkopimcam Mojoroto,
-Kota dan Pesantren, Kesbangpol, BPBD, Dishub dan Satpol PP Kota Kediri.
-
-## Pokok bahasan
+#### Pokok bahasan
 - Operasi Mantap Praja Semeru 2024 Polres Kediri Kota melibatkan **2.285 personel**: 576
   personel Polres Kediri Kota, 31 personel TNI dan 1.678 personel Linmas, untuk **839 TPS**.
 - Rakor bertujuan menyamakan persepsi dan menyosialisasikan pelaksanaan operasi kepada seluruh
@@ -199,26 +208,27 @@ Kota dan Pesantren, Kesbangpol, BPBD, Dishub dan Satpol PP Kota Kediri.
 - Ukuran keberhasilan Pilkada 2024: aman dan damai, sesuai aturan, dengan kehadiran pemilih
   yang maksimal.
 
-## Arahan Kapolres Kediri Kota
+#### Arahan Kapolres Kediri Kota
 1. Kelola dengan baik seluruh potensi kerawanan di wilayah masing-masing.
 2. Pedomani dan persiapkan asta siap pendukung pelaksanaan operasi.
 3. Perkuat soliditas dan sinergitas.
 4. Jaga netralitas.
 5. Laksanakan penegakan hukum secara profesional dan proporsional.
 
-## Dandim 0809/Kediri
-Perlu kegiatan yang menarik minat pemilih datang ke TPS, serta sinergi dan kolaborasi TNI,
-Polri dan pemerintah daerah agar Pilkada aman dan kondusif.
-
-## Sekda Kota Kediri
-Jumlah pemilih diharapkan meningkat. Setiap warga negara dijamin menggunakan hak pilihnya
-secara bebas; gangguan keamanan diantisipasi dan ditangani cepat; waspadai hoaks yang memecah
-belah masyarakat.
+Dandim 0809/Kediri menekankan kegiatan yang menarik minat pemilih datang ke TPS serta sinergi
+TNI, Polri dan pemerintah daerah; Sekda Kota Kediri mengingatkan agar gangguan keamanan
+diantisipasi dan ditangani cepat dan hoaks yang memecah belah masyarakat diwaspadai.
 
 ---
-Sumber: {source}, diringkas. Nomor rapat, jam, notulis, rumusan keputusan dan seluruh tindak
-lanjut adalah data contoh untuk demo, bukan isi berita.
+*Sumber: {source}, diringkas. Nomor rapat, jam, notulis, rumusan keputusan dan seluruh tindak
+lanjut adalah data contoh untuk demo, bukan isi berita.*
 """
+# Published the afternoon of the rakor [est], by the minute-taker's section.
+PUBLISHED_AT = wib(8, 13, 15)
+PUBLISHED_BY = "Bag Ops Polres Kediri Kota (demo)"
+# Units with an asta siap checklist in the demo: the Polres, its Polsek, the Kodim.
+READINESS_UNIT_KINDS = (Unit.Kind.POLRES, Unit.Kind.POLSEK, Unit.Kind.KODIM)
+READINESS_REVIEWED_ON = date(2024, 11, 25)
 
 
 def agencies_ensure() -> dict[str, Agency]:
@@ -242,11 +252,15 @@ def rakor_create() -> Meeting:
         kind=Meeting.Kind.RAKOR_LINTAS_SEKTORAL,
         held_at=wib(8, 13, 9),  # the article gives the day only; 09.00 WIB is ours
         place="Gedung Rupatama Polres Kediri Kota",
-        chair=f"{KAPOLRES[0]} ({KAPOLRES[1]})",
+        chair=KAPOLRES[0],
+        chair_position=KAPOLRES[1],
         minute_taker="Bag Ops Polres Kediri Kota",
-        agenda=AGENDA,
         minutes=MINUTES.format(source=SOURCE),
         issues_raised=ISSUES,
+    )
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, order=order, title=line)
+        for order, line in enumerate(AGENDA.splitlines(), start=1)
     )
     named = {"polres-kediri-kota": KAPOLRES, "kodim-0809": DANDIM, "pemkot-kediri": SEKDA}
     Attendance.objects.bulk_create(
@@ -286,7 +300,59 @@ def rakor_create() -> Meeting:
             status=status,
             kecamatan=kecamatan.get(kec) if kec else None,
             unit=units.get(unit) if unit else None,
+            status_changed_at=_status_changed_at(due, status),
         )
         for code, what, due, status, kec, unit in ACTION_ITEMS
     )
+    # Published as it stands: from here on the notulen is locked and corrected by revisions.
+    MinutesRevision.objects.create(
+        meeting=meeting,
+        number=1,
+        text=meeting.minutes,
+        published_at=PUBLISHED_AT,
+        published_by_name=PUBLISHED_BY,
+    )
+    asta_siap_create()
     return meeting
+
+
+def _status_changed_at(due: date, status: str):
+    # [est] Finished items were reported done three days before their due date; those under way
+    # were started a fortnight before it. Open items have never changed status.
+    if status == ActionItem.Status.DONE:
+        moment = due - timedelta(days=3)
+    elif status == ActionItem.Status.IN_PROGRESS:
+        moment = due - timedelta(days=14)
+    else:
+        return None
+    return wib(moment.month, moment.day, 10)
+
+
+def asta_siap_create() -> int:
+    """The eight default items and a checklist for the Polres, each Polsek and the Kodim,
+    with statuses that are estimates for the demo (a fixed random stream)."""
+    items = readiness_items_ensure_defaults()
+    units = list(Unit.objects.filter(kind__in=READINESS_UNIT_KINDS).order_by("code"))
+    random = rng("asta-siap")
+    statuses = (
+        [UnitReadiness.Status.READY] * 6
+        + [UnitReadiness.Status.PARTIAL] * 3
+        + [UnitReadiness.Status.NOT_READY]
+    )
+    rows = []
+    for unit in units:
+        for item in items:
+            status = random.choice(statuses)
+            rows.append(
+                UnitReadiness(
+                    unit=unit,
+                    item=item,
+                    status=status,
+                    evidence="Perkiraan data demo, belum dinilai komando.",
+                    reviewed_on=READINESS_REVIEWED_ON,
+                    reviewed_by="demo",
+                    is_estimate=True,
+                )
+            )
+    UnitReadiness.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

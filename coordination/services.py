@@ -1,0 +1,273 @@
+"""Writes of coordination: meetings and their agenda, minutes and revisions, follow-ups,
+attachments and the asta siap checklist. Typed, keyword-only, atomic."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coordination.models import (
+    ActionItem,
+    AgendaItem,
+    Attachment,
+    Meeting,
+    MinutesRevision,
+    ReadinessItem,
+    UnitReadiness,
+)
+from deployments.models import Unit
+from opsboard import clock
+
+# DOMAIN.md's default asta siap; the same list seeds a fresh database (migration 0004).
+ASTA_SIAP_DEFAULTS = (
+    ("personel", "Siap personel"),
+    ("sarpras", "Siap sarana dan prasarana"),
+    ("anggaran", "Siap anggaran"),
+    ("renops", "Siap rencana operasi (cara bertindak)"),
+    ("latihan", "Siap latihan (latpraops, TFG, simulasi)"),
+    ("koordinasi", "Siap koordinasi lintas sektoral"),
+    ("mental-fisik", "Siap mental, fisik dan kesehatan"),
+    ("komunikasi", "Siap komunikasi dan pelaporan"),
+)
+
+
+def _name_of(user) -> str:
+    if user is None:
+        return ""
+    return (user.get_full_name() or user.get_username())[:150]
+
+
+# Meetings and their agenda
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    number: str,
+    title: str,
+    kind: str,
+    held_at: datetime,
+    place: str,
+    chair: str,
+    chair_position: str = "",
+    minute_taker: str = "",
+    minute_taker_position: str = "",
+    agenda: Sequence[str] = (),
+    minutes: str = "",
+    issues_raised: str = "",
+) -> Meeting:
+    """A new meeting with its agenda; follow-ups still open are carried onto the agenda."""
+    meeting = Meeting(
+        number=number,
+        title=title,
+        kind=kind,
+        held_at=held_at,
+        place=place,
+        chair=chair,
+        chair_position=chair_position,
+        minute_taker=minute_taker,
+        minute_taker_position=minute_taker_position,
+        minutes=minutes,
+        issues_raised=issues_raised,
+    )
+    meeting.full_clean()
+    meeting.save()
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, order=order, title=line.strip())
+        for order, line in enumerate(agenda, start=1)
+        if line.strip()
+    )
+    agenda_carry_over(meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def agenda_carry_over(*, meeting: Meeting) -> list[AgendaItem]:
+    """Put every follow-up of an earlier meeting that is still open or in progress on this
+    meeting's agenda, overdue ones first. Idempotent: an item already there is not added twice.
+
+    Runs when a meeting is created (meeting_create, and the admin's add form). "Not done" is the
+    item's status now; for a meeting entered after the fact that is the best the data knows.
+    """
+    # Lock the meeting: two saves of the same new meeting must not both append the items.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.revisions.exists():
+        return []  # the published agenda is what was discussed; nothing is added afterwards
+    already = set(
+        meeting.agenda_items.exclude(action_item=None).values_list("action_item_id", flat=True)
+    )
+    day = timezone.localdate(meeting.held_at)
+    pending = (
+        ActionItem.objects.not_done()
+        .filter(meeting__held_at__lt=meeting.held_at)
+        .exclude(pk__in=already)
+        .select_related("agency", "meeting")
+        .order_by("due_on", "pk")
+    )
+    items = sorted(pending, key=lambda item: (not item.is_overdue(day), item.due_on, item.pk))
+    if not items:
+        return []
+    last = meeting.agenda_items.aggregate(last=Max("order"))["last"] or 0
+    carried = [
+        AgendaItem(
+            meeting=meeting,
+            order=last + index,
+            action_item=item,
+            title=_carried_title(item, day)[:300],
+        )
+        for index, item in enumerate(items, start=1)
+    ]
+    return AgendaItem.objects.bulk_create(carried)
+
+
+def _carried_title(item: ActionItem, day: date) -> str:
+    late = _(" — TERLAMBAT") if item.is_overdue(day) else ""
+    return _("Tindak lanjut %(number)s: %(what)s (%(agency)s, batas %(due)s)%(late)s") % {
+        "number": item.meeting.number,
+        "what": item.what,
+        "agency": item.agency.name,
+        "due": item.due_on.strftime("%d/%m/%Y"),
+        "late": late,
+    }
+
+
+# Minutes: publication and corrections
+
+
+def minutes_check_publication(*, meeting: Meeting, text: str, reason: str) -> int:
+    """The number the next revision gets; ValidationError when it may not be written."""
+    last = meeting.revisions.aggregate(last=Max("number"))["last"] or 0
+    if not text.strip():
+        raise ValidationError({"text": _("Notulen kosong tidak dapat diterbitkan.")})
+    if last:
+        if not reason.strip():
+            raise ValidationError(
+                {"reason": _("Notulen sudah diterbitkan: koreksi memerlukan alasan.")}
+            )
+        current = meeting.revisions.get(number=last)
+        if current.text == text:
+            raise ValidationError({"text": _("Teks koreksi sama dengan revisi terakhir.")})
+    return last + 1
+
+
+@transaction.atomic
+def minutes_publish(*, meeting: Meeting, by=None, text: str | None = None) -> MinutesRevision:
+    """Publish the draft (or ``text``) as revision 1; from then on the minutes are locked."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.revisions.exists():
+        raise ValidationError(
+            _("Notulen sudah diterbitkan; perubahan dibuat sebagai revisi koreksi dengan alasan.")
+        )
+    return _revision_write(
+        meeting=meeting, text=meeting.minutes if text is None else text, reason="", by=by
+    )
+
+
+@transaction.atomic
+def minutes_revise(*, meeting: Meeting, text: str, reason: str, by=None) -> MinutesRevision:
+    """A correction: a new revision with who and why; the earlier ones stay as they were."""
+    # Two admins correcting at once would otherwise both take the same next number.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.revisions.exists():
+        raise ValidationError(_("Notulen belum diterbitkan: terbitkan drafnya lebih dahulu."))
+    return _revision_write(meeting=meeting, text=text, reason=reason, by=by)
+
+
+def _revision_write(*, meeting: Meeting, text: str, reason: str, by) -> MinutesRevision:
+    number = minutes_check_publication(meeting=meeting, text=text, reason=reason)
+    revision = MinutesRevision(
+        meeting=meeting,
+        number=number,
+        text=text,
+        reason=reason.strip(),
+        published_at=clock.now(),
+        published_by=by,
+        published_by_name=_name_of(by),
+    )
+    revision.full_clean()
+    revision.save()
+    # The meeting's text follows the latest revision, so that search and the admin show it; a
+    # queryset update, because the meeting's clean() refuses exactly this change elsewhere.
+    Meeting.objects.filter(pk=meeting.pk).update(minutes=text)
+    meeting.minutes = text
+    return revision
+
+
+# Follow-ups
+
+
+@transaction.atomic
+def action_item_set_status(
+    *, item: ActionItem, status: str, dropped_reason: str = ""
+) -> ActionItem:
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    item.status = status
+    item.dropped_reason = dropped_reason if status == ActionItem.Status.DROPPED else ""
+    item.status_changed_at = clock.now()
+    item.full_clean()
+    item.save(update_fields=["status", "dropped_reason", "status_changed_at"])
+    return item
+
+
+# Attachments
+
+
+@transaction.atomic
+def attachment_add(*, meeting: Meeting, file: UploadedFile, title: str, by=None) -> Attachment:
+    """Store a checked attachment; a refused file leaves no row and no file behind."""
+    attachment = Attachment(meeting=meeting, title=title or file.name[:200], file=file)
+    attachment.uploaded_by = by
+    attachment.full_clean()  # type from the content, size limit
+    attachment.save()
+    return attachment
+
+
+# Asta siap
+
+
+@transaction.atomic
+def readiness_items_ensure_defaults() -> list[ReadinessItem]:
+    """The eight default items, created where missing (marked as estimates)."""
+    existing = set(ReadinessItem.objects.values_list("code", flat=True))
+    ReadinessItem.objects.bulk_create(
+        ReadinessItem(code=code, name=name, order=order, is_estimate=True)
+        for order, (code, name) in enumerate(ASTA_SIAP_DEFAULTS, start=1)
+        if code not in existing
+    )
+    return list(ReadinessItem.objects.filter(active=True))
+
+
+@transaction.atomic
+def readiness_checklist_start(*, units: Sequence[Unit]) -> int:
+    """Give each unit a row per active item, "belum dinilai"; existing rows are kept."""
+    items = list(ReadinessItem.objects.filter(active=True))
+    have = set(UnitReadiness.objects.filter(unit__in=units).values_list("unit_id", "item_id"))
+    rows = [
+        UnitReadiness(unit=unit, item=item)
+        for unit in units
+        for item in items
+        if (unit.pk, item.pk) not in have
+    ]
+    UnitReadiness.objects.bulk_create(rows)
+    return len(rows)
+
+
+@transaction.atomic
+def readiness_review(
+    *, row: UnitReadiness, status: str, evidence: str, reviewed_on: date, by=None
+) -> UnitReadiness:
+    """The command's judgement of one item of one unit: no longer an estimate."""
+    row = UnitReadiness.objects.select_for_update().get(pk=row.pk)
+    row.status = status
+    row.evidence = evidence
+    row.reviewed_on = reviewed_on
+    row.reviewed_by = _name_of(by)
+    row.is_estimate = False
+    row.full_clean()
+    row.save()
+    return row
