@@ -1,8 +1,8 @@
-"""The read API (API.md). Its views live in opsboard/api.py."""
+"""The read API (API.md; its views in opsboard/api.py) and the dashboard map's layers."""
 
 from django.urls import path
 
-from opsboard import api
+from opsboard import api, views
 
 app_name = "api"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("tps.geojson", api.tps_geojson, name="tps_geojson"),
     path("tps-status.json", api.tps_status, name="tps_status"),
     path("personnel.json", api.personnel, name="personnel"),
+    # The dashboard map's other layers (docs/api-additions.md); views in opsboard/views.py.
+    path("boundaries.geojson", views.boundaries_geojson, name="boundaries_geojson"),
+    path("posts.geojson", views.posts_geojson, name="posts_geojson"),
+    path("tps-aggregate.json", views.tps_aggregate, name="tps_aggregate"),
 ]

@@ -504,21 +504,3 @@ def _assignment_block(assignment: Assignment | None) -> dict[str, Any] | None:
         "ends_at": iso(assignment.ends_at),
         "sprin": assignment.sprin.number if assignment.sprin is not None else None,
     }
-
-
-# /me/
-
-
-def field_officer_overview(personnel_id: int) -> dict[str, Any]:
-    """/me/: the officer and their non-cancelled assignments, soonest first."""
-    person = Personnel.objects.select_related("unit").get(pk=personnel_id)
-    assignments = (
-        Assignment.objects.filter(personnel=person)
-        .not_cancelled()
-        .select_related("phase", "sprin", "post")
-        .prefetch_related(
-            Prefetch("tps", queryset=TPS.objects.select_related("desa").defer("desa__boundary"))
-        )
-        .order_by("starts_at")
-    )
-    return {"personnel": person, "assignments": list(assignments)}

@@ -30,8 +30,25 @@ def field_session_end(personnel_id: int):
     return min(end, cap)
 
 
+# The wall screen of the Posko signs in once a day. Its account is a dashboard account (command
+# staff, or Polsek staff for a Polsek's own screen) that is also in this group; the roles module
+# does not know the group, since it changes how long a session lasts, not what it may read.
+GROUP_WALLSCREEN = "Wall screen"
+WALLSCREEN_SESSION = timedelta(hours=24)
+
+
+def wallscreen_session_end():
+    """24 h after sign-in, fixed: the screen's 30-second polls must not keep it signed in for
+    ever, and a screen left signed in after the operation must not stay so."""
+    return timezone.now() + WALLSCREEN_SESSION
+
+
 def set_session_expiry(sender, request: HttpRequest, user, **kwargs) -> None:
+    if request is None:
+        return
     access = access_of(user)
-    if access.role is Role.FIELD and request is not None:
+    if access.role is Role.FIELD:
         # A datetime expiry is fixed: SESSION_SAVE_EVERY_REQUEST does not slide it.
         request.session.set_expiry(field_session_end(access.personnel_id))
+    elif access.reads_dashboard and user.groups.filter(name=GROUP_WALLSCREEN).exists():
+        request.session.set_expiry(wallscreen_session_end())

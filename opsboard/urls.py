@@ -5,16 +5,26 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from opsboard import views
+from opsboard.field import urls as field_urls
+from opsboard.field import views as field_views
 
 urlpatterns_app = [
     path("", views.dashboard, name="dashboard"),
-    path("me/", views.me, name="me"),
+    path("wall/", views.wallscreen, name="wallscreen"),
+    path("export/gaps/", views.export_table, {"table": "gaps"}, name="gaps_export"),
+    path("export/areas/", views.export_table, {"table": "areas"}, name="areas_export"),
+    path("tps/<int:pk>/", views.tps_detail, name="tps_detail"),
+    path("tps/<int:pk>/popup/", views.tps_popup, name="tps_popup"),
+    path("me/", field_views.me, name="me"),
 ]
 
 urlpatterns = [
     path("", include((urlpatterns_app, "opsboard"))),
     path("healthz", views.healthz, name="healthz"),
     path("api/", include("opsboard.api_urls")),
+    path("api/", include((field_urls.api_urlpatterns, "field_api"))),
+    path("", include(field_urls)),
+    path("rapat/", include("coordination.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

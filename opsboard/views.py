@@ -1,17 +1,43 @@
-"""The pages of the project app: health, dashboard, the field officer's own page."""
+"""The pages of the project app: health, the command dashboard and its parts (with the map's
+layers under /api/). The field officer's /me/ lives in opsboard/field/views.py."""
+
+import json
 
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from opsboard import selectors
-from opsboard.http import dashboard_required, field_officer_required
-from opsboard.roles import access_of
+from deployments.selectors import current_operation, default_phase
+from opsboard import clock, exports
+from opsboard.dashboard import (
+    AGGREGATE_LEVELS,
+    BOUNDARY_LEVELS,
+    MAP_AGGREGATE_ABOVE,
+    Dashboard,
+    DashboardFilterForm,
+    boundary_collection,
+    post_collection,
+    tps_aggregates,
+    tps_assignments,
+    tps_coverage,
+    tps_guards,
+)
+from opsboard.forms import TPSFilterForm
+from opsboard.http import HtmxHttpRequest, api_view, dashboard_required
+from opsboard.roles import DASHBOARD_ROLES
+from opsboard.selectors import coverage_snapshot
+from tps.models import TPS
+
+GEOJSON = "application/geo+json"
 
 
 @login_not_required
@@ -41,15 +67,255 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"database": database, "broker": broker}, status=status)
 
 
+# The command dashboard (docs/dashboard.md)
+
+DASHBOARD = "opsboard/dashboard.html"
+# htmx target → the partial that answers it. "figures" answers with the live bundle: the
+# figures, and every other live part out of band, so that one request refreshes them together.
+DASHBOARD_PARTS = {"figures": "live", "gaps": "gaps", "areas": "areas"}
+POLL_SECONDS = 30
+WALL_CYCLE_SECONDS = 20
+POLL_HEADER = "X-Opsboard-Poll"
+
+
+def _filter_form(request: HttpRequest) -> DashboardFilterForm:
+    return DashboardFilterForm(
+        request.GET,
+        user=request.user,
+        operation=current_operation(with_phases=True),
+        at=clock.now(),
+    )
+
+
+def _dashboard_of(request: HttpRequest, form: DashboardFilterForm) -> Dashboard:
+    return Dashboard(
+        request.user,
+        form.cleaned_data,
+        operation=form.operation,
+        default_phase=form.default_phase,
+    )
+
+
+def _invalid_filters(request: HttpRequest, form: DashboardFilterForm) -> HttpResponse:
+    return render(
+        request,
+        "opsboard/filters_invalid.html",
+        {"errors": form.error_lines()},
+        status=400,
+    )
+
+
+def _map_settings() -> dict:
+    leaflet = settings.LEAFLET_CONFIG
+    return {
+        "tile_url": settings.OPSBOARD_TILE_URL,
+        "center": ",".join(str(c) for c in leaflet.get("DEFAULT_CENTER", (-7.82, 111.98))),
+        "zoom": leaflet.get("DEFAULT_ZOOM", 11),
+        "aggregate_above": MAP_AGGREGATE_ABOVE,
+    }
+
+
+def _refreshed_event(dash: Dashboard) -> str:
+    """HX-Trigger: tells the map what changed, so that it recolours or reloads its layer."""
+    snapshot = dash.snapshot
+    return json.dumps(
+        {
+            "opsboard:refreshed": {
+                "snapshot": snapshot.pk if snapshot is not None else None,
+                "query": dash.map_query,
+                "tps": dash.map_tps_count,
+                "default_phase": dash.phase_is_default,
+                "status_filter": bool(dash.filters.get("status")),
+            }
+        }
+    )
+
+
 @require_GET
 @dashboard_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    summary = selectors.operation_summary(request.user)
-    return render(request, "opsboard/dashboard.html", {"summary": summary})
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    """The dashboard, or one of its parts for htmx (filters, polling, sorting, pages)."""
+    form = _filter_form(request)
+    if not form.is_valid():
+        return _invalid_filters(request, form)
+    dash = _dashboard_of(request, form)
+    part = DASHBOARD_PARTS.get(request.htmx.target) if request.htmx else None
+    poll = request.headers.get(POLL_HEADER) == "1"
+    context = {
+        "dash": dash,
+        "oob": part == "live",
+        "with_filters": part == "live" and not poll,
+        "refreshed_at": timezone.now(),
+        "poll_seconds": POLL_SECONDS,
+        "map": _map_settings(),
+    }
+    response = render(request, DASHBOARD + (f"#{part}" if part else ""), context)
+    if part is not None and not poll:
+        response["HX-Push-Url"] = reverse("opsboard:dashboard") + dash.page_query
+    if part == "live":
+        response["HX-Trigger"] = _refreshed_event(dash)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
 @require_GET
-@field_officer_required
-def me(request: HttpRequest) -> HttpResponse:
-    personnel = selectors.field_officer_overview(access_of(request.user).personnel_id)
-    return render(request, "opsboard/me.html", personnel)
+@dashboard_required
+def wallscreen(request: HtmxHttpRequest) -> HttpResponse:
+    """Read-only, large type, for the Posko's wall: cycles through the kecamatan by itself."""
+    form = _filter_form(request)
+    if not form.is_valid():
+        return _invalid_filters(request, form)
+    dash = _dashboard_of(request, form)
+    part = request.htmx.target == "wall-live" if request.htmx else False
+    context = {
+        "dash": dash,
+        "refreshed_at": timezone.now(),
+        "cycle_seconds": WALL_CYCLE_SECONDS,
+        "map": _map_settings(),
+    }
+    if not part:
+        # The whole operation first, then each kecamatan in scope, round and round.
+        options = dash.kecamatan_options if dash.access.sees_everything else []
+        context["cycle"] = ",".join(["", *(k.code for k in options)])
+        context["total_tps"] = dash.figures["tps_total"] if not dash.filtered else 0
+    response = render(request, "opsboard/wallscreen.html" + ("#wall-live" if part else ""), context)
+    if part:
+        response["HX-Trigger"] = _refreshed_event(dash)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@require_GET
+@dashboard_required
+def export_table(request: HttpRequest, table: str) -> HttpResponse:
+    """The gap table or the area table, as filtered on the dashboard: XLSX, or CSV."""
+    form = _filter_form(request)
+    if not form.is_valid():
+        return _invalid_filters(request, form)
+    fmt = request.GET.get("format") or "xlsx"
+    if fmt not in exports.FORMATS:
+        return HttpResponse(
+            _("Format ekspor tidak dikenal: %(format)s (gunakan xlsx atau csv).") % {"format": fmt},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    dash = _dashboard_of(request, form)
+    build = exports.gap_table if table == "gaps" else exports.area_table
+    return exports.response(build(dash), fmt)
+
+
+def _station(request: HttpRequest, pk: int):
+    tps = TPS.objects.visible_to(request.user).with_places()
+    return get_object_or_404(tps.defer("desa__boundary", "desa__kecamatan__boundary"), pk=pk)
+
+
+def _phase_of(request: HttpRequest):
+    """The phase named by ?phase=, else the default one; None for an unknown code."""
+    operation = current_operation(with_phases=True)
+    shown = default_phase(operation, clock.now())
+    code = request.GET.get("phase")
+    if not code or operation is None:
+        return shown
+    return next((p for p in operation.phases.all() if p.code == code), shown)
+
+
+@require_GET
+@dashboard_required
+def tps_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One TPS: its place and class, its coverage, and every assignment with its Sprin."""
+    station = _station(request, pk)
+    phase = _phase_of(request)
+    snapshot = coverage_snapshot(phase)
+    context = {
+        "station": station,
+        "phase": phase,
+        "snapshot": snapshot,
+        "coverage": tps_coverage(station, snapshot),
+        "guards": tps_guards(station, phase),
+        "assignments": tps_assignments(station),
+        "indicators": list(station.indicators.all()),
+    }
+    return render(request, "opsboard/tps_detail.html", context)
+
+
+@require_GET
+@dashboard_required
+def tps_popup(request: HttpRequest, pk: int) -> HttpResponse:
+    """The map's popup, fetched when it opens: small, so the map layer can stay lean."""
+    station = _station(request, pk)
+    phase = _phase_of(request)
+    snapshot = coverage_snapshot(phase)
+    context = {
+        "station": station,
+        "phase": phase,
+        "snapshot": snapshot,
+        "coverage": tps_coverage(station, snapshot),
+        "guards": tps_guards(station, phase),
+    }
+    response = render(request, "opsboard/tps_detail.html#popup", context)
+    patch_cache_control(response, private=True, max_age=0)
+    return response
+
+
+# Map layers under /api/ (docs/api-additions.md)
+
+
+def _geojson(data: dict | bytes, *, status: int = 200, max_age: int = 0) -> HttpResponse:
+    body = (
+        data
+        if isinstance(data, bytes)
+        else json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    )
+    response = HttpResponse(body, status=status, content_type=GEOJSON)
+    patch_cache_control(response, private=True, max_age=max_age)
+    return response
+
+
+def _bad_parameter(name: str, message: str) -> JsonResponse:
+    return JsonResponse({"errors": {name: [message]}}, status=400)
+
+
+@api_view(*DASHBOARD_ROLES)
+@require_GET
+def boundaries_geojson(request: HttpRequest) -> HttpResponse:
+    level = request.GET.get("level") or "kecamatan"
+    if level not in BOUNDARY_LEVELS:
+        return _bad_parameter(
+            "level",
+            _("Tingkat batas tidak dikenal: %(value)s (kecamatan atau desa)") % {"value": level},
+        )
+    return _geojson(boundary_collection(request.user, level), max_age=600)
+
+
+@api_view(*DASHBOARD_ROLES)
+@require_GET
+def posts_geojson(request: HttpRequest) -> HttpResponse:
+    form = TPSFilterForm(
+        {"phase": request.GET.get("phase", "")},
+        user=request.user,
+        operation=current_operation(with_phases=True),
+        at=clock.now(),
+    )
+    if not form.is_valid():
+        return JsonResponse(form.error_body(), status=400)
+    return _geojson(post_collection(request.user, form.cleaned_data["phase"]))
+
+
+@api_view(*DASHBOARD_ROLES)
+@require_GET
+def tps_aggregate(request: HttpRequest) -> HttpResponse:
+    level = request.GET.get("level") or "kecamatan"
+    if level not in AGGREGATE_LEVELS:
+        return _bad_parameter(
+            "level",
+            _("Tingkat agregasi tidak dikenal: %(value)s (kecamatan atau desa)") % {"value": level},
+        )
+    form = TPSFilterForm(
+        request.GET,
+        user=request.user,
+        operation=current_operation(with_phases=True),
+        at=clock.now(),
+    )
+    if not form.is_valid():
+        return JsonResponse(form.error_body(), status=400)
+    return _geojson(tps_aggregates(request.user, form.cleaned_data, level))

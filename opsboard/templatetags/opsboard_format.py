@@ -1,0 +1,92 @@
+"""Numbers and times as the Posko writes them: 2.285, 95,5 %, 14.30 WIB (English: 2,285, 95.5%,
+14:30 WIB). Locale-aware through Django's formats, so the language switch changes them too."""
+
+from datetime import datetime, timedelta
+
+from django import template
+from django.utils import formats, timezone, translation
+from django.utils.dateformat import format as date_format
+
+register = template.Library()
+
+DASH = "–"
+
+
+def _indonesian() -> bool:
+    return (translation.get_language() or "id").startswith("id")
+
+
+@register.filter
+def num(value, decimals: int = 0) -> str:
+    """Grouped thousands: 2.285; ``num:1`` keeps one decimal where there is one (429,5)."""
+    if value is None or value == "":
+        return DASH
+    value = float(value)
+    places = int(decimals)
+    if places and float(value).is_integer():
+        places = 0
+    return formats.number_format(round(value, places), places, force_grouping=True)
+
+
+@register.filter
+def pct(fraction, decimals: int = 1) -> str:
+    """A fraction as a percentage: 0.955 → 95,5 % (Indonesian writes a space before %)."""
+    if fraction is None or fraction == "":
+        return DASH
+    value = formats.number_format(round(float(fraction) * 100, int(decimals)), int(decimals))
+    return f"{value}\u00a0%" if _indonesian() else f"{value}%"
+
+
+@register.filter
+def wib(moment: datetime | None) -> str:
+    """The time of day in WIB: 14.30 WIB."""
+    if not moment:  # None, or "" from a template's missing attribute
+        return DASH
+    local = timezone.localtime(moment)
+    return date_format(local, "H.i" if _indonesian() else "H:i") + " WIB"
+
+
+@register.filter
+def wib_full(moment: datetime | None) -> str:
+    """Day, date and time: Rabu, 27 November 2024 09.00 WIB."""
+    if not moment:  # None, or "" from a template's missing attribute
+        return DASH
+    local = timezone.localtime(moment)
+    return date_format(local, "l, j F Y") + " " + wib(local)
+
+
+@register.filter
+def wib_date(moment: datetime | None) -> str:
+    """27 Nov 2024 14.30 WIB, for tables."""
+    if not moment:  # None, or "" from a template's missing attribute
+        return DASH
+    local = timezone.localtime(moment)
+    return date_format(local, "j M Y") + " " + wib(local)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, for dicts keyed by force or status."""
+    if mapping is None:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def phase_window(phase) -> str:
+    """26 Nov – 28 Nov 2024: a phase's days (its end is exclusive, the next day's midnight)."""
+    if phase is None:
+        return DASH
+    first = timezone.localtime(phase.starts_at)
+    last = timezone.localtime(phase.ends_at - timedelta(minutes=1))
+    if first.date() == last.date():
+        return date_format(first, "j M Y")
+    return f"{date_format(first, 'j M')} – {date_format(last, 'j M Y')}"
+
+
+@register.filter
+def bar(fraction, scale: int = 100) -> str:
+    """The width of an SVG bar for a fraction, clamped to the bar (0 for none)."""
+    if fraction is None or fraction == "":
+        return "0"
+    return f"{max(0.0, min(float(fraction), 1.0)) * int(scale):.1f}"

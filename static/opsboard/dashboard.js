@@ -1,0 +1,106 @@
+/* The command dashboard's live behaviour (docs/dashboard.md).
+ *
+ * Every `data-poll-seconds` (30 s) the figures, the tables, the trend and the freshness mark are
+ * fetched again through htmx, as one request whose answer swaps them together (out of band).
+ * Polling pauses while the tab is hidden and catches up as soon as it is shown again. The map is
+ * outside the swapped parts, so it keeps its position; the response's HX-Trigger tells it whether
+ * to recolour its markers (a new snapshot) or to load another layer (other filters).
+ *
+ * The tab-visibility check lives here because the Content-Security-Policy allows no eval, and
+ * htmx trigger filters would need it.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("dashboard");
+  if (!root || !window.htmx) {
+    return;
+  }
+  document.documentElement.classList.add("js");
+  // Back and forward load the page afresh: htmx's history snapshot would hold a dead map.
+  htmx.config.historyCacheSize = 0;
+  htmx.config.refreshOnHistoryMiss = true;
+
+  var mapEl = document.getElementById("map");
+  var board = mapEl && window.L && window.OpsboardMap ? window.OpsboardMap.create(mapEl) : null;
+  var lastRefresh = Date.now();
+  var inFlight = false;
+
+  function pollMilliseconds() {
+    // Read on every tick: tests shorten the interval by changing the attribute.
+    return (Number(root.dataset.pollSeconds) || 30) * 1000;
+  }
+
+  function due() {
+    return Date.now() - lastRefresh >= pollMilliseconds();
+  }
+
+  function poll() {
+    if (document.hidden || inFlight || !document.getElementById("figures")) {
+      return;
+    }
+    inFlight = true;
+    lastRefresh = Date.now();
+    htmx
+      .ajax("GET", window.location.pathname + window.location.search, {
+        target: "#figures",
+        swap: "outerHTML",
+        headers: { "X-Opsboard-Poll": "1" }
+      })
+      .then(
+        function () {
+          inFlight = false;
+        },
+        function () {
+          inFlight = false;
+        }
+      );
+  }
+
+  window.setInterval(function () {
+    if (due()) {
+      poll();
+    }
+  }, 1000);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && due()) {
+      poll();
+    }
+  });
+
+  document.body.addEventListener("htmx:afterRequest", function () {
+    // A filter change or a page of the gap table is as fresh as a poll.
+    lastRefresh = Date.now();
+    inFlight = false;
+  });
+  document.body.addEventListener("opsboard:refreshed", function (event) {
+    if (board) {
+      board.refreshed(event.detail);
+    }
+  });
+
+  // The print button is swapped with the filters: listen on the document, not on the button.
+  document.addEventListener("click", function (event) {
+    if (event.target && event.target.id === "print-report") {
+      window.print();
+    }
+  });
+
+  var toast = document.createElement("div");
+  toast.className = "toast";
+  toast.setAttribute("role", "status");
+  toast.hidden = true;
+  document.body.appendChild(toast);
+  var toastTimer = null;
+  document.body.addEventListener("htmx:responseError", function () {
+    toast.textContent = root.dataset.labelRefreshError || "";
+    toast.hidden = !toast.textContent;
+    window.clearTimeout(toastTimer);
+    toastTimer = window.setTimeout(function () {
+      toast.hidden = true;
+    }, 6000);
+  });
+  document.body.addEventListener("htmx:afterSwap", function () {
+    toast.hidden = true;
+  });
+})();
