@@ -1,0 +1,16 @@
+"""Distances on the ground, for check-ins: a phone's position against its TPS."""
+
+from decimal import Decimal
+from math import asin, cos, radians, sin, sqrt
+
+EARTH_RADIUS_M = 6_371_008.8  # mean radius; metres of error over a few km are immaterial here
+
+
+def distance_m(
+    lat1: float | Decimal, lng1: float | Decimal, lat2: float | Decimal, lng2: float | Decimal
+) -> float:
+    """Great-circle (haversine) distance in metres."""
+    p1, p2 = radians(float(lat1)), radians(float(lat2))
+    dp, dl = p2 - p1, radians(float(lng2) - float(lng1))
+    h = sin(dp / 2) ** 2 + cos(p1) * cos(p2) * sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * asin(min(1.0, sqrt(h)))

@@ -1,0 +1,56 @@
+/* Opsboard field service worker, served from /me/sw.js so that its scope is /me/.
+   /me/ and the files it uses are fetched from the network first and kept; without network the
+   kept copy is shown, marked as possibly out of date (the body gets class is-stale, which shows
+   the page's own "mungkin belum terbaru" note). Reports are not handled here: field.js keeps
+   them in IndexedDB and sends them when the network returns. */
+var CACHE = "opsboard-field-v1";
+var PAGE = "/me/";
+
+self.addEventListener("install", function () { self.skipWaiting(); });
+self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.clear) {
+    event.waitUntil(caches.delete(CACHE));
+    return;
+  }
+  if (data.cache) {
+    event.waitUntil(caches.open(CACHE).then(function (cache) {
+      return Promise.all(data.cache.map(function (url) {
+        return cache.match(url).then(function (hit) {
+          return hit || cache.add(new Request(url, { credentials: "same-origin" })).catch(function () {});
+        });
+      }));
+    }));
+  }
+});
+
+function stale(response) {
+  return response.text().then(function (html) {
+    return new Response(html.replace('<body class="field', '<body class="field is-stale'), {
+      headers: { "Content-Type": "text/html; charset=utf-8" }
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") return;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  var isPage = request.mode === "navigate" && url.pathname === PAGE;
+  if (!isPage && url.pathname.indexOf("/static/") !== 0) return;
+  event.respondWith(fetch(request).then(function (response) {
+    if (response.ok && response.type === "basic") {
+      var copy = response.clone();
+      caches.open(CACHE).then(function (cache) { cache.put(isPage ? PAGE : request, copy); });
+    }
+    return response;
+  }).catch(function () {
+    return caches.match(isPage ? PAGE : request).then(function (hit) {
+      if (!hit) return Response.error();
+      return isPage ? stale(hit) : hit;
+    });
+  }));
+});

@@ -1,0 +1,133 @@
+"""Printable assignment cards: one print run per Polsek or desa, a one-time link in a QR code."""
+
+import re
+
+import pytest
+
+from deployments.models import PostKind
+from opsboard.field.qr import qr_svg
+from opsboard.models import SignInLink
+from tests.factories import AssignmentFactory, DesaFactory, PostFactory, TPSFactory
+from tests.field.helpers import guard_at, padal_of
+
+
+@pytest.fixture
+def run(guard, tps_a, mojoroto, settings):
+    settings.OPSBOARD_PUBLIC_URL = "https://opsboard.example.go.id"
+    padal_of(mojoroto, tps_a.desa, name="Anang Kapolsek", phone="+6281234500001")
+    elsewhere = TPSFactory(desa=DesaFactory(kecamatan=mojoroto, code="3571011002"), number=1)
+    return {"elsewhere": guard_at(elsewhere, name="Penjaga Desa Lain")}
+
+
+def test_a_polsek_run_prints_everyone_on_duty_in_the_kecamatan(
+    login, ops_admin, guard, run, mojoroto
+):
+    response = login(ops_admin).post("/lapangan/kartu/cetak/", {"kecamatan": mojoroto.pk})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count('class="card-item"') == 3  # the guard, the other desa's guard, the Padal
+    assert guard.name in body and "Penjaga Desa Lain" in body
+    assert guard.identifier in body
+    assert "TPS 006 Bandar Lor" in body
+    assert "26 Nov 00.00 – 29 Nov 00.00 WIB" in body
+    assert "Lapor ke Padal: AKP Anang Kapolsek (+6281234500001)" in body
+    assert body.count("<svg ") == 3
+    assert SignInLink.objects.filter(used_at=None, revoked_at=None).count() == 3
+
+
+def test_the_card_link_is_on_the_public_url_and_signs_in_once(
+    client, login, ops_admin, guard, run, mojoroto
+):
+    body = (
+        login(ops_admin).post("/lapangan/kartu/cetak/", {"kecamatan": mojoroto.pk}).content.decode()
+    )
+    client.logout()
+    links = re.findall(r"https://opsboard\.example\.go\.id(/masuk/[\w-]+/)", body)
+
+    path = next(p for p in links if guard.name in client.get(p).content.decode())
+    first = client.post(path)
+    client.logout()
+    second = client.post(path)
+
+    assert len(links) == 3
+    assert first.status_code == 302
+    assert second.status_code == 404
+
+
+def test_a_desa_run_prints_only_that_desa(login, ops_admin, guard, run, tps_a):
+    body = login(ops_admin).post("/lapangan/kartu/cetak/", {"desa": tps_a.desa.pk}).content.decode()
+
+    assert guard.name in body
+    assert "Penjaga Desa Lain" not in body
+
+
+def test_reprinting_revokes_the_earlier_unused_links(login, ops_admin, guard, run, tps_a):
+    client = login(ops_admin)
+    client.post("/lapangan/kartu/cetak/", {"desa": tps_a.desa.pk})
+
+    client.post("/lapangan/kartu/cetak/", {"desa": tps_a.desa.pk})
+
+    links = SignInLink.objects.filter(person=guard)
+    assert links.count() == 2
+    assert links.filter(revoked_at=None).count() == 1
+
+
+def test_a_run_needs_one_polsek_or_one_desa(login, ops_admin, guard, run, tps_a, mojoroto):
+    both = login(ops_admin).post(
+        "/lapangan/kartu/cetak/", {"desa": tps_a.desa.pk, "kecamatan": mojoroto.pk}
+    )
+
+    assert both.status_code == 422
+    assert "Pilih satu cetakan" in both.content.decode()
+    assert not SignInLink.objects.exists()
+
+
+def test_a_post_duty_prints_its_post(login, ops_admin, election_day, tps_a):
+    officer = guard_at(tps_a)
+    officer.assignments.all().delete()
+    AssignmentFactory(
+        personnel=officer,
+        kind=PostKind.POSKO,
+        post=PostFactory(name="Posko PPK Mojoroto", desa=tps_a.desa),
+    )
+
+    body = login(ops_admin).post("/lapangan/kartu/cetak/", {"desa": tps_a.desa.pk}).content.decode()
+
+    assert "<b>Posko</b>: Posko PPK Mojoroto" in body
+
+
+def test_revoking_by_identifier_stops_the_persons_links(
+    client, login, ops_admin, guard, run, tps_a
+):
+    admin = login(ops_admin)
+    admin.post("/lapangan/kartu/cetak/", {"desa": tps_a.desa.pk})
+
+    response = admin.post(
+        "/lapangan/kartu/cabut/", {"revoke-identifier": guard.identifier, "revoke-force": ""}
+    )
+
+    assert response.status_code == 302
+    assert not SignInLink.objects.filter(person=guard, revoked_at=None).exists()
+
+
+def test_cards_are_for_admins_only(login, command_staff, polsek_staff, guard, run, mojoroto):
+    for user in (command_staff, polsek_staff):
+        client = login(user)
+        assert client.get("/lapangan/kartu/").status_code == 403
+        assert client.post("/lapangan/kartu/cetak/", {"kecamatan": mojoroto.pk}).status_code == 403
+    assert not SignInLink.objects.exists()
+
+
+def test_the_qr_code_is_an_svg_of_the_whole_matrix():
+    import qrcode
+
+    svg = qr_svg("https://opsboard.example.go.id/masuk/abc/")
+    code = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data("https://opsboard.example.go.id/masuk/abc/")
+    code.make(fit=True)
+    dark = sum(sum(row) for row in code.get_matrix())
+
+    widths = [int(w) for w in re.findall(r"h(\d+)v1", svg)]
+    assert svg.startswith("<svg ") and "style=" not in svg
+    assert sum(widths) == dark

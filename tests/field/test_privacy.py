@@ -1,0 +1,132 @@
+"""Privacy: an officer of TPS B gets 403 or 404 on everything of TPS A, on every field URL.
+
+The persona `field_officer_other_tps` guards TPS B (Pesantren); `field_officer` guards TPS A
+(Mojoroto). Each URL of opsboard/field/urls.py appears below, or is named in NOT_SCOPED with
+the reason it holds nothing of anyone's.
+"""
+
+import pytest
+from django.urls import get_resolver
+
+from opsboard.field.services import (
+    checkin_record,
+    signin_link_issue,
+    situation_report_create,
+)
+from tests.factories import InstructionFactory
+from tests.field.helpers import jpeg, key
+
+NOT_SCOPED = {
+    "field:service_worker": "the same static script for everyone",
+    "field:signin": "whoever holds a link may use it: that is what a card is (test_signin_link)",
+}
+
+
+@pytest.fixture
+def tps_a_world(guard, tps_a, mojoroto, settings):
+    report = situation_report_create(
+        person=guard,
+        kind="gangguan",
+        text="Rahasia TPS A",
+        urgent=True,
+        idempotency_key=key(),
+        tps=tps_a,
+        photo=jpeg((300, 200)),
+    )[0]
+    checkin_record(person=guard, tps=tps_a)
+    instruction = InstructionFactory(kecamatan=mojoroto, text="Hanya untuk Mojoroto.")
+    signin_link_issue(person=guard)
+    return {"report": report, "instruction": instruction}
+
+
+def _requests(tps_a, world):
+    report, instruction = world["report"], world["instruction"]
+    return {
+        "field:tps_status": [
+            ("get", f"/me/tps/{tps_a.pk}/status/", {}),
+            ("post", f"/me/tps/{tps_a.pk}/status/", {"step": 1}),
+        ],
+        "field:checkin": [("post", "/me/checkin/", {"tps": tps_a.pk})],
+        "field:report": [
+            ("post", "/me/lapor/", {"kind": "aman", "tps": tps_a.pk, "idempotency_key": key()})
+        ],
+        "field:instruction_ack": [("post", f"/me/instruksi/{instruction.pk}/terima/", {})],
+        "field:report_photo": [("get", f"/laporan/{report.pk}/foto/", {})],
+        "field:incidents": [("get", "/lapangan/insiden/", {})],
+        "field:incident_handle": [("post", f"/lapangan/insiden/{report.pk}/ditangani/", {})],
+        "field:checkins": [("get", "/lapangan/checkin/", {})],
+        "field:instructions": [
+            ("get", "/lapangan/instruksi/", {}),
+            ("post", "/lapangan/instruksi/", {"kecamatan": tps_a.desa.kecamatan_id, "text": "x"}),
+        ],
+        "field:instruction_withdraw": [
+            ("post", f"/lapangan/instruksi/{instruction.pk}/tarik/", {})
+        ],
+        "field:cards": [("get", "/lapangan/kartu/", {})],
+        "field:cards_print": [("post", "/lapangan/kartu/cetak/", {"desa": tps_a.desa_id})],
+        "field:links_revoke": [("post", "/lapangan/kartu/cabut/", {"revoke-identifier": "x"})],
+        "field:posko": [("get", "/posko/", {})],
+        "field:posko_checkin": [("post", "/posko/checkin/", {"person": 1, "tps": tps_a.pk})],
+        "field:posko_status": [("post", "/posko/status/", {"person": 1, "tps": tps_a.pk})],
+        "field:posko_report": [("post", "/posko/laporan/", {"person": 1})],
+        "field_api:tps_field_status": [("get", "/api/tps-field-status.json", {})],
+    }
+
+
+def _field_url_names() -> set[str]:
+    resolver = get_resolver()
+    names = set()
+    for namespace in ("field", "field_api"):
+        _prefix, sub = resolver.namespace_dict[namespace]
+        names |= {f"{namespace}:{n}" for n in sub.reverse_dict if isinstance(n, str)}
+    return names
+
+
+def test_every_field_url_is_checked_here(tps_a, tps_a_world):
+    checked = set(_requests(tps_a, tps_a_world)) | set(NOT_SCOPED)
+
+    assert _field_url_names() == checked
+
+
+def test_an_officer_of_another_tps_gets_403_or_404_everywhere(
+    login, field_officer_other_tps, tps_a, tps_a_world
+):
+    client = login(field_officer_other_tps)
+    wrong = []
+
+    for name, calls in _requests(tps_a, tps_a_world).items():
+        for method, path, data in calls:
+            response = getattr(client, method)(path, data)
+            if response.status_code not in (403, 404):
+                wrong.append(f"{name} {method.upper()} {path}: {response.status_code}")
+
+    assert wrong == []
+
+
+def test_me_of_another_tps_shows_nothing_of_tps_a(
+    login, field_officer_other_tps, guard, tps_a, tps_a_world
+):
+    body = login(field_officer_other_tps).get("/me/").content.decode()
+
+    assert guard.name not in body
+    assert str(tps_a) not in body
+    assert "Rahasia TPS A" not in body
+    assert "Hanya untuk Mojoroto." not in body
+
+
+def test_nothing_was_written_by_the_refused_requests(
+    login, field_officer_other_tps, guard, tps_a, tps_a_world
+):
+    from opsboard.models import CheckIn, InstructionAck, SignInLink, SituationReport, TPSStatusStep
+
+    client = login(field_officer_other_tps)
+    for calls in _requests(tps_a, tps_a_world).values():
+        for method, path, data in calls:
+            getattr(client, method)(path, data)
+
+    assert CheckIn.objects.count() == 1
+    assert SituationReport.objects.count() == 1
+    assert SituationReport.objects.get().handled_at is None
+    assert not TPSStatusStep.objects.exists()
+    assert not InstructionAck.objects.exists()
+    assert SignInLink.objects.filter(revoked_at=None).count() == 1
