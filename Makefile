@@ -13,7 +13,7 @@ DEMO_PASSWORD_DEFAULTED := 1
 export OPSBOARD_DEMO_PASSWORD := kediri-demo-2024
 endif
 
-.PHONY: install run test lint format lock bench seed clean
+.PHONY: install run test lint format lock bench seed clean backup restore loadtest
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,22 @@ bench: install
 seed: install
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) seed_kediri_2024
+
+# Backups (docs/backup.md): the database that DATABASE_URL names (or the SQLite default) into
+# var/backups/ with a timestamp; `make restore RESTORE=var/backups/opsboard-….dump` replaces the
+# database's contents with a backup's.
+backup: install
+	@scripts/backup.sh backup
+
+restore: install
+	@scripts/backup.sh restore "$(RESTORE)"
+
+# The election-day load test (bench/loadtest/, docs/benchmarks.md): gunicorn, a Celery worker,
+# PostgreSQL and Redis on this host, loopback only, under 5 minutes. PostgreSQL at
+# LOADTEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/), Redis at LOADTEST_REDIS_URL
+# (default database 7); WRITE=1 records the results in docs/benchmarks.md.
+loadtest: install
+	$(PY) bench/loadtest/run.py $(if $(WRITE),--write) $(LOADTEST_ARGS)
 
 # Regenerate the lock from pyproject.toml in a throwaway environment.
 lock:

@@ -1,0 +1,136 @@
+"""Two admins assign the same person to overlapping times at the same moment, on PostgreSQL.
+
+Each admin's save runs in its own thread, with its own connection and transaction, released
+together by a barrier. assignment_create locks the person's row, so the second waits for the
+first to commit and then fails validation; where a writer bypasses that lock, the exclusion
+constraint stops it and the service turns the violation into the same kind of message.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from deployments.models import Assignment, PostKind
+from deployments.services import assignment_create
+from tests.factories import AssignmentFactory, PersonnelFactory, TPSFactory, phase
+from tests.hardening.support import wait_until
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def _in_parallel(*saves) -> list[object]:
+    """Run each save in its own thread and connection, started together; return what each gave."""
+    barrier = threading.Barrier(len(saves))
+    outcomes: list[object] = [None] * len(saves)
+
+    def run(index, save):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = save()
+        except Exception as exc:  # the outcome under test, whatever it is
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(saves)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_two_admins_assigning_one_person_to_overlapping_times_exactly_one_succeeds():
+    person, pemungutan = PersonnelFactory(), phase()
+    tps_a, tps_b = TPSFactory(), TPSFactory()
+
+    def admin_saves(tps, offset_hours):
+        return lambda: assignment_create(
+            personnel=person,
+            phase=pemungutan,
+            kind=PostKind.PAM_TPS,
+            tps=[tps],
+            starts_at=pemungutan.starts_at + timedelta(hours=offset_hours),
+            ends_at=pemungutan.ends_at,
+        )
+
+    outcomes = _in_parallel(admin_saves(tps_a, 0), admin_saves(tps_b, 2))
+
+    saved = [o for o in outcomes if isinstance(o, Assignment)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert (len(saved), len(refused)) == (1, 1), outcomes
+    assert "sudah bertugas pada waktu yang tumpang tindih" in str(refused[0])
+    assert Assignment.objects.filter(personnel=person).count() == 1
+    assert list(Assignment.objects.get(personnel=person).tps.all()) == list(saved[0].tps.all())
+
+
+def test_a_clash_that_only_the_database_sees_becomes_the_same_clear_message():
+    # A writer that takes no lock on the person (a queryset update re-activating a cancelled
+    # assignment) has not committed yet: the service's validation cannot see the clash, the
+    # exclusion constraint can, and makes the admin's INSERT wait for that writer's outcome.
+    person, pemungutan = PersonnelFactory(), phase()
+    cancelled = AssignmentFactory(personnel=person, status=Assignment.Status.CANCELLED)
+    tps = TPSFactory()
+    reactivated, commit = threading.Event(), threading.Event()
+
+    def unlocked_writer():
+        with transaction.atomic():
+            Assignment.objects.filter(pk=cancelled.pk).update(status=Assignment.Status.ACTIVE)
+            reactivated.set()
+            commit.wait(timeout=30)
+        return "committed"
+
+    def admin():
+        reactivated.wait(timeout=10)
+        return assignment_create(
+            personnel=person,
+            phase=pemungutan,
+            kind=PostKind.PAM_TPS,
+            tps=[tps],
+            starts_at=pemungutan.starts_at + timedelta(hours=2),
+            ends_at=pemungutan.ends_at,
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        writer_done = pool.submit(_own_connection(unlocked_writer))
+        admin_done = pool.submit(_own_connection(admin))
+        wait_until(
+            lambda: _waiting_on_a_lock('INSERT INTO "deployments_assignment"'),
+            timeout=15,
+            what="the admin's INSERT to wait on the writer's row",
+        )
+        commit.set()
+        writer_outcome, admin_outcome = writer_done.result(30), admin_done.result(30)
+
+    assert writer_outcome == "committed"
+    assert isinstance(admin_outcome, ValidationError), admin_outcome
+    assert "disimpan bersamaan oleh pengguna lain" in str(admin_outcome)
+    assert list(Assignment.objects.filter(personnel=person).values_list("pk", flat=True)) == [
+        cancelled.pk
+    ]
+
+
+def _own_connection(func):
+    def run():
+        try:
+            return func()
+        except Exception as exc:  # the outcome under test, whatever it is
+            return exc
+        finally:
+            connection.close()
+
+    return run
+
+
+def _waiting_on_a_lock(query_start: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND query LIKE %s",
+            [f"{query_start}%"],
+        )
+        return cursor.fetchone() is not None
