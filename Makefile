@@ -49,11 +49,12 @@ format: install
 	$(PY) -m ruff format .
 
 # Benchmarks on PostgreSQL (127.0.0.1:5432 or BENCH_DATABASE_URL): the coverage engine against
-# its bare-SQL floor at the demo's and Polda Jatim's size; BENCH_SIZES=839,60312,823000 adds the
+# its bare-SQL floor, and the dashboard beside a bare view, at the demo's and Polda Jatim's size; BENCH_SIZES=839,60312,823000 adds the
 # national size. WRITE=1 records the results in docs/benchmarks.md.
 BENCH_SIZES ?= 839,60312
 bench: install
 	$(PY) bench/coverage.py --sizes $(BENCH_SIZES) $(if $(WRITE),--write)
+	$(PY) bench/dashboard.py --sizes $(BENCH_SIZES) $(if $(WRITE),--write)
 
 seed: install
 	$(MANAGE) migrate --noinput -v 0

@@ -18,6 +18,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from report import write_section  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
 DB_NAME = "opsboard_bench"
 
@@ -134,15 +137,8 @@ def main() -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"Coverage recompute vs floor on PostgreSQL ({machine}):\n{report}")
     if options.write:
-        path = ROOT / "docs" / "benchmarks.md"
-        text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-        start, end = "<!-- coverage-bench -->", "<!-- /coverage-bench -->"
-        block = f"{start}\nMeasured {time.strftime('%Y-%m-%d')} on {machine}:\n\n{report}\n{end}"
-        if start in text:
-            text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-        else:
-            text += f"\n## Coverage engine\n\n{block}\n"
-        path.write_text(text, encoding="utf-8")
+        measured = f"Measured {time.strftime('%Y-%m-%d')} on {machine}:\n\n{report}"
+        write_section("coverage-bench", "Coverage engine", measured)
 
 
 if __name__ == "__main__":

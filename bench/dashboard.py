@@ -34,6 +34,9 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from report import write_section  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
 DB_NAME = "opsboard_bench_dash"
 PASSWORD = secrets.token_urlsafe(16)  # a fresh one per run; the database is dropped after
@@ -258,15 +261,8 @@ def main() -> None:
     )
     print(f"Dashboard on PostgreSQL ({machine}):\n{report}")
     if options.write:
-        path = ROOT / "docs" / "benchmarks.md"
-        text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-        start, end = "<!-- dashboard-bench -->", "<!-- /dashboard-bench -->"
-        block = f"{start}\nMeasured {time.strftime('%Y-%m-%d')} on {machine}:\n\n{report}\n{end}"
-        if start in text:
-            text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-        else:
-            text += f"\n## Dashboard\n\n{block}\n"
-        path.write_text(text, encoding="utf-8")
+        measured = f"Measured {time.strftime('%Y-%m-%d')} on {machine}:\n\n{report}"
+        write_section("dashboard-bench", "Dashboard", measured)
 
 
 if __name__ == "__main__":

@@ -223,36 +223,31 @@ def _phase_of(request: HttpRequest):
 @dashboard_required
 def tps_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One TPS: its place and class, its coverage, and every assignment with its Sprin."""
+    context = _tps_context(request, pk)
+    context["assignments"] = tps_assignments(context["station"])
+    context["indicators"] = list(context["station"].indicators.all())
+    return render(request, "opsboard/tps_detail.html", context)
+
+
+def _tps_context(request: HttpRequest, pk: int) -> dict:
+    """A TPS in the user's scope with its coverage and guards in the phase asked for."""
     station = _station(request, pk)
     phase = _phase_of(request)
     snapshot = coverage_snapshot(phase)
-    context = {
+    return {
         "station": station,
         "phase": phase,
         "snapshot": snapshot,
         "coverage": tps_coverage(station, snapshot),
         "guards": tps_guards(station, phase),
-        "assignments": tps_assignments(station),
-        "indicators": list(station.indicators.all()),
     }
-    return render(request, "opsboard/tps_detail.html", context)
 
 
 @require_GET
 @dashboard_required
 def tps_popup(request: HttpRequest, pk: int) -> HttpResponse:
     """The map's popup, fetched when it opens: small, so the map layer can stay lean."""
-    station = _station(request, pk)
-    phase = _phase_of(request)
-    snapshot = coverage_snapshot(phase)
-    context = {
-        "station": station,
-        "phase": phase,
-        "snapshot": snapshot,
-        "coverage": tps_coverage(station, snapshot),
-        "guards": tps_guards(station, phase),
-    }
-    response = render(request, "opsboard/tps_detail.html#popup", context)
+    response = render(request, "opsboard/tps_detail.html#popup", _tps_context(request, pk))
     patch_cache_control(response, private=True, max_age=0)
     return response
 

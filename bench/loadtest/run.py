@@ -36,6 +36,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from report import write_section  # noqa: E402  (bench/report.py, shared by the benchmarks)
+
 BIN = ROOT / ".venv" / "bin"
 PYTHON = str(BIN / "python")
 BASE_URL = os.environ.get("LOADTEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
@@ -275,18 +278,8 @@ def goals_of(rows: list[dict], recomputes: list[dict]) -> list[tuple[str, bool]]
     ]
 
 
-def write_section(text: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    document = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start, end = "<!-- loadtest -->", "<!-- /loadtest -->"
-    block = f"{start}\n{text}\n{end}"
-    if start in document:
-        document = (
-            document[: document.index(start)] + block + document[document.index(end) + len(end) :]
-        )
-    else:
-        document += f"\n## Election-day load (`make loadtest`)\n\n{block}\n"
-    path.write_text(document, encoding="utf-8")
+def write_loadtest_section(text: str) -> None:
+    write_section("loadtest", "Election-day load (`make loadtest`)", text)
 
 
 def main() -> None:
@@ -414,7 +407,7 @@ def main() -> None:
     print(text)
     print(f"\nLogs of gunicorn, the worker and locust: {var_dir}")
     if options.write:
-        write_section(text)
+        write_loadtest_section(text)
     sys.exit(0 if all(ok for _name, ok in goals) else 1)
 
 
