@@ -92,6 +92,27 @@ def pytest_terminal_summary(terminalreporter):
 # Personas
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Every persona hashes a password on creation and many tests sign in; PBKDF2's deliberate
+    # slowness is not what any test is about and made up most of the suite's run time.
+    # PBKDF2 stays listed so that hashes made outside a test (the demo seeded once per module)
+    # still verify.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
+@pytest.fixture
+def election_day(db, settings):
+    """The operation with its phases, the operation clock at 09.00 WIB on 27 Nov 2024."""
+    from tests.factories import ELECTION_DAY_9AM, OperationFactory
+
+    settings.OPSBOARD_NOW = ELECTION_DAY_9AM
+    return OperationFactory()
+
+
 @pytest.fixture
 def anonymous(client):
     return client

@@ -19,13 +19,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from deployments.coverage import FORCES
 from deployments.models import Force
 from opsboard.dashboard import Dashboard, tps_row
 
 FORMATS = ("xlsx", "csv")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FORCES: tuple[str, ...] = tuple(Force.values)
 
 
 def escape_cell(value: Any) -> Any:

@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from deployments.coverage import EPSILON, snapshot_is_stale
+from deployments.coverage import EPSILON, FORCES, snapshot_is_stale
 from deployments.models import (
     Assignment,
     CoverageArea,
@@ -34,8 +34,6 @@ from deployments.selectors import current_operation, default_phase
 from opsboard import clock
 from opsboard.roles import access_of
 from tps.models import TPS, Desa, KabKota, Kecamatan, Kerawanan
-
-FORCES: tuple[str, ...] = tuple(Force.values)
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
@@ -24,6 +25,8 @@ from deployments.phases import WIB
 from deployments.services import operation_create
 from opsboard import roles
 from tps.models import TPS, Desa, KabKota, Kecamatan
+
+ELECTION_DAY_9AM = datetime(2024, 11, 27, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 # A small square desa near Mojoroto, so that points inside it pass the boundary check.
 SQUARE = {

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from deployments.coverage import FORCES
 from deployments.models import (
     CoverageArea,
     CoverageSnapshot,
@@ -26,7 +27,6 @@ from deployments.models import (
 )
 from opsboard import selectors
 from opsboard.dashboard.filters import (
-    FORCES,
     GAP_SORT_DEFAULT,
     GAP_SORTS,
     STATUS_LABELS,

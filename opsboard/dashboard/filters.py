@@ -7,13 +7,12 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from deployments.models import CoverageStatus, Force, Operation, Phase
+from deployments.models import CoverageStatus, Operation, Phase
 from deployments.selectors import default_phase
 from opsboard.forms import TPSFilterForm
 from opsboard.roles import Access
 from tps.models import Desa
 
-FORCES: tuple[str, ...] = tuple(Force.values)
 MEASURES = ("required", "assigned", "fulfilled")
 UNCOVERED = (CoverageStatus.SHORT, CoverageStatus.UNGUARDED)
 STATUS_LABELS = {

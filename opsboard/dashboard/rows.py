@@ -5,9 +5,9 @@ from typing import Any
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Greatest, Least
 
-from deployments.coverage import EPSILON
+from deployments.coverage import EPSILON, FORCES
 from deployments.models import CoverageStatus, CoverageTPS, Force
-from opsboard.dashboard.filters import FORCES, STATUS_LABELS, UNCOVERED
+from opsboard.dashboard.filters import STATUS_LABELS, UNCOVERED
 from tps.models import Kerawanan
 
 SEVERITY = Case(

@@ -1,11 +1,11 @@
 """Builders for the read API tests, beside tests/factories.py (which sets only what is required)."""
 
 import random
-from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from deployments.models import Assignment, Personnel
+from tests.factories import ELECTION_DAY_9AM as _ELECTION_DAY_9AM
 from tests.factories import (
     AssignmentFactory,
     DesaFactory,
@@ -17,7 +17,7 @@ from tests.factories import (
 from tps.models import TPS, Desa, Kerawanan
 
 WIB = ZoneInfo("Asia/Jakarta")
-ELECTION_DAY_9AM = datetime(2024, 11, 27, 9, 0, tzinfo=WIB)
+ELECTION_DAY_9AM = _ELECTION_DAY_9AM  # re-exported: tests import it from here
 
 
 def polri_pair_covering(stations: list[TPS], **assignment) -> list[Personnel]:

@@ -13,12 +13,6 @@ CLOCK = datetime(2024, 11, 27, 9, 0, tzinfo=WIB)
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The personas' passwords are hashed on creation; PBKDF2's slowness is not under test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def attachment_root(settings, tmp_path):
     """Attachments go to a temporary private folder, never the checkout's var/."""
     root = tmp_path / "private-attachments"

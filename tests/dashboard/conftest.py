@@ -20,24 +20,11 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Every persona's password is hashed on creation; that is not what these tests are about.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with a cold cache, so query counts do not depend on test order."""
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def election_day(db, settings):
-    """The operation with its phases, the operation clock at 09.00 WIB on 27 Nov 2024."""
-    settings.OPSBOARD_NOW = ELECTION_DAY_9AM
-    return OperationFactory()
 
 
 def demo_pattern(operation) -> None:

@@ -1,24 +1,7 @@
-"""Fixtures of the field reporting tests: election day on the operation clock, fast password
-hashing, a private photo folder per test, and a TPS team around the `field_officer` persona."""
+"""Fixtures of the field reporting tests (election day and fast hashing are in the root conftest):
+a private photo folder per test, and a TPS team around the `field_officer` persona."""
 
 import pytest
-
-from tests.field.helpers import ELECTION_DAY_9AM
-
-
-@pytest.fixture
-def election_day(db, settings):
-    """The operation with its phases; the operation clock at 09.00 WIB on 27 Nov 2024."""
-    from tests.factories import OperationFactory
-
-    settings.OPSBOARD_NOW = ELECTION_DAY_9AM
-    return OperationFactory()
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Personas hash a password on creation; PBKDF2's slowness is not what these tests test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

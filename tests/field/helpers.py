@@ -2,7 +2,6 @@
 
 import random
 import uuid
-from datetime import datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -10,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from deployments.models import Assignment, Personnel, PostKind
+from tests.factories import ELECTION_DAY_9AM as _ELECTION_DAY_9AM
 from tests.factories import (
     AssignmentFactory,
     LinmasFactory,
@@ -21,7 +21,7 @@ from tests.factories import (
 from tps.models import TPS
 
 WIB = ZoneInfo("Asia/Jakarta")
-ELECTION_DAY_9AM = datetime(2024, 11, 27, 9, 0, tzinfo=WIB)
+ELECTION_DAY_9AM = _ELECTION_DAY_9AM  # re-exported: tests import it from here
 
 
 def key() -> str:

@@ -34,11 +34,6 @@ settings.register_profile(
 FUZZ = settings.get_profile("hardening")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def guarded(db):
     """An operation whose one TPS needs one Linmas, with a Linmas of its desa not yet assigned,

@@ -21,12 +21,6 @@ OTHER_IP = "203.0.113.80"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Dozens of logins per test: PBKDF2's cost would make the file take a minute.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _attempt(username: str, password: str, ip: str, client: Client | None = None):
     client = client or Client()
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
