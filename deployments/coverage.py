@@ -155,24 +155,6 @@ GROUP BY d.code, c.kerawanan
 """
 
 
-def _per_tps_and_desa_sql(required: Requirements) -> tuple[str, list]:
-    """PostgreSQL: the per-TPS insert and the desa-by-class rows in one statement.
-
-    A data-modifying CTE hands the inserted rows straight to the aggregate, which saves reading
-    tens of thousands of rows back from the table. Parameters: those of _per_tps_sql, then the
-    snapshot id once more. SQLite has no such CTE and runs the two statements; the backend
-    comparison test holds them to the same result.
-    """
-    per_tps, params = _per_tps_sql(required)
-    head, insert = per_tps.split("\nINSERT INTO ", 1)
-    returning = ", ".join(["desa_id", "kerawanan", "status", *_TPS_FIGURES])
-    sql = (
-        f"{head},\ninserted AS (\nINSERT INTO {insert.rstrip()}\nRETURNING {returning}\n)"
-        + _desa_by_class_sql(source="inserted")
-    )
-    return sql, params
-
-
 @dataclass(frozen=True)
 class _Rollup:
     """Area rows of `level` summed from the by-class rows of `source` (a much smaller table)."""
@@ -206,31 +188,64 @@ ROLLUPS = (
 )
 
 
-def _rollup_sql(rollup: _Rollup, *, by_class: bool) -> str:
+def _rollup_sql(rollup: _Rollup, *, by_class: bool, source: str | None = None) -> str:
+    """Area rows of a level from the by-class rows of the level below: by default this
+    snapshot's rows in the table (parameters: snapshot id twice); on PostgreSQL the RETURNING
+    rows of the insert below (`source`, a CTE name; parameter: snapshot id once)."""
     sums = ", ".join(f"COALESCE(SUM(a.{col}), 0)" for col in [*_COUNT_COLUMNS, *_FORCE_COLUMNS])
     group_by = [] if rollup.code_sql == "'all'" else [rollup.code_sql]
     if by_class:
         group_by.append("a.kerawanan")
     group_sql = f"GROUP BY {', '.join(group_by)}" if group_by else ""
+    where = (
+        ""
+        if source
+        else f"WHERE a.snapshot_id = %s AND a.level = '{rollup.source}' AND a.kerawanan <> ''"
+    )
     return f"""
 INSERT INTO {_table(CoverageArea)} ({_AREA_COLUMNS})
 SELECT %s, '{rollup.level}', {rollup.code_sql}, {"a.kerawanan" if by_class else "''"}, {sums}
-FROM {_table(CoverageArea)} a
+FROM {source or _table(CoverageArea)} a
 {rollup.joins}
-WHERE a.snapshot_id = %s AND a.level = '{rollup.source}' AND a.kerawanan <> ''
+{where}
 {group_sql}
 """
 
 
-def _desa_all_classes_sql() -> str:
-    sums = ", ".join(f"SUM(a.{col})" for col in [*_COUNT_COLUMNS, *_FORCE_COLUMNS])
-    return f"""
-INSERT INTO {_table(CoverageArea)} ({_AREA_COLUMNS})
-SELECT %s, 'desa', a.code, '', {sums}
-FROM {_table(CoverageArea)} a
-WHERE a.snapshot_id = %s AND a.level = 'desa' AND a.kerawanan <> ''
-GROUP BY a.code
-"""
+# The desa rows of all classes together: a rollup from desa to desa.
+DESA_ALL_CLASSES = _Rollup(CoverageArea.Level.DESA, CoverageArea.Level.DESA, "a.code")
+
+
+def _whole_snapshot_sql(required: Requirements) -> tuple[str, list, int]:
+    """PostgreSQL: every row of a snapshot in one statement, a chain of data-modifying CTEs.
+
+    Each insert hands its RETURNING rows to the next level's aggregate: the per-TPS rows to
+    the desa rows, the desa rows to the kecamatan rows, and so on up to the operation. Nothing
+    written is read back from the tables, and the statement is planned once. Parameters: those
+    of _per_tps_sql, then the snapshot id once per further insert (the number returned). SQLite
+    has no such CTE and runs the statements one by one (coverage_compute); the backend
+    comparison test holds both to the same rows.
+    """
+    per_tps, params = _per_tps_sql(required)
+    head, insert = per_tps.split("\nINSERT INTO ", 1)
+    area_columns = ", ".join(["code", "kerawanan", *_COUNT_COLUMNS, *_FORCE_COLUMNS])
+    tps_columns = ", ".join(["desa_id", "kerawanan", "status", *_TPS_FIGURES])
+    steps = [f"{head},\ninserted AS (\nINSERT INTO {insert.rstrip()}\nRETURNING {tps_columns}\n)"]
+    steps.append(
+        f"desa_by_class AS ({_desa_by_class_sql(source='inserted')} RETURNING {area_columns})"
+    )
+    further = 1
+    below = {CoverageArea.Level.DESA: "desa_by_class"}
+    for rollup in ROLLUPS:
+        name = f"{rollup.level}_by_class"
+        by_class = _rollup_sql(rollup, by_class=True, source=below[rollup.source])
+        steps.append(f"{name} AS ({by_class} RETURNING {area_columns})")
+        all_classes = _rollup_sql(rollup, by_class=False, source=below[rollup.source])
+        steps.append(f"{rollup.level}_all AS ({all_classes})")
+        below[rollup.level] = name
+        further += 2
+    desa_all = _rollup_sql(DESA_ALL_CLASSES, by_class=False, source="desa_by_class")
+    return ",\n".join(steps) + desa_all, params, further + 1
 
 
 def _unassigned_counts(phase: Phase, *, using: str) -> dict[str, int]:
@@ -277,29 +292,21 @@ def coverage_compute(
             unassigned_tni=unassigned[Force.TNI],
             unassigned_linmas=unassigned[Force.LINMAS],
         )
-        postgresql = connections[using].vendor == "postgresql"
-        build = _per_tps_and_desa_sql if postgresql else _per_tps_sql
-        per_tps_sql, requirement_params = build(required)
+        inputs = [phase.pk, PostKind.PAM_TPS, Assignment.Status.CANCELLED, snapshot.pk]
         with connections[using].cursor() as cursor:
-            cursor.execute(
-                per_tps_sql,
-                [
-                    *requirement_params,
-                    phase.pk,
-                    PostKind.PAM_TPS,
-                    Assignment.Status.CANCELLED,
-                    snapshot.pk,
-                    *([snapshot.pk] if postgresql else []),
-                ],
-            )
-            both = [snapshot.pk, snapshot.pk]
-            if not postgresql:
+            if connections[using].vendor == "postgresql":
+                sql, requirement_params, more = _whole_snapshot_sql(required)
+                cursor.execute(sql, [*requirement_params, *inputs, *[snapshot.pk] * more])
+            else:
+                sql, requirement_params = _per_tps_sql(required)
+                cursor.execute(sql, [*requirement_params, *inputs])
+                both = [snapshot.pk, snapshot.pk]
                 cursor.execute(_desa_by_class_sql(), both)
-            for rollup in ROLLUPS:
-                # By-class rows first: the next rollup sums them.
-                cursor.execute(_rollup_sql(rollup, by_class=True), both)
-                cursor.execute(_rollup_sql(rollup, by_class=False), both)
-            cursor.execute(_desa_all_classes_sql(), both)
+                for rollup in ROLLUPS:
+                    # By-class rows first: the next rollup sums them.
+                    cursor.execute(_rollup_sql(rollup, by_class=True), both)
+                    cursor.execute(_rollup_sql(rollup, by_class=False), both)
+                cursor.execute(_rollup_sql(DESA_ALL_CLASSES, by_class=False), both)
         snapshot.duration_ms = int((time.monotonic() - started) * 1000)
         snapshot.save(update_fields=["duration_ms"])
     return snapshot
@@ -351,7 +358,6 @@ def coverage_recompute(
             written.append(
                 coverage_compute(operation=operation, phase=phase, inputs_version=state.version)
             )
-        coverage_prune(operation=operation, now=timezone.now())
     if written:
         logger.info("coverage: %d snapshot(s) written (v%d)", len(written), state.version)
     return written
@@ -359,7 +365,11 @@ def coverage_recompute(
 
 def coverage_prune(*, operation: Operation, now: datetime) -> None:
     """Keep per-TPS and desa rows for the current snapshot and the one before, per phase;
-    keep every snapshot for two days, then one an hour (the last of each hour)."""
+    keep every snapshot for two days, then one an hour (the last of each hour).
+
+    Its own task (prune_coverage_task) after a recompute has landed, outside the operation's
+    lock: deleting the tens of thousands of per-TPS rows of an older snapshot must not hold
+    back the new one. Idempotent, so a prune that never ran is caught up by the next."""
     snapshots = list(
         CoverageSnapshot.objects.filter(operation=operation)
         .order_by("phase_id", "-created_at", "-pk")

@@ -819,8 +819,15 @@ class CoverageArea(models.Model):
         DESA = "desa", _("Desa/kelurahan")
 
     # The unique constraint's index leads with the snapshot: no second index to keep up to date.
+    # No database foreign key, as for CoverageTPS: the engine is the only writer, in the
+    # snapshot's own transaction, and PostgreSQL checked the ~22,000 rows of a Polda-size
+    # snapshot one by one at COMMIT. The ORM's cascade deletes them with their snapshot.
     snapshot = models.ForeignKey(
-        CoverageSnapshot, on_delete=models.CASCADE, related_name="areas", db_index=False
+        CoverageSnapshot,
+        on_delete=models.CASCADE,
+        related_name="areas",
+        db_index=False,
+        db_constraint=False,
     )
     level = models.CharField(max_length=10, choices=Level.choices)
     code = models.CharField(max_length=40, help_text=_("Kode wilayah atau kode satuan (Polsek)."))

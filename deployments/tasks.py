@@ -2,9 +2,11 @@
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
-from deployments.coverage import coverage_recompute
+from deployments.coverage import coverage_prune, coverage_recompute
 from deployments.imports import import_job_apply, import_job_validate
+from deployments.models import Operation
 
 
 @shared_task(
@@ -15,13 +17,28 @@ from deployments.imports import import_job_apply, import_job_validate
     acks_late=True,
 )
 def recompute_coverage_task(operation_id: int | None = None) -> int:
-    return len(coverage_recompute(operation_id=operation_id))
+    return _recompute_then_prune(operation_id)
 
 
 @shared_task(ignore_result=True)
 def recompute_coverage_if_behind_task() -> int:
     """Beat's safety net: a change whose queued recompute was lost (broker down) lands here."""
-    return len(coverage_recompute())
+    return _recompute_then_prune(None)
+
+
+def _recompute_then_prune(operation_id: int | None) -> int:
+    written = coverage_recompute(operation_id=operation_id)
+    for operation_id in {snapshot.operation_id for snapshot in written}:
+        prune_coverage_task.delay(operation_id)
+    return len(written)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def prune_coverage_task(operation_id: int) -> None:
+    """The snapshot retention policy (deployments.coverage.coverage_prune), after a recompute."""
+    operation = Operation.objects.filter(pk=operation_id).first()
+    if operation is not None:
+        coverage_prune(operation=operation, now=timezone.now())
 
 
 @shared_task(acks_late=True, ignore_result=True)

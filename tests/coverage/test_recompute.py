@@ -138,6 +138,23 @@ def test_detail_rows_are_kept_for_the_current_and_previous_snapshot_only(operati
 
 
 @pytest.mark.django_db
+def test_the_recompute_task_prunes_after_the_new_snapshot_has_landed(operation, demo_pattern):
+    from deployments.tasks import recompute_coverage_task
+
+    TPSFactory()
+    for _ in range(3):
+        coverage_compute(operation=operation, phase=phase())
+    CoverageState.objects.update_or_create(operation=operation, defaults={"version": 5})
+
+    recompute_coverage_task.apply(args=[operation.pk])
+
+    newest = CoverageSnapshot.objects.current_for(phase())
+    assert newest.inputs_version == 5
+    assert CoverageTPS.objects.values("snapshot_id").distinct().count() == 2
+    assert CoverageTPS.objects.filter(snapshot=newest).exists()
+
+
+@pytest.mark.django_db
 def test_history_older_than_two_days_keeps_one_snapshot_an_hour(operation, demo_pattern):
     TPSFactory()
     now = timezone.now()
