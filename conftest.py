@@ -171,6 +171,26 @@ def polsek_staff_other(pesantren):
 
 
 @pytest.fixture
+def polsek_editor_other(pesantren):
+    """Polsek staff of another kecamatan whom an admin gave the Django admin's edit rights on
+    TPS, personnel and assignments (docs/access.md): they still see only their own kecamatan."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import PolsekFactory, polsek_staff_user
+
+    user = polsek_staff_user("polsek.pesantren.editor", PolsekFactory(kecamatan=pesantren))
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    codenames = [
+        f"{action}_{model}"
+        for action in ("view", "add", "change")
+        for model in ("tps", "personnel", "assignment")
+    ] + ["view_desa", "view_sprin", "view_post", "view_unit", "view_phase"]
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
 def tps_a(mojoroto):
     from tests.factories import DesaFactory, TPSFactory
 
@@ -215,7 +235,7 @@ def login(client):
     def _login(user):
         client.logout()
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="opsboard.auth.OpsboardBackend")
         return client
 
     return _login

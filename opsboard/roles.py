@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Value, When
 
 
 class Role(StrEnum):
@@ -63,12 +64,38 @@ def access_of(user: object) -> Access:
     return access
 
 
+ROLE_GROUPS = (GROUP_ADMIN, GROUP_COMMAND, GROUP_POLSEK)  # strongest first
+
+
+def with_role(users: QuerySet) -> QuerySet:
+    """Users with what access_of needs, so that it sends no query of its own: the strongest
+    role group they are in (``role_group``), their Personnel record and their StaffProfile with
+    its unit (LEFT JOINs)."""
+    membership = users.model.groups.through.objects.filter(user_id=OuterRef("pk"))
+    return users.select_related("personnel", "staff_profile__unit").annotate(
+        role_group=Case(
+            *(
+                When(Exists(membership.filter(group__name=name)), then=Value(name))
+                for name in ROLE_GROUPS
+            ),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+def _role_groups(user) -> set[str]:
+    if hasattr(user, "role_group"):  # read through with_role()
+        return {user.role_group}
+    return set(user.groups.filter(name__in=ROLE_GROUPS).values_list("name", flat=True))
+
+
 def _compute_access(user) -> Access:
     if not user.is_active:
         return Access(Role.NONE)
     if user.is_superuser:
         return Access(Role.SUPERUSER)
-    groups = set(user.groups.values_list("name", flat=True))
+    groups = _role_groups(user)
     if GROUP_ADMIN in groups:
         return Access(Role.ADMIN)
     if GROUP_COMMAND in groups:

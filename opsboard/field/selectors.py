@@ -20,6 +20,7 @@ from django.db.models import (
     Count,
     Exists,
     IntegerField,
+    JSONField,
     Max,
     OuterRef,
     Prefetch,
@@ -29,12 +30,14 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
+from django.db.models.functions import JSONArray
 from django.utils.translation import gettext_lazy as _
 
 from deployments.models import Assignment, Force, Personnel, PostKind, Unit
 from deployments.ranks import POLRI_RANKS, TNI_RANKS
 from deployments.selectors import current_operation, default_phase
 from opsboard import clock
+from opsboard.db.aggregates import JSONArrayAgg
 from opsboard.models import CheckIn, Instruction, InstructionAck, SituationReport, TPSStatusStep
 from tps.models import TPS, Indicator, Kecamatan
 
@@ -118,13 +121,36 @@ class FieldOverview:
     duties = GUARD_DUTIES
 
 
-def _guard_tps(person: Personnel, since: datetime):
-    """The TPS of the person's duties, with their places, the person's latest check-in there
-    and the TPS's latest status step (annotations: no query per TPS)."""
+def _guard_tps(person: Personnel, pam: list[Assignment]):
+    """The TPS of the person's Pam TPS duties, with their places, the person's latest check-in
+    there, the TPS's latest status step, its guard-relevant indicators and the team (everyone
+    else whose counted assignment in one of those phases covers it): annotations and JSON
+    arrays, so that neither costs a query per TPS nor a query of its own."""
+    since = min(a.phase.starts_at for a in pam)
     mine = CheckIn.objects.filter(tps=OuterRef("pk"), person=person, at__gte=since).order_by(
         "-at", "-pk"
     )
     steps = TPSStatusStep.objects.filter(tps=OuterRef("pk")).order_by("-step")
+    indicators = (
+        TPS.indicators.through.objects.filter(tps_id=OuterRef("pk"), indicator__guard_relevant=True)
+        .values("tps_id")
+        .annotate(
+            rows=JSONArrayAgg(JSONArray("indicator__order", "indicator__code", "indicator__name"))
+        )
+    )
+    # Coverage's definition of counted: Pam TPS, not cancelled, active people.
+    team = (
+        Assignment.tps.through.objects.filter(
+            tps_id=OuterRef("pk"),
+            assignment__phase_id__in={a.phase_id for a in pam},
+            assignment__kind=PostKind.PAM_TPS,
+            assignment__personnel__active=True,
+        )
+        .exclude(assignment__status=Assignment.Status.CANCELLED)
+        .exclude(assignment__personnel_id=person.pk)
+        .values("tps_id")
+        .annotate(rows=JSONArrayAgg(JSONArray(*TEAM_FIELDS)))
+    )
     return (
         TPS.objects.select_related("desa__kecamatan")
         .defer(*BOUNDARIES)
@@ -135,15 +161,28 @@ def _guard_tps(person: Personnel, since: datetime):
             my_checkin_via_posko=Subquery(mine.values("via_posko")[:1]),
             last_step=Subquery(steps.values("step")[:1]),
             last_step_at=Subquery(steps.values("at")[:1]),
+            indicator_rows=Subquery(indicators.values("rows"), output_field=JSONField()),
+            team_rows=Subquery(team.values("rows"), output_field=JSONField()),
         )
     )
 
 
+TEAM_FIELDS = (
+    "assignment__phase_id",
+    "assignment__personnel_id",
+    "assignment__personnel__name",
+    "assignment__personnel__force",
+    "assignment__personnel__rank",
+    "assignment__personnel__corps",
+    "assignment__personnel__phone",
+)
+
+
 def field_officer_overview(person: Personnel, *, at: datetime) -> FieldOverview:
-    """Everything /me/ shows. At most six queries: the person's assignments not yet ended; the
-    TPS of their Pam TPS duties (with check-in and status); the guard-relevant indicators of
-    those TPS; the team; who to report to; open instructions. A Padal's sector list takes the
-    place of the team. A query whose input is empty is not sent."""
+    """Everything /me/ shows. At most four queries: the person's assignments not yet ended; the
+    TPS of their Pam TPS duties (with check-in, status, guard-relevant indicators and team);
+    who to report to; open instructions. A Padal's sector list adds one. A query whose input is
+    empty is not sent."""
     assignments = list(
         Assignment.objects.not_cancelled()
         .filter(personnel=person, ends_at__gt=at)
@@ -158,13 +197,12 @@ def field_officer_overview(person: Personnel, *, at: datetime) -> FieldOverview:
             assignment.stations = []
         assignment.team = []
     if pam:
-        since = min(a.phase.starts_at for a in pam)
         prefetch_related_objects(
-            pam, Prefetch("tps", queryset=_guard_tps(person, since), to_attr="stations")
+            pam, Prefetch("tps", queryset=_guard_tps(person, pam), to_attr="stations")
         )
     stations = list({t.pk: t for a in pam for t in a.stations}.values())
-    indicators = _guard_indicators([t.pk for t in stations])
-    _attach_team(person, pam)
+    indicators = _guard_indicators(stations)
+    _attach_team(pam)
 
     padal = [a for a in assignments if a.kind == PostKind.PADAL and a.post.desa_id]
     sector_ids = sorted({a.post.desa.kecamatan_id for a in padal})
@@ -213,53 +251,30 @@ def step_label(step: int | None) -> str:
     return TPSStatusStep.Step(step).label if step else ""
 
 
-def _guard_indicators(tps_ids: list[int]) -> dict[int, list[Indicator]]:
-    if not tps_ids:
-        return {}
-    rows = (
-        TPS.indicators.through.objects.filter(tps_id__in=tps_ids, indicator__guard_relevant=True)
-        .select_related("indicator")
-        .order_by("indicator__order", "indicator__code")
-    )
-    by_tps: dict[int, list[Indicator]] = defaultdict(list)
-    for row in rows:
-        by_tps[row.tps_id].append(row.indicator)
-    return dict(by_tps)
+def _guard_indicators(stations: list[TPS]) -> dict[int, list[Indicator]]:
+    """The guard-relevant indicators of each TPS, in the catalogue's order, from the JSON rows
+    that _guard_tps put on it."""
+    by_tps: dict[int, list[Indicator]] = {}
+    for station in stations:
+        rows = sorted(station.indicator_rows or [], key=lambda r: (r[0], r[1]))
+        if rows:
+            by_tps[station.pk] = [Indicator(order=o, code=c, name=n) for o, c, n in rows]
+    return by_tps
 
 
-def _attach_team(person: Personnel, pam: list[Assignment]) -> None:
+def _attach_team(pam: list[Assignment]) -> None:
     """assignment.team: everyone whose counted assignment in the same phase shares a TPS with
-    this one (coverage's definition of counted: Pam TPS, not cancelled, active people)."""
-    tps_ids = {t.pk for a in pam for t in a.stations}
-    if not tps_ids:
-        return
-    rows = (
-        Assignment.tps.through.objects.filter(
-            tps_id__in=tps_ids,
-            assignment__phase_id__in={a.phase_id for a in pam},
-            assignment__kind=PostKind.PAM_TPS,
-            assignment__personnel__active=True,
-        )
-        .exclude(assignment__status=Assignment.Status.CANCELLED)
-        .exclude(assignment__personnel_id=person.pk)
-        .values_list(
-            "tps_id",
-            "assignment__phase_id",
-            "assignment__personnel_id",
-            "assignment__personnel__name",
-            "assignment__personnel__force",
-            "assignment__personnel__rank",
-            "assignment__personnel__corps",
-            "assignment__personnel__phone",
-        )
-    )
+    this one, from the JSON rows that _guard_tps put on each TPS."""
     by_phase: dict[int, dict[int, TeamMember]] = defaultdict(dict)
-    for tps_id, phase_id, pk, name, force, rank, corps, phone in rows:
-        member = by_phase[phase_id].get(pk)
-        if member is None:
-            teammate = Personnel(pk=pk, name=name, force=force, rank=rank, corps=corps, phone=phone)
-            member = by_phase[phase_id][pk] = TeamMember(person=teammate)
-        member.tps_ids.add(tps_id)
+    for station in {t.pk: t for a in pam for t in a.stations}.values():
+        for phase_id, pk, name, force, rank, corps, phone in station.team_rows or []:
+            member = by_phase[phase_id].get(pk)
+            if member is None:
+                teammate = Personnel(
+                    pk=pk, name=name, force=force, rank=rank, corps=corps, phone=phone
+                )
+                member = by_phase[phase_id][pk] = TeamMember(person=teammate)
+            member.tps_ids.add(station.pk)
     force_order = {Force.POLRI: 0, Force.TNI: 1, Force.LINMAS: 2}
     for assignment in pam:
         mine = {t.pk for t in assignment.stations}

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -33,7 +34,7 @@ from opsboard.templatetags.opsboard_format import wib
 from tps.models import TPS
 
 ME = "opsboard/me.html"
-SEEN_KEY = "field_seen"
+SEEN_COOKIE = "opsboard_seen"
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -80,7 +81,7 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
     person = services.signin_link_redeem(token=token)
     if person is None:
         return render(request, "opsboard/field/signin_invalid.html", status=404)
-    login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, person.user, backend="opsboard.auth.OpsboardBackend")
     return redirect("opsboard:me")
 
 
@@ -105,11 +106,26 @@ def _label(assignment: Assignment) -> str:
     return f"{assignment.get_kind_display()} {where}".strip()
 
 
-def _changes_since_last_visit(request: HttpRequest, assignments: list[Assignment], at):
+def _seen_on_this_phone(request: HttpRequest, person_pk: int) -> dict | None:
+    """What this phone showed the officer on their last visit, from its signed cookie; None on
+    a first visit, a tampered cookie, or another person's (a phone passed on)."""
+    try:
+        data = signing.loads(request.COOKIES.get(SEEN_COOKIE, ""), salt=SEEN_COOKIE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("person") != person_pk:
+        return None
+    seen = data.get("seen")
+    return seen if isinstance(seen, dict) else None
+
+
+def _changes_since_last_visit(seen: dict | None, assignments: list[Assignment], at):
     """Marks each assignment new or changed since this phone's last visit, and lists the ones
-    that went away (cancelled or moved) before their end. The last visit lives in the session
-    (no query); a first visit marks nothing."""
-    seen = request.session.get(SEEN_KEY)
+    that went away (cancelled or moved) before their end; a first visit marks nothing. Returns
+    the list and what to remember for the next visit.
+
+    The last visit lives in a signed cookie on the phone rather than in the session, so that
+    opening /me/ writes nothing on the server."""
     now_seen = {str(a.pk): [_fingerprint(a), _label(a), a.ends_at.isoformat()] for a in assignments}
     gone = []
     for assignment in assignments:
@@ -121,12 +137,12 @@ def _changes_since_last_visit(request: HttpRequest, assignments: list[Assignment
             assignment.change = "new"
         elif before[0] != now_seen[str(assignment.pk)][0]:
             assignment.change = "changed"
-    if seen:
-        for pk, (_fp, label, ends_at) in seen.items():
-            if pk not in now_seen and ends_at > at.isoformat():
+    for pk, before in (seen or {}).items():
+        if pk not in now_seen and isinstance(before, list) and len(before) == 3:
+            _fp, label, ends_at = before
+            if str(ends_at) > at.isoformat():
                 gone.append(label)
-    request.session[SEEN_KEY] = now_seen
-    return gone
+    return gone, now_seen
 
 
 @require_GET
@@ -137,7 +153,8 @@ def me(request: HttpRequest) -> HttpResponse:
     person = request.user.personnel  # loaded, with the role, by field_officer_required
     at = clock.now()
     overview = selectors.field_officer_overview(person, at=at)
-    gone = _changes_since_last_visit(request, overview.assignments, at)
+    seen = _seen_on_this_phone(request, person.pk)
+    gone, now_seen = _changes_since_last_visit(seen, overview.assignments, at)
     for station in overview.stations:
         station.next_step = _next_step(station.last_step)
         station.checkin_key = new_key()
@@ -157,6 +174,16 @@ def me(request: HttpRequest) -> HttpResponse:
     # The service worker keeps its own copy for offline use; the browser cache must not
     # show an old page while online.
     patch_cache_control(response, private=True, no_cache=True)
+    if now_seen != seen:
+        response.set_cookie(
+            SEEN_COOKIE,
+            signing.dumps({"person": person.pk, "seen": now_seen}, salt=SEEN_COOKIE, compress=True),
+            max_age=int(settings.FIELD_SESSION_MAX.total_seconds()),
+            path=reverse("opsboard:me"),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
     return response
 
 

@@ -148,9 +148,9 @@ def test_the_boundary_json_is_one_query(
         )
     client = login(ops_admin)
 
-    # session, user, groups, user and group permissions (view_desa), the desa's boundary,
-    # SAVEPOINT, session save, RELEASE.
-    with django_assert_num_queries(9):
+    # session, the user with their role, user and group permissions (view_desa), the desa's
+    # boundary.
+    with django_assert_num_queries(5):
         response = client.get(reverse("admin:tps_desa_boundary", args=[bandar_lor.pk]))
 
     assert response.json()["geometry"] == bandar_lor.boundary
@@ -184,9 +184,9 @@ def test_the_import_preview_page_issues_a_fixed_number_of_queries(
     import_job_validate(job_id=job.pk)
     client = login(ops_admin)
 
-    # session, user, groups, permissions (2), the job with its preview, its uploader,
-    # SAVEPOINT, session save, RELEASE.
-    with django_assert_num_queries(10):
+    # session, the user with their role, the job with its preview, permissions (2), its
+    # uploader.
+    with django_assert_num_queries(6):
         response = client.get(reverse("admin:deployments_importjob_change", args=[job.pk]))
 
     assert response.status_code == 200

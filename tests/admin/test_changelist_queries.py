@@ -80,11 +80,11 @@ def test_personnel_list_issues_a_fixed_number_of_queries(
     _people(size, units)
     client = login(ops_admin)
 
-    # 12: session; user; the user's groups (role); user and group permissions (2); kecamatan
-    # filter choices; units in use (the "satuan" filter); COUNT of the filtered rows; the page
-    # of 50 with unit and home desa joined; SAVEPOINT, session save, RELEASE (Django saves
-    # the session on every request, settings.SESSION_SAVE_EVERY_REQUEST).
-    with django_assert_num_queries(12):
+    # 8: session; the user with their role; user and group permissions (2); kecamatan filter
+    # choices; units in use (the "satuan" filter); COUNT of the filtered rows; the page of 50
+    # with unit and home desa joined. Nothing is written: the session is saved at most once a
+    # minute (opsboard.sessions.IdleTimeoutMiddleware).
+    with django_assert_num_queries(8):
         response = client.get(reverse("admin:deployments_personnel_changelist"))
 
     assert response.status_code == 200
@@ -99,11 +99,11 @@ def test_assignment_list_issues_a_fixed_number_of_queries(
     _assignments(_people(size, units), stations)
     client = login(ops_admin)
 
-    # 16: session; user; groups; user and group permissions (2); phases, kecamatan and Sprin
-    # in use for the filters (3); COUNT; the page of 50 with person, phase, post and Sprin
-    # joined; its TPS with their desa (one prefetch); the date hierarchy's range and its days
-    # (2); SAVEPOINT, session save, RELEASE.
-    with django_assert_num_queries(16):
+    # 12: session; the user with their role; user and group permissions (2); phases,
+    # kecamatan and Sprin in use for the filters (3); COUNT; the page of 50 with person, phase,
+    # post and Sprin joined; its TPS with their desa (one prefetch); the date hierarchy's range
+    # and its days (2).
+    with django_assert_num_queries(12):
         response = client.get(reverse("admin:deployments_assignment_changelist"))
 
     assert response.status_code == 200
@@ -124,11 +124,11 @@ def test_tps_list_issues_a_fixed_number_of_queries(
     )
     client = login(ops_admin)
 
-    # 15: session; user; groups; user and group permissions (2); the operation, its phases and
-    # the current snapshot (3: the coverage column); kecamatan and desa in use (filters, 2);
-    # COUNT; the page of 50 with desa and kecamatan and the snapshot's status and guards as
-    # subqueries; SAVEPOINT, session save, RELEASE.
-    with django_assert_num_queries(15):
+    # 11: session; the user with their role; user and group permissions (2); the operation,
+    # its phases and the current snapshot (3: the coverage column); kecamatan and desa in use
+    # (filters, 2); COUNT; the page of 50 with desa and kecamatan and the snapshot's status and
+    # guards as subqueries.
+    with django_assert_num_queries(11):
         response = client.get(reverse("admin:tps_tps_changelist"))
 
     assert response.status_code == 200

@@ -344,11 +344,10 @@ def test_query_count_does_not_grow_with_the_data(
     coverage_recompute()
     client = login(command_staff)
 
-    # 1 session, 2 user, 3 user's groups (the role), 4 operation, 5 its phases, 6 the kecamatan
-    # named by the filter, 7 coverage snapshot, 8 its rows for these TPS (guards included),
-    # 9 TPS with desa, kecamatan and kabkota, 10 engine state (staleness),
-    # 11-13 session save (savepoint, update, release).
-    with django_assert_num_queries(13):
+    # 1 session, 2 the user with their role, 3 operation, 4 its phases, 5 the kecamatan named
+    # by the filter, 6 coverage snapshot, 7 its rows for these TPS (guards included), 8 TPS
+    # with desa, kecamatan and kabkota, 9 engine state (staleness).
+    with django_assert_num_queries(9):
         response = client.get(URL, {"kecamatan": "357101"})
 
     assert len(response.json()["features"]) == tps_count
@@ -363,10 +362,10 @@ def test_map_layer_query_count_does_not_grow_with_the_data(
     coverage_recompute()
     client = login(polsek_staff)
 
-    # 1 session, 2 user, 3 user's groups, 4 Polsek staff profile, 5 its unit (the kecamatan),
-    # 6 operation, 7 its phases, 8 coverage snapshot, 9 its rows for these TPS, 10 TPS (id,
-    # point, class), 11 engine state (staleness), 12-14 session save.
-    with django_assert_num_queries(14):
+    # 1 session, 2 the user with their role (Polsek staff profile and unit, the kecamatan),
+    # 3 operation, 4 its phases, 5 coverage snapshot, 6 its rows for these TPS, 7 TPS (id,
+    # point, class), 8 engine state (staleness).
+    with django_assert_num_queries(8):
         response = client.get(URL, {"fields": "map"})
 
     assert len(response.json()["features"]) == tps_count

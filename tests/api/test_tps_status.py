@@ -38,7 +38,7 @@ def test_query_count_does_not_grow_with_the_data(
     coverage_recompute()
     client = login(polsek_staff)
 
-    # 1 session, 2 user, 3 user's groups, 4 Polsek staff profile, 5 its unit, 6 operation,
-    # 7 its phases, 8 snapshot, 9 its rows for the TPS in scope, 10-12 session save.
-    with django_assert_num_queries(12):
+    # 1 session, 2 the user with their role (Polsek staff profile and unit), 3 operation,
+    # 4 its phases, 5 snapshot, 6 its rows for the TPS in scope.
+    with django_assert_num_queries(6):
         client.get("/api/tps-status.json")

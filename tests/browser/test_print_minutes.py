@@ -34,7 +34,7 @@ A4_POINTS = (595.3, 841.9)  # 210 × 297 mm
 
 @pytest.fixture
 def signed_in_cookie(client, command_staff, live_server):
-    client.force_login(command_staff, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(command_staff, backend="opsboard.auth.OpsboardBackend")
     host = live_server.url.split("//", 1)[1].split(":")[0]
     return {
         "name": settings.SESSION_COOKIE_NAME,

@@ -88,8 +88,8 @@ def test_boundaries_are_cached_per_scope(
     other = login(polsek_staff_other)
 
     body = other.get("/api/boundaries.geojson").json()
-    # 1 session, 2 user, 3 groups, 4 Polsek profile, 5 unit; no boundary query: cached. 6-8 save.
-    with django_assert_num_queries(8):
+    # 1 session, 2 the user with their role (Polsek profile and unit); no boundary query: cached.
+    with django_assert_num_queries(2):
         again = other.get("/api/boundaries.geojson").json()
 
     assert [f["id"] for f in body["features"]] == ["357103"]

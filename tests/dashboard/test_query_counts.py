@@ -2,7 +2,8 @@
 
 Each test runs on both sizes of the module-scoped `synthetic` operation, with a cold cache (the
 autouse `empty_cache` fixture), so the counts below are those of a new snapshot's first view.
-Every count is listed; "session save" is the savepoint, the update and its release.
+Every count is listed. None includes a session save: a session is saved at most once a minute
+(opsboard.sessions.IdleTimeoutMiddleware), so requests in these tests write nothing.
 """
 
 import pytest
@@ -21,12 +22,12 @@ def polsek(login, synthetic_polsek_staff, synthetic_clock):
 
 
 def test_dashboard_page(kabagops, synthetic, django_assert_num_queries):
-    # 1 session, 2 user, 3 user's groups (the role), 4 operation, 5 its phases, 6 snapshot,
-    # 7 engine state (stale?), 8 kabupaten/kota choices, 9 kecamatan choices, 10 personnel per
-    # force, 11 snapshot rows per class and status (the figures), 12 the area's history (trend),
-    # 13 gap count, 14 the gap page with TPS and places, 15 snapshot rows per kecamatan,
-    # 16 their Polsek, 17-19 session save.
-    with django_assert_num_queries(19):
+    # 1 session, 2 the user with their role, 3 operation, 4 its phases, 5 snapshot, 6 engine
+    # state (stale?), 7 kabupaten/kota choices, 8 kecamatan choices, 9 personnel per force,
+    # 10 snapshot rows per class and status (the figures), 11 snapshot rows per kecamatan,
+    # 12 their Polsek, 13 gap count, 14 the gap page with TPS and places, 15 the area's history
+    # (trend).
+    with django_assert_num_queries(15):
         response = kabagops.get("/")
 
     assert response.status_code == 200
@@ -36,32 +37,31 @@ def test_dashboard_page(kabagops, synthetic, django_assert_num_queries):
 
 
 def test_dashboard_page_filtered_by_kecamatan(kabagops, synthetic, django_assert_num_queries):
-    # 1 session, 2 user, 3 groups, 4 operation, 5 phases, 6 the kecamatan named, 7 snapshot,
-    # 8 engine state, 9 kabupaten/kota choices, 10 kecamatan choices, 11 its desa (choices),
-    # 12 personnel of the area per force, 13 figures, 14 trend, 15 gap count, 16 gap page,
-    # 17 snapshot rows per desa, 18-20 session save.
-    with django_assert_num_queries(20):
+    # 1 session, 2 the user with their role, 3 operation, 4 phases, 5 the kecamatan named,
+    # 6 snapshot, 7 engine state, 8 kabupaten/kota choices, 9 kecamatan choices, 10 its desa
+    # (choices), 11 personnel of the area per force, 12 figures, 13 snapshot rows per desa,
+    # 14 gap count, 15 gap page, 16 trend.
+    with django_assert_num_queries(16):
         response = kabagops.get("/", {"kecamatan": "357101", "status": "uncovered"})
 
     assert response.status_code == 200
 
 
 def test_dashboard_page_for_polsek_staff(polsek, synthetic, django_assert_num_queries):
-    # 1 session, 2 user, 3 groups, 4 Polsek staff profile, 5 its unit (the kecamatan),
-    # 6 operation, 7 phases, 8 snapshot, 9 kecamatan (the title), 10 engine state, 11 desa
-    # choices, 12 personnel, 13 figures, 14 trend, 15 gap count, 16 gap page, 17 rows per desa,
-    # 18-20 session save.
-    with django_assert_num_queries(20):
+    # 1 session, 2 the user with their role (Polsek staff profile and unit, the kecamatan),
+    # 3 operation, 4 phases, 5 snapshot, 6 kecamatan (the title), 7 engine state, 8 desa
+    # choices, 9 personnel, 10 figures, 11 rows per desa, 12 gap count, 13 gap page, 14 trend.
+    with django_assert_num_queries(14):
         response = polsek.get("/")
 
     assert response.status_code == 200
 
 
 def test_live_refresh(kabagops, synthetic, django_assert_num_queries):
-    # 1 session, 2 user, 3 groups, 4 operation, 5 phases, 6 snapshot, 7 personnel, 8 figures,
-    # 9 engine state, 10 trend, 11 gap count, 12 gap page, 13 rows per kecamatan, 14 Polsek,
-    # 15-17 session save.
-    with django_assert_num_queries(17):
+    # 1 session, 2 the user with their role, 3 operation, 4 phases, 5 snapshot, 6 personnel,
+    # 7 figures, 8 engine state, 9 trend, 10 gap count, 11 gap page, 12 rows per kecamatan,
+    # 13 Polsek.
+    with django_assert_num_queries(13):
         response = kabagops.get("/", headers=POLL)
 
     assert '<section id="gaps" class="card" hx-swap-oob="true"' in response.content.decode()
@@ -72,16 +72,16 @@ def test_live_refresh_from_the_cache_costs_the_snapshot_lookup(
 ):
     kabagops.get("/", headers=POLL)
 
-    # 1 session, 2 user, 3 groups, 4 operation, 5 phases, 6 snapshot (same id: the cache
-    # answers), 7 engine state (staleness is real time, never cached), 8-10 session save.
-    with django_assert_num_queries(10):
+    # 1 session, 2 the user with their role, 3 operation, 4 phases, 5 snapshot (same id: the
+    # cache answers), 6 engine state (staleness is real time, never cached).
+    with django_assert_num_queries(6):
         kabagops.get("/", headers=POLL)
 
 
 def test_gap_table_page(kabagops, synthetic, django_assert_num_queries):
-    # 1 session, 2 user, 3 groups, 4 operation, 5 phases, 6 snapshot, 7 gap count, 8 gap page,
-    # 9-11 session save.
-    with django_assert_num_queries(11):
+    # 1 session, 2 the user with their role, 3 operation, 4 phases, 5 snapshot, 6 gap count,
+    # 7 gap page.
+    with django_assert_num_queries(7):
         response = kabagops.get(
             "/",
             {"sort": "pemilih", "page": "1"},
@@ -92,71 +92,71 @@ def test_gap_table_page(kabagops, synthetic, django_assert_num_queries):
 
 
 def test_area_table(kabagops, synthetic, django_assert_num_queries):
-    # 1 session, 2 user, 3 groups, 4 operation, 5 phases, 6 snapshot, 7 rows per kecamatan,
-    # 8 their Polsek, 9-11 session save.
-    with django_assert_num_queries(11):
+    # 1 session, 2 the user with their role, 3 operation, 4 phases, 5 snapshot, 6 rows per
+    # kecamatan, 7 their Polsek.
+    with django_assert_num_queries(7):
         kabagops.get("/", headers={"HX-Request": "true", "HX-Target": "areas"})
 
 
 def test_wall_screen(kabagops, synthetic, django_assert_num_queries):
-    # 1 session, 2 user, 3 groups, 4 operation, 5 phases, 6 snapshot, 7 kecamatan (the cycle),
-    # 8 figures, 9 engine state, 10 personnel, 11 gap count, 12 gap page, 13-15 session save.
-    with django_assert_num_queries(15):
+    # 1 session, 2 the user with their role, 3 operation, 4 phases, 5 snapshot, 6 kecamatan
+    # (the cycle), 7 figures, 8 engine state, 9 personnel, 10 gap count, 11 gap page.
+    with django_assert_num_queries(11):
         kabagops.get("/wall/")
 
 
 def test_gap_table_export(kabagops, synthetic, django_assert_num_queries):
-    # 1 session, 2 user, 3 groups, 4 operation, 5 phases, 6 snapshot, 7 engine state (noted in
-    # the sheet), 8 every gap with TPS and places, 9-11 session save.
-    with django_assert_num_queries(11):
+    # 1 session, 2 the user with their role, 3 operation, 4 phases, 5 snapshot, 6 engine state
+    # (noted in the sheet), 7 every gap with TPS and places (streamed).
+    with django_assert_num_queries(7):
         response = kabagops.get("/export/gaps/", {"format": "csv"})
         b"".join(response.streaming_content)
 
 
 def test_area_table_export(kabagops, synthetic, django_assert_num_queries):
-    # 1 session, 2 user, 3 groups, 4 operation, 5 phases, 6 snapshot, 7 rows per kecamatan,
-    # 8 Polsek, 9 engine state, 10-12 session save.
-    with django_assert_num_queries(12):
+    # 1 session, 2 the user with their role, 3 operation, 4 phases, 5 snapshot, 6 rows per
+    # kecamatan, 7 Polsek, 8 engine state.
+    with django_assert_num_queries(8):
         kabagops.get("/export/areas/")
 
 
 def test_tps_page(kabagops, synthetic, django_assert_num_queries):
     station = synthetic["first_tps"][5 % len(synthetic["first_tps"])]
 
-    # 1 session, 2 user, 3 groups, 4 TPS with places, 5 operation, 6 phases, 7 snapshot,
-    # 8 its row for the TPS, 9 guards in the phase, 10 every assignment with Sprin,
-    # 11 indicators, 12-14 session save.
-    with django_assert_num_queries(14):
+    # 1 session, 2 the user with their role, 3 TPS with places, 4 operation, 5 phases,
+    # 6 snapshot, 7 its row for the TPS, 8 guards in the phase, 9 every assignment with Sprin,
+    # 10 indicators.
+    with django_assert_num_queries(10):
         kabagops.get(f"/tps/{station}/")
 
 
 def test_tps_popup(kabagops, synthetic, django_assert_num_queries):
     station = synthetic["first_tps"][0]
 
-    # 1 session, 2 user, 3 groups, 4 TPS with places, 5 operation, 6 phases, 7 snapshot,
-    # 8 its row for the TPS, 9 guards, 10-12 session save.
-    with django_assert_num_queries(12):
+    # 1 session, 2 the user with their role, 3 TPS with places, 4 operation, 5 phases,
+    # 6 snapshot, 7 its row for the TPS, 8 guards.
+    with django_assert_num_queries(8):
         kabagops.get(f"/tps/{station}/popup/")
 
 
 def test_boundaries(kabagops, synthetic, django_assert_num_queries):
-    # 1 session, 2 user, 3 groups, 4 the boundaries (cold cache), 5-7 session save.
-    with django_assert_num_queries(7):
+    # 1 session, 2 the user with their role, 3 the boundaries (cold cache).
+    with django_assert_num_queries(3):
         kabagops.get("/api/boundaries.geojson", {"level": "desa"})
 
 
 def test_posts(kabagops, synthetic, django_assert_num_queries):
-    # 1 session, 2 user, 3 groups, 4 operation, 5 phases, 6 snapshot (the form's), 7 posts with
-    # their manning, 8-10 session save.
-    with django_assert_num_queries(10):
+    # 1 session, 2 the user with their role, 3 operation, 4 phases, 5 snapshot (the form's),
+    # 6 posts with their manning.
+    with django_assert_num_queries(6):
         kabagops.get("/api/posts.geojson")
 
 
 @pytest.mark.parametrize("level", ["kecamatan", "desa"])
 def test_aggregated_markers(polsek, synthetic, django_assert_num_queries, level):
-    # 1 session, 2 user, 3 groups, 4 Polsek staff profile, 5 its unit, 6 operation, 7 phases,
-    # 8 snapshot, 9 TPS grouped with their statuses, 10-12 session save.
-    with django_assert_num_queries(12):
+    # 1 session, 2 the user with their role (Polsek staff profile and unit), 3 operation,
+    # 4 phases, 5 snapshot, 6 TPS grouped with their statuses.
+    with django_assert_num_queries(6):
         response = polsek.get("/api/tps-aggregate.json", {"level": level})
 
     assert response.json()["tps_total"] > 0

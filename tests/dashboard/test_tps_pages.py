@@ -108,9 +108,9 @@ def test_tps_page_query_count_does_not_grow_with_its_assignments(
             phase=station.assignments.first().phase,
         )
 
-    # 1 session, 2 user, 3 groups, 4 TPS with places, 5 operation, 6 phases, 7 snapshot,
-    # 8 its row for the TPS, 9 guards, 10 assignments with Sprin, 11 indicators, 12-14 save.
-    with django_assert_num_queries(14):
+    # 1 session, 2 the user with their role, 3 TPS with places, 4 operation, 5 phases,
+    # 6 snapshot, 7 its row for the TPS, 8 guards, 9 assignments with Sprin, 10 indicators.
+    with django_assert_num_queries(10):
         response = client.get(f"/tps/{station.pk}/")
 
     assert response.content.decode().count("<tr") >= 15

@@ -19,9 +19,7 @@ def election_day(settings):
 
 
 def as_user(client, username):
-    client.force_login(
-        User.objects.get(username=username), "django.contrib.auth.backends.ModelBackend"
-    )
+    client.force_login(User.objects.get(username=username), "opsboard.auth.OpsboardBackend")
     return client
 
 

@@ -115,9 +115,9 @@ def test_the_feed_takes_a_fixed_number_of_queries(
         _report(guard, tps=tps_a)
     client = login(command_staff)
 
-    # 1 session, 2 user, 3 groups (role), 4 the reports with reporter, TPS, desa, kecamatan,
-    # Posko operator and handler; 5-7 session save (savepoint, update, release).
-    with django_assert_num_queries(7):
+    # 1 session, 2 the user with their role, 3 the reports with reporter, TPS, desa, kecamatan,
+    # Posko operator and handler.
+    with django_assert_num_queries(3):
         response = client.get("/lapangan/insiden/", HTTP_HX_REQUEST="true")
 
     assert response.content.decode().count('class="incident ') == count
@@ -150,9 +150,9 @@ def test_check_ins_take_a_fixed_number_of_queries(
         checkin_record(person=guard_at(station), tps=station, latitude=-7.8, longitude=111.9)
     client = login(command_staff)
 
-    # 1 session, 2 user, 3 groups, 4 operation, 5 its phases, 6 TPS per kecamatan,
-    # 7 check-ins per kecamatan, 8 latest flagged check-ins, 9-11 session save.
-    with django_assert_num_queries(11):
+    # 1 session, 2 the user with their role, 3 operation, 4 its phases, 5 check-ins per
+    # kecamatan, 6 TPS per kecamatan, 7 latest flagged check-ins.
+    with django_assert_num_queries(7):
         response = client.get("/lapangan/checkin/", HTTP_HX_REQUEST="true")
 
     assert response.status_code == 200
@@ -202,9 +202,9 @@ def test_tps_field_status_takes_a_fixed_number_of_queries(
         checkin_record(person=person, tps=station)
     client = login(command_staff)
 
-    # 1 session, 2 user, 3 groups, 4 operation, 5 phases, 6 status steps, 7 check-ins per TPS,
-    # 8-10 session save.
-    with django_assert_num_queries(10):
+    # 1 session, 2 the user with their role, 3 operation, 4 phases, 5 status steps,
+    # 6 check-ins per TPS.
+    with django_assert_num_queries(6):
         response = client.get("/api/tps-field-status.json")
 
     assert len(response.json()["status"]) == count

@@ -138,6 +138,26 @@ def test_marks_an_assignment_changed_since_the_last_visit(login, field_officer, 
     assert "sejak kunjungan terakhir" not in third
 
 
+def test_what_the_phone_saw_is_kept_in_a_signed_cookie_of_its_own_person(
+    login, field_officer, field_officer_other_tps, team, tps_a
+):
+    # Without a usable cookie a changed assignment is not marked (as on a first visit).
+    other_persons = login(field_officer_other_tps).get("/me/").cookies["opsboard_seen"].value
+    client = login(field_officer)
+    client.get("/me/")
+    mine = client.cookies["opsboard_seen"]
+    field_officer.personnel.assignments.get().tps.add(TPSFactory(desa=tps_a.desa, number=20))
+
+    client.cookies["opsboard_seen"] = mine.value[:-3] + "xyz"
+    tampered = client.get("/me/").content.decode()
+    client.cookies["opsboard_seen"] = other_persons
+    passed_on = client.get("/me/").content.decode()
+
+    assert (mine["path"], mine["httponly"], mine["samesite"]) == ("/me/", True, "Lax")
+    assert "sejak kunjungan terakhir" not in tampered
+    assert "sejak kunjungan terakhir" not in passed_on
+
+
 def test_lists_an_assignment_cancelled_since_the_last_visit(login, field_officer, team):
     client = login(field_officer)
     client.get("/me/")
@@ -219,11 +239,11 @@ def test_me_takes_six_queries_whatever_the_team_size(
         PersonnelFactory(unit=PolsekFactory(kecamatan=mojoroto), rank="Aiptu")
     client = login(field_officer)
 
-    # Every page: 1 session, 2 user, 3 user's groups and 4 Personnel (the role).
-    # /me/ itself, six: 5 assignments not ended, 6 their TPS with check-in and status,
-    # 7 guard-relevant indicators, 8 the team, 9 Padal and Kapolsek, 10 open instructions.
-    # Then the session save: 11 savepoint, 12 update, 13 release.
-    with django_assert_num_queries(13):
+    # Every page: 1 the session, 2 the user with their role (opsboard.auth).
+    # /me/ itself: 3 assignments not ended, 4 their TPS with check-in, status, indicators and
+    # team, 5 Padal and Kapolsek, 6 open instructions. Nothing is written: the session has a
+    # fixed expiry, and what the phone saw lives in its cookie.
+    with django_assert_num_queries(6):
         response = client.get("/me/")
 
     assert response.status_code == 200

@@ -164,7 +164,7 @@ def test_the_form_warns_not_to_photograph_ballots(login, field_officer, guard):
 
 def test_the_csrf_check_still_applies_after_the_size_check(field_officer, guard):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(field_officer, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(field_officer, backend="opsboard.auth.OpsboardBackend")
 
     response = client.post(URL, {"kind": "aman", "idempotency_key": key()})
 

@@ -20,7 +20,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote, urlencode, urlparse
 
 from django.conf import settings
 
@@ -353,26 +353,98 @@ def celery_beat(env: dict[str, str], log: Path) -> Iterator[Process]:
 
 
 class Response:
-    def __init__(self, status: int, body: bytes, elapsed: float) -> None:
+    def __init__(self, status: int, body: bytes, elapsed: float, headers=None) -> None:
         self.status = status
         self.body = body
         self.elapsed = elapsed
+        self.headers = headers if headers is not None else {}
 
     def json(self):
         return json.loads(self.body)
 
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
 
-def http_get(url: str, *, session_key: str | None = None, timeout: float = 30) -> Response:
+
+def http_get(
+    url: str,
+    *,
+    session_key: str | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+) -> Response:
     """GET without following redirects; 4xx and 5xx are answers, not exceptions."""
-    request = urllib.request.Request(url)  # noqa: S310 - the test's own loopback URLs
+    return http_request(url, session_key=session_key, headers=headers, timeout=timeout)
+
+
+def http_request(
+    url: str,
+    *,
+    data: dict[str, str] | None = None,
+    session_key: str | None = None,
+    cookies: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+) -> Response:
+    """GET, or POST a form when `data` is given; redirects are answers, never followed."""
+    body = urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, headers=headers or {})  # noqa: S310
+    jar = dict(cookies or {})
     if session_key:
-        request.add_header("Cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}")
+        jar[settings.SESSION_COOKIE_NAME] = session_key
+    if jar:
+        request.add_header("Cookie", "; ".join(f"{name}={value}" for name, value in jar.items()))
+    opener = urllib.request.build_opener(_NoRedirect)
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return Response(response.status, response.read(), time.monotonic() - started)
+        with opener.open(request, timeout=timeout) as response:
+            return Response(
+                response.status, response.read(), time.monotonic() - started, response.headers
+            )
     except urllib.error.HTTPError as error:
-        return Response(error.code, error.read(), time.monotonic() - started)
+        return Response(error.code, error.read(), time.monotonic() - started, error.headers)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the 3xx comes back as an HTTPError: an answer to look at
+
+
+def set_cookies(response: Response) -> dict[str, str]:
+    """The cookies a response sets, name → value."""
+    cookies = {}
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        cookies[name.strip()] = rest.split(";", 1)[0]
+    return cookies
+
+
+def production_environ(var_dir: Path, **overrides: str) -> dict[str, str]:
+    """app_environ with the production settings (DEBUG=false), as the Docker image runs them:
+    only then does Django answer errors with the project's handlers instead of its debug page.
+
+    Plain HTTP on loopback (OPSBOARD_ALLOW_HTTP), and static files collected into `var_dir`,
+    since the manifest storage of production refuses to render a page without them. The secret
+    key is the test's (settings.SECRET_KEY), which must therefore pass production's checks.
+    """
+    env = app_environ(
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        OPSBOARD_ALLOW_HTTP="true",
+        OPSBOARD_VAR_DIR=str(var_dir),
+        **overrides,
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return env
 
 
 def session_key_for(user) -> str:
@@ -382,7 +454,7 @@ def session_key_for(user) -> str:
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "opsboard.auth.OpsboardBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key

@@ -1,7 +1,8 @@
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 
-from opsboard.roles import GROUP_POLSEK, Role, access_of
+from opsboard.auth import OpsboardBackend
+from opsboard.roles import GROUP_COMMAND, GROUP_POLSEK, Role, access_of
 from tests.factories import UserFactory
 
 
@@ -62,3 +63,43 @@ def test_role_is_computed_once_per_request(command_staff, django_assert_num_quer
 
     with django_assert_num_queries(0):
         access_of(command_staff)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "persona", ["superuser", "ops_admin", "command_staff", "polsek_staff", "field_officer"]
+)
+def test_the_backend_reads_user_and_role_in_one_query(persona, request, django_assert_num_queries):
+    user = request.getfixturevalue(persona)
+    expected = access_of(user.__class__.objects.get(pk=user.pk))
+
+    with django_assert_num_queries(1):
+        loaded = OpsboardBackend().get_user(user.pk)
+        access = access_of(loaded)
+
+    assert access == expected
+
+
+@pytest.mark.django_db
+def test_the_strongest_role_group_wins_when_reading_through_the_backend(mojoroto):
+    from tests.factories import PolsekFactory, polsek_staff_user
+
+    user = polsek_staff_user("polsek.and.command", PolsekFactory(kecamatan=mojoroto))
+    user.groups.add(Group.objects.get_or_create(name=GROUP_COMMAND)[0])
+
+    assert access_of(OpsboardBackend().get_user(user.pk)).role is Role.COMMAND
+
+
+@pytest.mark.django_db
+def test_a_group_outside_the_roles_gives_no_role_through_the_backend():
+    user = UserFactory(groups=["Wall screen"])
+
+    assert access_of(OpsboardBackend().get_user(user.pk)).role is Role.NONE
+
+
+@pytest.mark.django_db
+def test_the_backend_refuses_a_deactivated_account(command_staff):
+    command_staff.is_active = False
+    command_staff.save(update_fields=["is_active"])
+
+    assert OpsboardBackend().get_user(command_staff.pk) is None

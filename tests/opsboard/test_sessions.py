@@ -1,11 +1,14 @@
 """How long a signed-in session lasts, by role (real time, never the operation clock)."""
 
+import time
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from deployments.models import Phase
+from opsboard.sessions import SLID_AT
 from tests.factories import AssignmentFactory, LinmasFactory, OperationFactory, TPSFactory
 
 PASSWORD = "test-Pass-2024"
@@ -83,3 +86,62 @@ def test_field_officer_without_a_current_assignment_gets_the_ordinary_expiry(cli
     assert abs(session.get_expiry_date() - (timezone.now() + timedelta(hours=12))) < timedelta(
         minutes=1
     )
+
+
+def _stored(client):
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+@pytest.mark.django_db
+def test_a_used_session_is_kept_alive_but_written_at_most_once_a_minute(
+    client, command_staff, monkeypatch
+):
+    sign_in(client, command_staff)
+    signed_in = _stored(client)
+    later = time.time() + 30
+    monkeypatch.setattr("opsboard.sessions.time.time", lambda: later)
+
+    client.get("/")
+    assert _stored(client).expire_date == signed_in.expire_date  # not written again
+
+    later = time.time() + 61
+    monkeypatch.setattr("opsboard.sessions.time.time", lambda: later)
+    client.get("/")
+    slid = _stored(client)
+    assert slid.get_decoded()[SLID_AT] == int(later)
+    assert slid.expire_date > signed_in.expire_date  # 12 h from this request
+
+
+@pytest.mark.django_db
+def test_a_field_officer_opening_me_writes_no_session(client, field_officer, monkeypatch):
+    now = timezone.now()
+    phase = current_phase(now, days=5)
+    AssignmentFactory(
+        personnel=field_officer.personnel,
+        phase=phase,
+        tps=[TPSFactory()],
+        starts_at=now - timedelta(hours=2),
+        ends_at=now + timedelta(hours=30),
+    )
+    sign_in(client, field_officer)
+    signed_in = _stored(client)
+    later = time.time() + 2 * 60 * 60
+    monkeypatch.setattr("opsboard.sessions.time.time", lambda: later)
+
+    assert client.get("/me/").status_code == 200
+    assert client.get("/me/").status_code == 200
+
+    stored = _stored(client)
+    assert (stored.expire_date, stored.session_data) == (
+        signed_in.expire_date,
+        signed_in.session_data,
+    )
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visit_with_a_stale_cookie_creates_no_session(client):
+    client.cookies["sessionid"] = "gone-session-key-0123456789abcdef"
+
+    client.get("/accounts/login/")
+
+    assert not Session.objects.exists()

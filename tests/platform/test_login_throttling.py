@@ -131,7 +131,7 @@ def test_an_admin_unlocks_the_account_in_the_django_admin(ops_admin):
     _fail("kabagops", CARRIER_NAT, 5)
     attempt = AccessAttempt.objects.get(username="kabagops")
     admin = Client()
-    admin.force_login(ops_admin, backend="django.contrib.auth.backends.ModelBackend")
+    admin.force_login(ops_admin, backend="opsboard.auth.OpsboardBackend")
 
     listing = admin.get(reverse("admin:axes_accessattempt_changelist"))
     deleted = admin.post(
@@ -153,7 +153,7 @@ def test_command_staff_cannot_unlock_accounts(command_staff):
     _fail("polsek.mojoroto", CARRIER_NAT, 5)
     attempt = AccessAttempt.objects.get(username="polsek.mojoroto")
     staff = Client()
-    staff.force_login(command_staff, backend="django.contrib.auth.backends.ModelBackend")
+    staff.force_login(command_staff, backend="opsboard.auth.OpsboardBackend")
 
     response = staff.post(
         reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
