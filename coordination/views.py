@@ -14,7 +14,7 @@ from coordination.forms import ActionItemFilterForm, ChangesForm, MeetingFilterF
 from coordination.markdown import render_markdown
 from coordination.models import Attachment, Meeting
 from coordination.storage import EXTENSIONS
-from opsboard import clock
+from opsboard import audit, clock
 from opsboard.http import HtmxHttpRequest, dashboard_required
 from opsboard.roles import Role, access_of
 
@@ -101,8 +101,17 @@ def meeting_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @dashboard_required
 def meeting_print(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The notulen to print: a line in the audit log, and a foot saying who printed it, when."""
     context = _meeting_context(request, pk)
-    context.update(letterhead=LETTERHEAD, signing_place=SIGNING_PLACE)
+    minutes = context["minutes"]
+    stamp = audit.export_stamp(request)
+    detail = {
+        "meeting": context["meeting"].pk,
+        "number": context["meeting"].number,
+        "revision": minutes.revision.number if minutes.revision else None,
+    }
+    audit.record_export(request, stamp, detail=detail)
+    context.update(letterhead=LETTERHEAD, signing_place=SIGNING_PLACE, stamp=stamp)
     # A notulen is an Indonesian document whatever language the reader's screen is set to.
     with translation.override("id"):
         return render(request, "coordination/meeting_print.html", context)

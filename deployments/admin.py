@@ -27,7 +27,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -67,10 +67,12 @@ from deployments.sheets import (
     XLSX_CONTENT_TYPE,
     SheetError,
     check_size,
+    csv_bytes,
     thousands,
+    xlsx_bytes,
 )
 from deployments.tasks import apply_import_task, validate_import_task
-from opsboard import clock
+from opsboard import audit, clock
 from opsboard.roles import Role, access_of
 from tps.geo import PointCheck
 from tps.models import TPS, Desa, Kecamatan
@@ -140,13 +142,35 @@ class OpsboardAdmin(admin.ModelAdmin):
                 raise PermissionDenied
 
 
+class WholePolresOnlyMixin:
+    """Rows that belong to no one kecamatan (accounts' Polsek links, import jobs holding rows
+    of every kecamatan): only those who see the whole Polres read them, whatever rights a
+    Polsek account was given."""
+
+    def has_module_permission(self, request):
+        return access_of(request.user).sees_everything and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return access_of(request.user).sees_everything and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return access_of(request.user).sees_everything and super().has_change_permission(
+            request, obj
+        )
+
+
 class OpsboardHistoryAdmin(OpsboardAdmin, SimpleHistoryAdmin):
     """For the models with a history: who changed what and when, and reverts."""
 
     # Why: "Impor personel.xlsx (#12)", "Ganti personel: A → B", "Isi kekosongan"…
     history_list_display = ["history_change_reason"]
 
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
         # A revert is a save like any other: in one transaction, so that the form's row lock
         # holds and a refused revert leaves nothing behind. Its .save() sends the signals that
         # recompute coverage.
@@ -155,6 +179,21 @@ class OpsboardHistoryAdmin(OpsboardAdmin, SimpleHistoryAdmin):
             raise PermissionDenied
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _in_scope_or_404(self, request, object_id) -> None:
+        """simple_history reads a row's history, and a version's form, from the history table
+        whether or not get_queryset() holds the row (so that deleted rows keep their history):
+        Polsek staff with admin rights would read the people and TPS of another kecamatan.
+        Outside their queryset a row's history is a 404 for them; those who see everything
+        keep the history of deleted rows."""
+        if access_of(request.user).sees_everything:
+            return
+        try:
+            held = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            held = False
+        if not held:
+            raise Http404
 
 
 def _scoped_choices(model, user):
@@ -169,7 +208,11 @@ def _scoped_choices(model, user):
 
 
 class SheetAdminMixin:
-    """Export of the current list (same filters) and the blank template, as XLSX or CSV."""
+    """Export of the current list (same filters) and the blank template, as XLSX or CSV.
+
+    An export is a line in the audit log and carries who exported it and when (_stamped_sheet);
+    the blank template holds no data and is neither.
+    """
 
     sheet_kind: str
 
@@ -204,8 +247,17 @@ class SheetAdminMixin:
             return HttpResponseRedirect(
                 reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
             )
-        content = imports.export_bytes(self.sheet_kind, queryset, file_format=file_format)
-        name = f"{self.opts.model_name}-{clock.now():%Y%m%d-%H%M}.{file_format}"
+        stamp = audit.export_stamp(request)
+        name = f"{self.opts.model_name}-{stamp.file_part}.{file_format}"
+        content, rows = _stamped_sheet(
+            imports.RESOURCES[self.sheet_kind](),
+            queryset,
+            file_format=file_format,
+            stamp=stamp,
+            title=_("Data"),
+        )
+        detail = {"file": name, "format": file_format, "rows": rows, "filters": _filters(request)}
+        audit.record_export(request, stamp, detail=detail)
         return _download(content, name, file_format)
 
     def template_view(self, request):
@@ -231,6 +283,37 @@ class SheetAdminMixin:
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra)
+
+
+def _stamped_sheet(resource, queryset, *, file_format: str, stamp, title: str):
+    """The rows as imports.export_bytes writes them, with who exported them and when; and the
+    number of rows.
+
+    An exported list re-imports unchanged (deployments/imports.py), so the stamp stays out of
+    the columns the import reads. XLSX: the first lines of the instructions sheet. CSV: a last
+    row whose one cell lies right of the columns; the import skips a row whose columns are all
+    empty (tests/hardening/test_export_stamps.py re-imports both).
+    """
+    # The resource prefetches what it writes; the changelist's own prefetch of the same
+    # relation (assignments' TPS) with another queryset would make Django refuse both.
+    rows = list(resource.export(queryset.prefetch_related(None)))
+    columns = resource.columns
+    if file_format == "csv":
+        return csv_bytes(columns, [*rows, [""] * len(columns) + [stamp.exported]]), len(rows)
+    notes = (
+        (_("Diekspor oleh"), stamp.who),
+        (_("Waktu ekspor"), stamp.when),
+        (_("Jumlah baris"), thousands(len(rows))),
+        ("", ""),
+        *resource.notes_help,
+    )
+    return xlsx_bytes(columns, rows, title=title, notes=notes), len(rows)
+
+
+def _filters(request) -> dict[str, str]:
+    """The list's filters and search as the export got them, cut short for the audit log."""
+    params = list(request.GET.items())[:20]
+    return {audit.clip(key, 50): audit.clip(value, 200) for key, value in params}
 
 
 def _download(content: bytes, name: str, file_format: str) -> HttpResponse:
@@ -1115,8 +1198,23 @@ class AssignmentAdmin(SheetAdminMixin, OpsboardHistoryAdmin):
             kecamatan = get_object_or_404(visible, pk=int(chosen))
             phase_id = request.GET.get("phase", "")
             phase = next((p for p in phases if str(p.pk) == phase_id), None)
-            content = imports.annex_bytes(kecamatan, phase=phase)
-            name = f"lampiran-sprin-{kecamatan.code}-{clock.now():%Y%m%d}.xlsx"
+            stamp = audit.export_stamp(request)
+            name = f"lampiran-sprin-{kecamatan.code}-{stamp.file_part}.xlsx"
+            content, rows = _stamped_sheet(
+                imports.AssignmentResource(),
+                imports.annex_queryset(kecamatan, phase=phase),
+                file_format="xlsx",
+                stamp=stamp,
+                title=_("Lampiran %s") % kecamatan.name,
+            )
+            detail = {
+                "file": name,
+                "format": "xlsx",
+                "rows": rows,
+                "kecamatan": kecamatan.code,
+                "phase": phase.code if phase else None,
+            }
+            audit.record_export(request, stamp, detail=detail)
             return _download(content, name, "xlsx")
         return TemplateResponse(
             request,
@@ -1162,7 +1260,7 @@ class UnitAdmin(OpsboardAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(OpsboardAdmin):
+class StaffProfileAdmin(WholePolresOnlyMixin, OpsboardAdmin):
     list_display = ["user", "unit"]
     list_select_related = ["user", "unit"]
     raw_id_fields = ["user"]
@@ -1254,7 +1352,7 @@ IMPORT_MODELS = {
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(OpsboardAdmin):
+class ImportJobAdmin(WholePolresOnlyMixin, OpsboardAdmin):
     list_display = ["__str__", "kind", "status", "rows_display", "created_by", "created_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]

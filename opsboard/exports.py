@@ -4,6 +4,10 @@ CSV is UTF-8 with a byte-order mark, so that Excel opens the names of desa right
 starts with = + - @ (or a tab or carriage return) is a formula to a spreadsheet; names come from
 the admin and from imports, so such cells are written with a leading apostrophe in CSV and as
 plain text, never as formulas, in XLSX (OWASP "CSV injection").
+
+Every export is a line in the audit log (opsboard.audit), and the file says who exported it and
+when: in XLSX among the notes above the table, in CSV as its last line (these tables are read,
+never imported back), and in the file name.
 """
 
 import csv
@@ -12,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -21,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from deployments.coverage import FORCES
 from deployments.models import Force
+from opsboard import audit
 from opsboard.dashboard import Dashboard, tps_row
 
 FORMATS = ("xlsx", "csv")
@@ -38,10 +43,20 @@ def escape_cell(value: Any) -> Any:
 @dataclass
 class Table:
     title: str
-    filename: str
+    filename: str  # without the time, the user and the extension, which the export adds
     headers: list[str]
     rows: Iterable[list[Any]]
     notes: list[str]
+    row_count: int
+    scope: dict[str, Any]  # for the audit log: the area, the phase and the filters
+
+
+def _scope(dash: Dashboard) -> dict[str, Any]:
+    return {
+        "area": str(dash.area_label),
+        "phase": dash.phase.code if dash.phase else None,
+        "filters": dict(dash.params),
+    }
 
 
 def _notes(dash: Dashboard) -> list[str]:
@@ -58,10 +73,6 @@ def _notes(dash: Dashboard) -> list[str]:
     if dash.filters.get("kerawanan") or dash.filters.get("status"):
         notes.append(_("Filter: %(query)s") % {"query": dash.query.lstrip("?")})
     return notes
-
-
-def _stamp() -> str:
-    return timezone.localtime().strftime("%Y%m%d-%H%M")
 
 
 def gap_table(dash: Dashboard) -> Table:
@@ -82,11 +93,12 @@ def gap_table(dash: Dashboard) -> Table:
             _("%(force)s ditugaskan") % {"force": label},
             _("%(force)s kurang") % {"force": label},
         ]
+    sort = dash.filters.get("sort") or "kekurangan"
 
     def rows() -> Iterator[list[Any]]:
         if dash.snapshot is None:
             return
-        for row in dash.gap_rows(dash.filters.get("sort") or "kekurangan").iterator(2000):
+        for row in dash.gap_rows(sort).iterator(2000):
             data = tps_row(row)
             line = [
                 data["code"],
@@ -108,10 +120,13 @@ def gap_table(dash: Dashboard) -> Table:
 
     return Table(
         title=_("TPS belum terpenuhi"),
-        filename=f"opsboard-kekurangan-{_stamp()}",
+        filename="opsboard-kekurangan",
         headers=headers,
         rows=rows(),
         notes=_notes(dash),
+        # One COUNT for the audit log: the rows themselves are streamed, never held.
+        row_count=dash.gap_rows(sort).count() if dash.snapshot is not None else 0,
+        scope=_scope(dash),
     )
 
 
@@ -147,10 +162,12 @@ def area_table(dash: Dashboard) -> Table:
         rows.append(line)
     return Table(
         title=_("Cakupan per wilayah"),
-        filename=f"opsboard-wilayah-{_stamp()}",
+        filename="opsboard-wilayah",
         headers=headers,
         rows=rows,
         notes=_notes(dash),
+        row_count=len(rows),
+        scope=_scope(dash),
     )
 
 
@@ -176,17 +193,27 @@ def _tps_area_table(dash: Dashboard) -> Table:
         rows.append(line)
     return Table(
         title=_("Cakupan per TPS"),
-        filename=f"opsboard-tps-{_stamp()}",
+        filename="opsboard-tps",
         headers=headers,
         rows=rows,
         notes=_notes(dash),
+        row_count=len(rows),
+        scope=_scope(dash),
     )
 
 
-def response(table: Table, fmt: str) -> HttpResponse:
+def response(request: HttpRequest, table: Table, fmt: str) -> HttpResponse:
+    """The file, once its export is in the audit log; the file carries the same stamp."""
+    stamp = audit.export_stamp(request)
+    filename = f"{table.filename}-{stamp.file_part}.{fmt}"
+    audit.record_export(
+        request,
+        stamp,
+        detail={"file": filename, "format": fmt, "rows": table.row_count, **table.scope},
+    )
     if fmt == "csv":
-        return csv_response(table)
-    return xlsx_response(table)
+        return csv_response(table, stamp, filename)
+    return xlsx_response(table, stamp, filename)
 
 
 class _Echo:
@@ -194,8 +221,9 @@ class _Echo:
         return value
 
 
-def csv_response(table: Table) -> StreamingHttpResponse:
-    """Streamed: the whole gap table of a Polda-sized operation never sits in memory."""
+def csv_response(table: Table, stamp: audit.Stamp, filename: str) -> StreamingHttpResponse:
+    """Streamed: the whole gap table of a Polda-sized operation never sits in memory. The stamp
+    is the last line, where a reader finds it and the header stays the first line."""
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[bytes]:
@@ -203,20 +231,21 @@ def csv_response(table: Table) -> StreamingHttpResponse:
         yield writer.writerow([escape_cell(h) for h in table.headers]).encode()
         for row in table.rows:
             yield writer.writerow([escape_cell(cell) for cell in row]).encode()
+        yield writer.writerow([escape_cell(stamp.exported)]).encode()
 
     out = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    out["Content-Disposition"] = f'attachment; filename="{table.filename}.csv"'
+    out["Content-Disposition"] = f'attachment; filename="{filename}"'
     out["Cache-Control"] = "private, no-store"
     return out
 
 
-def xlsx_response(table: Table) -> HttpResponse:
+def xlsx_response(table: Table, stamp: audit.Stamp, filename: str) -> HttpResponse:
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = table.title[:31]
     sheet.append([table.title])
     sheet["A1"].font = Font(bold=True, size=13)
-    for note in table.notes:
+    for note in [*table.notes, stamp.exported]:
         sheet.append([note])
     sheet.append([])
     header_row = sheet.max_row + 1
@@ -241,6 +270,6 @@ def xlsx_response(table: Table) -> HttpResponse:
     buffer = io.BytesIO()
     book.save(buffer)
     out = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    out["Content-Disposition"] = f'attachment; filename="{table.filename}.xlsx"'
+    out["Content-Disposition"] = f'attachment; filename="{filename}"'
     out["Cache-Control"] = "private, no-store"
     return out

@@ -15,7 +15,10 @@ def sync_role_groups(using: str = "default", **kwargs) -> None:
     permissions = Permission.objects.using(using)
     groups = Group.objects.using(using)
     domain = permissions.filter(content_type__app_label__in=DOMAIN_APPS)
-    admin_extra = permissions.filter(content_type__app_label="axes")
+    # Admins unlock logins (axes) and read the audit log; the log grants only reading to anyone.
+    admin_extra = permissions.filter(content_type__app_label="axes") | permissions.filter(
+        content_type__app_label="opsboard", codename="view_auditevent"
+    )
     admin, _ = groups.get_or_create(name=GROUP_ADMIN)
     admin.permissions.set([*domain, *admin_extra])
     command, _ = groups.get_or_create(name=GROUP_COMMAND)

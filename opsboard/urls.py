@@ -42,3 +42,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+# 503 with a clear page while the database is unreachable, Django's plain 500 otherwise.
+handler500 = views.server_error

@@ -2,17 +2,22 @@
 layers under /api/). The field officer's /me/ lives in opsboard/field/views.py."""
 
 import json
+import logging
+import sys
 
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -201,7 +206,7 @@ def export_table(request: HttpRequest, table: str) -> HttpResponse:
         )
     dash = _dashboard_of(request, form)
     build = exports.gap_table if table == "gaps" else exports.area_table
-    return exports.response(build(dash), fmt)
+    return exports.response(request, build(dash), fmt)
 
 
 def _station(request: HttpRequest, pk: int):
@@ -314,3 +319,108 @@ def tps_aggregate(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return JsonResponse(form.error_body(), status=400)
     return _geojson(tps_aggregates(request.user, form.cleaned_data, level))
+
+
+# Error pages (handler500 in opsboard/urls.py)
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "opsboard/unavailable.html"
+RETRY_AFTER_SECONDS = 30
+# SQLSTATEs of a server that is shutting down, crashed or still starting. Other server errors
+# (a deadlock, a cancelled statement) come from a reachable database: a bug or a race, not an
+# outage, so they keep the plain 500.
+_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether `error`, or an error raised from it, says the database cannot be reached.
+
+    Django wraps the driver's errors (the driver's own is the __cause__); code that talks to
+    the driver directly may let psycopg's "the connection is closed" through unwrapped. Only
+    explicit causes count, not every error met while handling one: an error inside the 503
+    answer itself must end in the plain 500, not in another try at the 503.
+    """
+    driver = connection.Database  # psycopg, or sqlite3
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, (InterfaceError, driver.InterfaceError)):
+            return True
+        if isinstance(error, (OperationalError, driver.OperationalError)):
+            # Errors raised by the client (refused, timed out, connection lost) carry no
+            # SQLSTATE; a server going away says 08xxx or 57P0x.
+            sqlstate = getattr(error.__cause__ or error, "sqlstate", None)
+            return sqlstate is None or sqlstate[:2] == "08" or sqlstate in _UNAVAILABLE_SQLSTATES
+        error = error.__cause__
+    return False
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: 503 while the database is unreachable, Django's plain 500 for anything else.
+
+    Django calls it inside the `except` block of response_for_exception, for errors raised by a
+    view or by any middleware (the session loaded by LoginRequiredMiddleware, the session saved
+    in SessionMiddleware.process_response), so sys.exc_info() holds the error. With DEBUG=true
+    Django shows its technical page instead and never calls this.
+    """
+    error = sys.exc_info()[1]
+    if not database_unavailable(error):
+        return defaults.server_error(request)
+    return database_unavailable_response(request, error)
+
+
+def database_unavailable_response(request: HttpRequest, error: BaseException) -> HttpResponse:
+    """The 503 answer, built without the database: no context processors (they read the user),
+    no template tag that queries. JSON for the API and the field phone's queue, a fragment for
+    htmx (htmx does not swap it; the dashboard keeps its figures and says the refresh failed),
+    a page for a browser."""
+    message = _(
+        "Basis data sedang tidak terjangkau — coba lagi sebentar lagi; "
+        "data yang sudah tersimpan aman."
+    )
+    if request.path_info.startswith("/api/") or "application/json" in request.headers.get(
+        "Accept", ""
+    ):
+        response = JsonResponse({"error": message}, status=503)
+    else:
+        fragment = request.headers.get("HX-Request") == "true"
+        context = {
+            "message": message,
+            "retry_url": request.get_full_path(),
+            "stylesheet": "" if fragment else _stylesheet(),
+        }
+        body = render_to_string(UNAVAILABLE + ("#unavailable" if fragment else ""), context)
+        response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    patch_vary_headers(response, ["HX-Request", "Accept"])
+    # Nothing after this may try the database again for the session: SessionMiddleware reads
+    # the expiry of a session it is to save (a modified one, or every one with
+    # SESSION_SAVE_EVERY_REQUEST) before it checks for a 5xx, and a session that failed to load
+    # would load again, another connect_timeout on a silent host. The cookie stays as it is,
+    # so the user is still signed in once the database is back.
+    if hasattr(request, "session"):
+        del request.session
+    # One line, no traceback: the outage is the news. Django's own line is skipped, since it
+    # names the path, and a sign-in link's path carries its token.
+    match = request.resolver_match
+    reason = str(error).strip().partition("\n")[0][:200]
+    logger.error(
+        "Database unavailable: %s %s answered 503 (%s: %s)",
+        request.method,
+        f"/{match.route}" if match is not None else "(unresolved)",
+        type(error).__name__,
+        reason,
+    )
+    response._has_been_logged = True
+    return response
+
+
+def _stylesheet() -> str:
+    # The manifest of collected static files may be what is missing on a broken deployment;
+    # the page then goes without its stylesheet rather than fail.
+    try:
+        return static("opsboard/base.css")
+    except ValueError:
+        return ""

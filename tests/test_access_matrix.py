@@ -1,13 +1,22 @@
-"""Every URL pattern in the URLconf, for every role, against the access matrix in README.md.
+"""Every URL pattern in the URLconf, for every role, against the access matrix of docs/access.md.
 
 The URLs are walked from the resolver, not listed by hand: a new view that nobody added to the
 matrix fails here, and so does one whose access check is missing.
+
+Two walks. The first requests every URL with sample ids that exist nowhere, for the six roles of
+the matrix. The second takes every URL with an id, token or file name, builds a real object of
+kecamatan A / TPS A for it (tests/access_objects.py; a URL without a builder fails), and
+requests it as the roles that own it and as the outsiders: Polsek staff of kecamatan B (plain,
+and given admin rights), and the field officer of TPS B.
 """
 
 import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from opsboard.models import Instruction, InstructionAck, SituationReport
+from tests.access_objects import BEARER, POLRES, case_for, world_a
 
 ALLOW, LOGIN, DENY, ELSEWHERE = "allow", "login", "deny", "elsewhere"
 
@@ -106,7 +115,8 @@ MATRIX = {
         "ops_admin": {ALLOW, DENY},
         "superuser": {ALLOW, DENY},
     },
-    # Published minutes revisions are only ever added: nobody deletes one in the admin.
+    # Published minutes revisions and the audit log are only ever added to: nobody deletes a
+    # revision in the admin, and nobody adds or deletes a line of the log.
     "admin_append_only": {
         "anonymous": LOGIN,
         "field_officer": LOGIN,
@@ -149,6 +159,15 @@ MATRIX = {
         "command_staff": DENY,
         "ops_admin": {ALLOW, DENY},
         "superuser": {ALLOW, DENY},
+    },
+    # The audit log of sign-ins and exports: read by admins and the superuser, never written.
+    "admin_audit": {
+        "anonymous": LOGIN,
+        "field_officer": LOGIN,
+        "polsek_staff": LOGIN,
+        "command_staff": DENY,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
     },
     # Pages about one object that redirect to the index when the sample id does not exist,
     # before the admin checks permissions; the autocomplete endpoint refuses a request without
@@ -259,6 +278,9 @@ def group_of(name: str | None, path: str) -> str:
             return "admin_accounts"
         if path.startswith("/admin/axes/"):
             return "admin_lockouts"
+        if path.startswith("/admin/opsboard/auditevent/"):
+            # The log is only ever added to by the app: no one adds or deletes a line here.
+            return "admin_append_only" if name.endswith(("_add", "_delete")) else "admin_audit"
         if name == "admin:coordination_minutesrevision_delete":
             return "admin_append_only"
         if name and name.endswith(ADMIN_WRITE_SUFFIXES):
@@ -281,11 +303,11 @@ def group_of(name: str | None, path: str) -> str:
     if name and name.startswith("coordination:"):
         return "coordination"
     raise AssertionError(
-        f"{path} ({name}) is in no group of the access matrix: add it there and to README.md"
+        f"{path} ({name}) is in no group of the access matrix: add it there and to docs/access.md"
     )
 
 
-def outcome(response) -> str:
+def outcome(response, *, real_object: bool = False) -> str:
     status = response.status_code
     assert status < 500, f"{response.request['PATH_INFO']} answered {status}"
     if status == 401:
@@ -298,6 +320,10 @@ def outcome(response) -> str:
             return LOGIN
         if location in ("/", "/me/"):
             return ELSEWHERE
+        # The admin answers an id outside the user's queryset by sending them to its index
+        # ("… with ID … doesn't exist"): for an object that exists, that is a refusal.
+        if real_object and location == reverse("admin:index"):
+            return DENY
     return ALLOW
 
 
@@ -328,3 +354,191 @@ def test_each_role_gets_what_the_matrix_says_on_every_url(role, request, login):
             wrong.append(f"{path} ({name}): expected {expected}, got {got}")
 
     assert wrong == [], "\n".join(wrong)
+
+
+# Object-level: real objects of kecamatan A / TPS A
+
+OBJECT_ROLES = (
+    "anonymous",
+    "field_officer",  # guards TPS A
+    "field_officer_other_tps",  # guards TPS B, in kecamatan B
+    "polsek_staff",  # Polsek of kecamatan A
+    "polsek_staff_other",  # Polsek of kecamatan B
+    "polsek_editor_other",  # Polsek of kecamatan B, given admin rights on TPS, people, duties
+    "command_staff",
+    "ops_admin",
+    "superuser",
+)
+# An outsider reads a Polres-wide row like the insider of the same role.
+INSIDER_OF = {
+    "field_officer_other_tps": "field_officer",
+    "polsek_staff_other": "polsek_staff",
+    "polsek_editor_other": "polsek_staff",
+}
+
+
+def _row(anonymous, field_a, field_b, polsek_a, polsek_b, editor_b, command, admin, superuser):
+    return dict(
+        zip(
+            OBJECT_ROLES,
+            (anonymous, field_a, field_b, polsek_a, polsek_b, editor_b, command, admin, superuser),
+            strict=True,
+        )
+    )
+
+
+# Group → what each role gets on an object of kecamatan A / TPS A. No sets: the object exists,
+# so every answer is exact. The admin columns of `editor_b` are computed (_editor_outcome).
+OBJECT_MATRIX = {
+    "dashboard_object": _row(LOGIN, ELSEWHERE, ELSEWHERE, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW),
+    "me": _row(LOGIN, ALLOW, DENY, *[ELSEWHERE] * 6),
+    "me_object": _row(LOGIN, ALLOW, DENY, *[ELSEWHERE] * 6),
+    # A sign-in card's token: whoever holds it may open it (its owner's name, nothing used up).
+    "signin_link": _row(*[ALLOW] * 9),
+    "field_photo": _row(LOGIN, ALLOW, DENY, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW),
+    "field_command": _row(LOGIN, DENY, DENY, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW),
+    "coordination_object": _row(
+        LOGIN, ELSEWHERE, ELSEWHERE, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW
+    ),
+    "admin_read": _row(*[LOGIN] * 5, None, ALLOW, ALLOW, ALLOW),
+    "admin_write": _row(*[LOGIN] * 5, None, DENY, ALLOW, ALLOW),
+    "admin_append_only": _row(*[LOGIN] * 5, None, DENY, DENY, DENY),
+    "admin_accounts": _row(*[LOGIN] * 5, None, DENY, DENY, ALLOW),
+    "admin_lockouts": _row(*[LOGIN] * 5, None, DENY, ALLOW, ALLOW),
+    "admin_audit": _row(*[LOGIN] * 5, None, DENY, ALLOW, ALLOW),
+}
+
+# URLs with a parameter that names no object of anyone's.
+NOT_OBJECT = {
+    "admin:app_list": "an app's index page: the parameter is the app's label",
+    "admin:view_on_site": "Django's redirect to the object's own URL, which checks access itself",
+}
+
+
+def _not_object(name: str | None, route: str) -> str:
+    if name in NOT_OBJECT:
+        return NOT_OBJECT[name]
+    if name is None and route.startswith("admin/"):
+        if route.endswith("(?P<url>.*)$"):
+            return "the admin's catch-all: a redirect to the login or a 404 for any path"
+        if route.endswith("<path:object_id>/"):
+            return "the admin's redirect to the change page, which is walked under its name"
+    return ""
+
+
+def object_routes() -> list[tuple[str, str | None]]:
+    """(route, name) of every URL pattern that takes an id, a token or a file name."""
+    routes = []
+    for route, name, pattern in walk():
+        regex = pattern.pattern.regex
+        if (regex.groupindex or regex.groups) and not _not_object(name, route):
+            routes.append((route, name))
+    return routes
+
+
+def object_group(name: str | None, path: str) -> str:
+    group = group_of(name, path)
+    if group != "admin_lenient":
+        return group
+    # With a real object the lenient pages have exact answers: an object's history and its
+    # versions read like its change page; the accounts' and lockouts' like theirs.
+    if path.startswith("/admin/auth/"):
+        return "admin_accounts"
+    if path.startswith("/admin/axes/"):
+        return "admin_lockouts"
+    if path.startswith("/admin/opsboard/auditevent/"):
+        return "admin_audit"
+    return "admin_read"
+
+
+def _editor_outcome(user, group: str, case) -> str:
+    """Polsek staff of kecamatan B with admin rights: nothing of kecamatan A is found; rows of
+    the whole Polres are read-only, and only where they hold the view permission."""
+    if case.scope != POLRES or group != "admin_read":
+        return DENY
+    app_label, model = case.model.split(".")
+    return ALLOW if user.has_perm(f"{app_label}.view_{model}") else DENY
+
+
+def expected_on_object(role: str, user, group: str, case) -> str:
+    if role == "polsek_editor_other" and group.startswith("admin"):
+        return _editor_outcome(user, group, case)
+    if case.scope in (POLRES, BEARER):
+        role = INSIDER_OF.get(role, role)
+    return OBJECT_MATRIX[group][role]
+
+
+@pytest.fixture
+def objects_world(
+    election_day,
+    settings,
+    tmp_path,
+    mojoroto,
+    tps_a,
+    field_officer,
+    polsek_staff,
+    ops_admin,
+):
+    settings.FIELD_PHOTO_ROOT = tmp_path / "field-photos"
+    settings.COORDINATION_ATTACHMENT_ROOT = tmp_path / "attachments"
+    return world_a(
+        kecamatan=mojoroto,
+        tps=tps_a,
+        field_officer=field_officer,
+        polsek_staff=polsek_staff,
+        ops_admin=ops_admin,
+    )
+
+
+def test_every_object_url_has_a_builder(objects_world):
+    missing = [
+        f"{route} ({name})"
+        for route, name in object_routes()
+        if case_for(name, objects_world) is None
+    ]
+
+    assert len(object_routes()) > 80  # the admin's object pages, not just the site's
+    assert missing == [], (
+        "URLs with an id but no object-level check: add a builder to tests/access_objects.py\n"
+        + "\n".join(missing)
+    )
+
+
+@pytest.mark.parametrize("role", OBJECT_ROLES)
+def test_objects_of_kecamatan_a_answer_each_role_as_the_matrix_says(
+    role, request, login, objects_world
+):
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    client = login(user)
+    wrong = []
+
+    for route, name in object_routes():
+        case = case_for(name, objects_world)
+        assert case is not None, f"{route} ({name}) has no object builder"
+        group = object_group(name, case.path)
+        expected = expected_on_object(role, user, group, case)
+        response = getattr(client, case.method)(case.path, case.data)
+        got = outcome(response, real_object=True)
+        if got != expected:
+            wrong.append(
+                f"{case.method.upper()} {case.path} ({name}, {case.scope}): "
+                f"expected {expected}, got {got} ({response.status_code})"
+            )
+
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ["field_officer_other_tps", "polsek_staff_other"])
+def test_outsiders_change_nothing_of_kecamatan_a(role, request, login, objects_world):
+    client = login(request.getfixturevalue(role))
+
+    for _route, name in object_routes():
+        case = case_for(name, objects_world)
+        if case.method == "post" and case.scope != POLRES:
+            getattr(client, case.method)(case.path, case.data)
+
+    assert SituationReport.objects.exists()
+    assert not SituationReport.objects.exclude(handled_at=None).exists()
+    assert Instruction.objects.exists()
+    assert not Instruction.objects.exclude(withdrawn_at=None).exists()
+    assert not InstructionAck.objects.exists()

@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deployments.models import Assignment, Personnel, PostKind
-from opsboard import clock
+from opsboard import audit, clock
 from opsboard.field import selectors, services
 from opsboard.field.forms import (
     CardRunForm,
@@ -267,14 +267,28 @@ def cards_print(request: HttpRequest) -> HttpResponse:
     for card in cards:
         card.url = services.signin_url(issued.tokens[card.person.pk])
         card.qr = qr_svg(card.url)
+    run = data.get("kecamatan") or data.get("desa")
+    # Each card says who printed it and when (a card found in the street tells whose run it
+    # was); the audit log has the run.
+    stamp = audit.export_stamp(request)
+    audit.record_export(
+        request,
+        stamp,
+        detail={
+            "run": f"{run._meta.model_name}:{run.code}",
+            "cards": len(cards),
+            "refused": len(issued.refused),
+        },
+    )
     return render(
         request,
         "opsboard/field/cards_print.html",
         {
             "cards": cards,
             "refused": issued.refused,
-            "run": data.get("kecamatan") or data.get("desa"),
+            "run": run,
             "is_polsek": bool(data.get("kecamatan")),
+            "stamp": stamp,
         },
     )
 

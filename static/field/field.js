@@ -88,7 +88,13 @@
     }
     if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
       show(form, "Sesi berakhir: masuk lagi, laporan tetap tersimpan di ponsel.", "wait");
-      return false;
+      return Promise.resolve(false);
+    }
+    if (response.status === 429 || response.status >= 500) {
+      // The server is busy or its database unreachable: nothing was stored, so keep the
+      // report on the phone and send it again with the next attempt (the key stops doubles).
+      show(form, "Server belum dapat menerima: laporan tetap tersimpan di ponsel dan dikirim lagi nanti.", "wait");
+      return Promise.resolve(false);
     }
     // 4xx: the server refused this submission for good; say why and drop it.
     return response.json().catch(function () { return {}; }).then(function (body) {

@@ -1,8 +1,10 @@
 /* Opsboard field service worker, served from /me/sw.js so that its scope is /me/.
    /me/ and the files it uses are fetched from the network first and kept; without network the
    kept copy is shown, marked as possibly out of date (the body gets class is-stale, which shows
-   the page's own "mungkin belum terbaru" note). Reports are not handled here: field.js keeps
-   them in IndexedDB and sends them when the network returns. */
+   the page's own "mungkin belum terbaru" note). A server that answers 503 (its database
+   unreachable) or a proxy's 502/504 (the app down) is treated the same: the kept copy helps a
+   guard more than the error page, which is shown only when nothing is kept. Reports are not
+   handled here: field.js keeps them in IndexedDB and sends them when the network returns. */
 var CACHE = "opsboard-field-v1";
 var PAGE = "/me/";
 
@@ -34,6 +36,10 @@ function stale(response) {
   });
 }
 
+function unavailable(response) {
+  return response.status === 502 || response.status === 503 || response.status === 504;
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET") return;
@@ -41,16 +47,19 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) return;
   var isPage = request.mode === "navigate" && url.pathname === PAGE;
   if (!isPage && url.pathname.indexOf("/static/") !== 0) return;
+  function kept() {
+    return caches.match(isPage ? PAGE : request).then(function (hit) {
+      return hit && isPage ? stale(hit) : hit;
+    });
+  }
   event.respondWith(fetch(request).then(function (response) {
     if (response.ok && response.type === "basic") {
       var copy = response.clone();
       caches.open(CACHE).then(function (cache) { cache.put(isPage ? PAGE : request, copy); });
     }
-    return response;
+    if (!unavailable(response)) return response;
+    return kept().then(function (hit) { return hit || response; });
   }).catch(function () {
-    return caches.match(isPage ? PAGE : request).then(function (hit) {
-      if (!hit) return Response.error();
-      return isPage ? stale(hit) : hit;
-    });
+    return kept().then(function (hit) { return hit || Response.error(); });
   }));
 });

@@ -86,20 +86,33 @@
     }
   });
 
+  // A failed refresh leaves the last figures in place (htmx swaps no 4xx or 5xx answer) and
+  // says so until a refresh succeeds: a figure that could not be updated must not look current.
+  // While the database is unreachable the server answers 503 with a short fragment whose
+  // message (already in the user's language) is added to the notice.
   var toast = document.createElement("div");
   toast.className = "toast";
   toast.setAttribute("role", "status");
   toast.hidden = true;
   document.body.appendChild(toast);
-  var toastTimer = null;
-  document.body.addEventListener("htmx:responseError", function () {
-    toast.textContent = root.dataset.labelRefreshError || "";
+
+  function serverReason(xhr) {
+    if (!xhr || xhr.status !== 503 || !window.DOMParser) {
+      return "";
+    }
+    var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    var message = doc.querySelector("#unavailable p");
+    return message ? message.textContent.trim() : "";
+  }
+
+  function refreshFailed(event) {
+    var reason = serverReason(event.detail && event.detail.xhr);
+    toast.textContent = [root.dataset.labelRefreshError || "", reason].join(" ").trim();
     toast.hidden = !toast.textContent;
-    window.clearTimeout(toastTimer);
-    toastTimer = window.setTimeout(function () {
-      toast.hidden = true;
-    }, 6000);
-  });
+  }
+  document.body.addEventListener("htmx:responseError", refreshFailed);
+  document.body.addEventListener("htmx:sendError", refreshFailed); // no answer at all
+  document.body.addEventListener("htmx:timeout", refreshFailed);
   document.body.addEventListener("htmx:afterSwap", function () {
     toast.hidden = true;
   });

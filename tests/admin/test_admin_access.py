@@ -194,3 +194,17 @@ def test_polsek_staff_fill_gaps_only_with_people_of_their_kecamatan(
 
     proposed = [item.personnel for item in preview.context["proposal"].items]
     assert sorted(p.pk for p in proposed) == sorted(p.pk for p in own)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["importjob", "staffprofile"])
+def test_polsek_staff_given_the_right_still_cannot_read_rows_of_every_kecamatan(
+    login, polsek_editor, ops_admin, model
+):
+    from django.contrib.auth.models import Permission
+
+    polsek_editor.user_permissions.add(Permission.objects.get(codename=f"view_{model}"))
+    url = reverse(f"admin:deployments_{model}_changelist")
+
+    assert login(polsek_editor).get(url).status_code == 403
+    assert login(ops_admin).get(url).status_code == 200

@@ -4,10 +4,11 @@ Uses the shared seeded demo of tests/browser/conftest.py (`live_demo`: one SQLit
 once per session, served by `manage.py runserver` on a free port with the operation clock on
 election day) and its `browser`. The admin prints the cards of Bandar Lor; the Linmas
 LM-3571011001-01 opens their card's link at 390×844 with touch, lands on /me/, sees their TPS
-and team, checks in with a mocked position, sends a report (and one more while offline, sent
-once the network is back), and kabagops sees both in the incident feed in another browser
-context. The link fails the second time, and a GET of it alone signs nobody in. What the test
-wrote is removed at the end, so that the other browser tests see the demo as seeded.
+and team, checks in with a mocked position, sends a report (one more while offline, sent once
+the network is back, and one while the server answers 503, kept and sent again), and kabagops
+sees them in the incident feed in another browser context. The link fails the second time,
+and a GET of it alone signs nobody in. What the test wrote is removed at the end, so that the
+other browser tests see the demo as seeded.
 
 Nothing is downloaded: the browser is /usr/bin/chromium. Artefacts go to var/artifacts/.
 """
@@ -125,12 +126,14 @@ def test_a_linmas_signs_in_by_card_checks_in_and_reports_and_the_command_sees_it
     phone = browser.new_context(**PHONE, geolocation={"latitude": -7.0, "longitude": 112.0})
     phone.grant_permissions(["geolocation"], origin=base)
     page = phone.new_page()
-    # While the phone is offline, Chromium logs each failed fetch; those are expected.
+    # While the phone is offline or the server answers 503, Chromium logs each failed fetch;
+    # those are expected.
+    expected = ("ERR_INTERNET_DISCONNECTED", "status of 503")
     page.on(
         "console",
         lambda m: (
             problems.append(m.text)
-            if m.type == "error" and "ERR_INTERNET_DISCONNECTED" not in m.text
+            if m.type == "error" and not any(e in m.text for e in expected)
             else None
         ),
     )
@@ -193,6 +196,24 @@ def test_a_linmas_signs_in_by_card_checks_in_and_reports_and_the_command_sees_it
     offline_form.locator("[data-role=result]").filter(has_text="terkirim").wait_for(timeout=20000)
     page.locator("#queue-note").wait_for(state="hidden")
 
+    # The server answers 503 (its database unreachable): the report stays on the phone and is
+    # sent with the next attempt, not dropped as refused.
+    page.route(
+        "**/me/lapor/",
+        lambda route: route.fulfill(
+            status=503, content_type="application/json", body='{"error": "Basis data"}'
+        ),
+    )
+    outage_form = page.locator("form.report-form")
+    outage_form.locator("label.kind-lainnya").click()
+    outage_form.locator("textarea").fill("Laporan saat server gangguan (uji browser).")
+    outage_form.locator("button[type=submit]").click()
+    outage_form.locator("[data-role=result]").filter(has_text="belum dapat menerima").wait_for()
+    assert "menunggu sinyal" in page.locator("#queue-note").inner_text()
+    page.unroute("**/me/lapor/")
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    outage_form.locator("[data-role=result]").filter(has_text="terkirim").wait_for(timeout=20000)
+
     # The phone screenshot, back online at the top of /me/.
     page.goto(f"{base}/me/")
     page.screenshot(path=str(ARTIFACTS / "me.png"))
@@ -222,6 +243,7 @@ def test_a_linmas_signs_in_by_card_checks_in_and_reports_and_the_command_sees_it
     assert "MENDESAK" in urgent.inner_text()
     assert tps_name in urgent.inner_text()
     assert feed.locator("li.incident", has_text="Hoaks surat suara tercoblos").count() == 1
+    assert feed.locator("li.incident", has_text="Laporan saat server gangguan").count() == 1
     photo = desk.request.get(
         base + urgent.locator("a", has_text="Lihat foto").get_attribute("href")
     )

@@ -9,9 +9,13 @@ from tests.factories import DesaFactory
 
 
 def _csv_rows(response) -> list[list[str]]:
+    """The header and the data rows; the last line, who exported it and when, is left off
+    (tests/hardening/test_export_stamps.py)."""
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark, for Excel
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    *rows, stamp = csv.reader(io.StringIO(body.decode("utf-8-sig")))
+    assert stamp[0].startswith("Diekspor oleh ")
+    return rows
 
 
 def test_gap_table_is_xlsx_by_default(login, command_staff, picture):

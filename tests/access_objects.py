@@ -1,0 +1,290 @@
+"""Real objects of kecamatan A / TPS A for the object-level half of the access matrix.
+
+`tests/test_access_matrix.py` walks every URL pattern that takes an id, a token or a file name.
+Each one needs a builder here: it makes a real object that belongs to Mojoroto (kecamatan A)
+and its TPS A, and answers the request to make with it and the object's scope. A URL with an id
+and no builder fails the walk, so that no object URL is added without its object-level check.
+
+Scopes: ``tps`` — the TPS's guards, and dashboard readers whose scope holds its kecamatan;
+``kecamatan`` — dashboard readers whose scope holds the kecamatan (and, for instructions, the
+guards serving there); ``polres`` — rows of the whole Polres (meetings, Sprin, the security
+pattern, accounts…) that every reader of the group reads, whatever their kecamatan;
+``bearer`` — whoever holds the token (a sign-in card).
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from coordination.services import attachment_add, minutes_publish
+from deployments.models import ImportJob, PostKind, StaffProfile
+from opsboard.field.services import signin_link_issue, situation_report_create
+from tests.coordination.helpers import pdf
+from tests.factories import (
+    ActionItemFactory,
+    AgencyFactory,
+    IndicatorFactory,
+    InstructionFactory,
+    MeetingFactory,
+    OperationFactory,
+    PolsekFactory,
+    PostFactory,
+    ReadinessItemFactory,
+    SecurityPatternFactory,
+    SprinFactory,
+    UnitReadinessFactory,
+)
+from tests.field.helpers import jpeg
+
+TPS, KECAMATAN, POLRES, BEARER = "tps", "kecamatan", "polres", "bearer"
+
+
+@dataclass
+class Case:
+    """One request about one object of kecamatan A."""
+
+    path: str
+    scope: str
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    model: str = ""  # "app_label.model" of an admin page: the permission it needs
+
+
+@dataclass
+class WorldA:
+    """Kecamatan A (Mojoroto), its TPS A, and the guard of TPS A (the `field_officer`)."""
+
+    kecamatan: object
+    tps: object
+    guard: object
+    polsek: object
+    polsek_staff: object
+    admin_user: object
+    admin_objects: dict = field(default_factory=dict)  # one object per admin model
+
+
+def world_a(*, kecamatan, tps, field_officer, polsek_staff, ops_admin) -> WorldA:
+    polsek = polsek_staff.staff_profile.unit
+    return WorldA(
+        kecamatan=kecamatan,
+        tps=tps,
+        guard=field_officer.personnel,
+        polsek=polsek,
+        polsek_staff=polsek_staff,
+        admin_user=ops_admin,
+    )
+
+
+def _key() -> str:
+    return str(uuid.uuid4())
+
+
+def _report(world: WorldA, *, photo: bool):
+    return situation_report_create(
+        person=world.guard,
+        kind="gangguan",
+        text="Laporan TPS A",
+        urgent=True,
+        idempotency_key=_key(),
+        tps=world.tps,
+        photo=jpeg((300, 200)) if photo else None,
+    )[0]
+
+
+def _meeting():
+    meeting = MeetingFactory(minutes="# Notulen\n\nRakor kecamatan A.")
+    minutes_publish(meeting=meeting)
+    return meeting
+
+
+# The site's own object URLs, by URL name
+
+
+def _tps_page(name: str) -> Callable[[WorldA], Case]:
+    return lambda w: Case(reverse(name, kwargs={"pk": w.tps.pk}), KECAMATAN)
+
+
+def _signin(w: WorldA) -> Case:
+    _link, token = signin_link_issue(person=w.guard)
+    # GET only: it shows whose card it is and uses nothing up.
+    return Case(reverse("field:signin", kwargs={"token": token}), BEARER)
+
+
+def _tps_status(w: WorldA) -> Case:
+    return Case(reverse("field:tps_status", kwargs={"pk": w.tps.pk}), TPS)
+
+
+def _instruction_ack(w: WorldA) -> Case:
+    instruction = InstructionFactory(kecamatan=w.kecamatan)
+    return Case(
+        reverse("field:instruction_ack", kwargs={"pk": instruction.pk}), KECAMATAN, method="post"
+    )
+
+
+def _report_photo(w: WorldA) -> Case:
+    report = _report(w, photo=True)
+    return Case(reverse("field:report_photo", kwargs={"pk": report.pk}), TPS)
+
+
+def _incident_handle(w: WorldA) -> Case:
+    report = _report(w, photo=False)
+    return Case(
+        reverse("field:incident_handle", kwargs={"pk": report.pk}), KECAMATAN, method="post"
+    )
+
+
+def _instruction_withdraw(w: WorldA) -> Case:
+    instruction = InstructionFactory(kecamatan=w.kecamatan)
+    return Case(
+        reverse("field:instruction_withdraw", kwargs={"pk": instruction.pk}),
+        KECAMATAN,
+        method="post",
+    )
+
+
+def _meeting_page(name: str) -> Callable[[WorldA], Case]:
+    return lambda w: Case(reverse(name, kwargs={"pk": _meeting().pk}), POLRES)
+
+
+def _attachment_file(w: WorldA) -> Case:
+    attachment = attachment_add(meeting=_meeting(), file=pdf(), title="Daftar hadir")
+    return Case(
+        reverse("coordination:attachment_file", kwargs={"name": attachment.file.name}), POLRES
+    )
+
+
+SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
+    "opsboard:tps_detail": _tps_page("opsboard:tps_detail"),
+    "opsboard:tps_popup": _tps_page("opsboard:tps_popup"),
+    "field:signin": _signin,
+    "field:tps_status": _tps_status,
+    "field:instruction_ack": _instruction_ack,
+    "field:report_photo": _report_photo,
+    "field:incident_handle": _incident_handle,
+    "field:instruction_withdraw": _instruction_withdraw,
+    "coordination:meeting_detail": _meeting_page("coordination:meeting_detail"),
+    "coordination:meeting_print": _meeting_page("coordination:meeting_print"),
+    "coordination:attachment_file": _attachment_file,
+}
+
+
+# The admin's object pages, by model: the object of kecamatan A and its scope. The page kinds
+# (change, delete, history, a history version, the import confirmation, the desa boundary, a
+# password) are reversed with the object's id.
+
+
+def _axes_row(model):
+    common = {
+        "user_agent": "test",
+        "ip_address": "127.0.0.1",
+        "username": f"LM-3571011001-{_key()[:8]}",
+        "http_accept": "*/*",
+        "path_info": "/accounts/login/",
+    }
+    if model is AccessAttempt:
+        return model.objects.create(**common, get_data="", post_data="", failures_since_start=1)
+    return model.objects.create(**common)
+
+
+def _import_job(w: WorldA):
+    return ImportJob.objects.create(
+        kind=ImportJob.Kind.PERSONNEL,
+        file_name="personel-mojoroto.csv",
+        content=b"force,identifier\n",
+        content_sha256="0" * 64,
+        created_by=w.admin_user,
+    )
+
+
+def _audit_event(w: WorldA):
+    from opsboard.models import AuditEvent
+
+    return AuditEvent.objects.create(kind="sign_in", user=w.guard.user, username="x")
+
+
+ADMIN_OBJECTS: dict[str, tuple[str, Callable[[WorldA], object]]] = {
+    # Accounts and lockouts belong to the whole site.
+    "auth_group": (POLRES, lambda w: Group.objects.get_or_create(name="Wall screen")[0]),
+    "auth_user": (POLRES, lambda w: w.guard.user),
+    "axes_accessattempt": (POLRES, lambda w: _axes_row(AccessAttempt)),
+    "axes_accesslog": (POLRES, lambda w: _axes_row(AccessLog)),
+    "axes_accessfailurelog": (POLRES, lambda w: _axes_row(AccessFailureLog)),
+    "opsboard_auditevent": (POLRES, _audit_event),
+    # Places: a Polsek sees its own kecamatan and its desa only.
+    "tps_kabkota": (POLRES, lambda w: w.kecamatan.kabkota),
+    "tps_kecamatan": (KECAMATAN, lambda w: w.kecamatan),
+    "tps_desa": (KECAMATAN, lambda w: w.tps.desa),
+    "tps_indicator": (POLRES, lambda w: IndicatorFactory()),
+    "tps_tps": (KECAMATAN, lambda w: w.tps),
+    # People and duties of kecamatan A.
+    "deployments_personnel": (KECAMATAN, lambda w: w.guard),
+    "deployments_assignment": (KECAMATAN, lambda w: w.guard.assignments.first()),
+    "deployments_unit": (KECAMATAN, lambda w: w.polsek),
+    "deployments_post": (
+        KECAMATAN,
+        lambda w: PostFactory(kind=PostKind.POSKO, name="Posko Mojoroto", desa=w.tps.desa),
+    ),
+    # Rows of the whole Polres.
+    "deployments_operation": (POLRES, lambda w: OperationFactory()),
+    "deployments_staffprofile": (POLRES, lambda w: StaffProfile.objects.get(user=w.polsek_staff)),
+    "deployments_securitypattern": (POLRES, lambda w: SecurityPatternFactory()),
+    "deployments_sprin": (POLRES, lambda w: SprinFactory()),
+    "deployments_importjob": (POLRES, _import_job),
+    "coordination_agency": (POLRES, lambda w: AgencyFactory()),
+    "coordination_meeting": (POLRES, lambda w: _meeting()),
+    "coordination_actionitem": (POLRES, lambda w: ActionItemFactory()),
+    "coordination_minutesrevision": (POLRES, lambda w: _meeting().revisions.get()),
+    "coordination_readinessitem": (POLRES, lambda w: ReadinessItemFactory()),
+    "coordination_unitreadiness": (
+        POLRES,
+        lambda w: UnitReadinessFactory(unit=PolsekFactory(kecamatan=w.kecamatan)),
+    ),
+}
+
+ADMIN_PAGES = (
+    "change",
+    "delete",
+    "history",
+    "simple_history",
+    "confirm",
+    "boundary",
+    "password_change",
+)
+
+
+def admin_case(name: str, w: WorldA) -> Case | None:
+    """The case of an admin object page, or None when its model has no builder here."""
+    local = name.removeprefix("admin:")
+    for page in sorted(ADMIN_PAGES, key=len, reverse=True):
+        suffix = "_" + page
+        if local.endswith(suffix):
+            model_key = local.removesuffix(suffix)
+            break
+    else:
+        return None
+    if model_key not in ADMIN_OBJECTS:
+        return None
+    scope, build = ADMIN_OBJECTS[model_key]
+    if model_key not in w.admin_objects:
+        w.admin_objects[model_key] = build(w)
+    obj = w.admin_objects[model_key]
+    if page == "simple_history":
+        version = obj.history.order_by("-history_id").first()
+        path = reverse(name, args=[obj.pk, version.history_id])
+    elif page == "password_change":
+        path = reverse(name, kwargs={"id": obj.pk})
+    else:
+        path = reverse(name, kwargs={"object_id": obj.pk})
+    return Case(path, scope, model=obj._meta.label_lower)
+
+
+def case_for(name: str | None, w: WorldA) -> Case | None:
+    if name in SITE_CASES:
+        return SITE_CASES[name](w)
+    if name and name.startswith("admin:"):
+        return admin_case(name, w)
+    return None
