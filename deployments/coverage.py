@@ -43,6 +43,9 @@ EPSILON = 1e-9
 # History: every snapshot for 2 days, then one an hour (docs/coverage.md).
 KEEP_ALL_FOR = timedelta(days=2)
 STALE_AFTER = timedelta(seconds=60)
+# Memory for the sorts and hashes of one recompute on PostgreSQL (SET LOCAL: this transaction
+# only). ~12 MB suffices at 60,000 TPS; national scale spills some to disk either way.
+COVERAGE_WORK_MEM = "64MB"
 
 Requirements = dict[str, dict[str, float]]  # kerawanan → force → guards per TPS
 
@@ -130,28 +133,34 @@ def _desa_by_class_sql(source: str | None = None) -> str:
     """The one pass over the per-TPS rows: a row per desa and class. Everything above sums these.
 
     `source` names the rows to read: by default this snapshot's rows in the table; on
-    PostgreSQL the RETURNING rows of the per-TPS insert (see _per_tps_and_desa_sql).
+    PostgreSQL the RETURNING rows of the per-TPS insert (see _whole_snapshot_sql). The rows are
+    grouped by desa id and only the groups, a sixth as many, are joined to their desa's code.
 
     Σ min(assigned, required) is taken per TPS here; higher levels add up those sums, so
     over-staffing one TPS never hides a gap at another at any level.
     """
+    forces = [f.lower() for f in FORCES]
     force_sums = ",\n".join(
-        f"SUM(c.{f}_required), SUM(c.{f}_assigned), "
+        f"SUM(c.{f}_required) AS {f}_required, SUM(c.{f}_assigned) AS {f}_assigned, "
         f"SUM(CASE WHEN c.{f}_assigned < c.{f}_required THEN c.{f}_assigned "
-        f"ELSE c.{f}_required END)"
-        for f in (x.lower() for x in FORCES)
+        f"ELSE c.{f}_required END) AS {f}_fulfilled"
+        for f in forces
     )
+    figures = ", ".join(f"g.{c}" for c in [*_COUNT_COLUMNS, *_FORCE_COLUMNS])
     return f"""
 INSERT INTO {_table(CoverageArea)} ({_AREA_COLUMNS})
-SELECT %s, 'desa', d.code, c.kerawanan, COUNT(*),
-       SUM(CASE WHEN c.status = 'covered' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN c.status = 'short' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN c.status = 'unguarded' THEN 1 ELSE 0 END),
-       {force_sums}
-FROM {source or _table(CoverageTPS)} c
-JOIN {_table(Desa)} d ON d.id = c.desa_id
-{"" if source else "WHERE c.snapshot_id = %s"}
-GROUP BY d.code, c.kerawanan
+SELECT %s, 'desa', d.code, g.kerawanan, {figures}
+FROM (
+    SELECT c.desa_id, c.kerawanan, COUNT(*) AS tps_total,
+           SUM(CASE WHEN c.status = 'covered' THEN 1 ELSE 0 END) AS covered,
+           SUM(CASE WHEN c.status = 'short' THEN 1 ELSE 0 END) AS short,
+           SUM(CASE WHEN c.status = 'unguarded' THEN 1 ELSE 0 END) AS unguarded,
+           {force_sums}
+    FROM {source or _table(CoverageTPS)} c
+    {"" if source else "WHERE c.snapshot_id = %s"}
+    GROUP BY c.desa_id, c.kerawanan
+) g
+JOIN {_table(Desa)} d ON d.id = g.desa_id
 """
 
 
@@ -277,11 +286,17 @@ def coverage_compute(
     unassigned = _unassigned_counts(phase, using=using)
     with transaction.atomic(using=using):
         if connections[using].vendor == "postgresql":
-            # A snapshot is derived data: after a crash the engine recomputes it. Not waiting
-            # for the WAL flush of tens of thousands of rows halves the commit; atomicity is
-            # unchanged, so a crash still leaves the previous snapshot current.
+            # For this transaction only. synchronous_commit: a snapshot is derived data that
+            # the engine recomputes after a crash, so the commit need not wait for the WAL
+            # flush of tens of thousands of rows; atomicity is unchanged, a crash still leaves
+            # the previous snapshot current. work_mem: the per-TPS aggregate sorts a few
+            # hundred thousand assignment rows, which spill to disk with the default 4 MB.
             with connections[using].cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
+                cursor.execute(
+                    "SELECT set_config('synchronous_commit', 'off', true), "
+                    "set_config('work_mem', %s, true)",
+                    [COVERAGE_WORK_MEM],
+                )
         snapshot = CoverageSnapshot.objects.using(using).create(
             operation=operation,
             phase=phase,
