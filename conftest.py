@@ -172,22 +172,10 @@ def polsek_staff_other(pesantren):
 
 @pytest.fixture
 def polsek_editor_other(pesantren):
-    """Polsek staff of another kecamatan whom an admin gave the Django admin's edit rights on
-    TPS, personnel and assignments (docs/access.md): they still see only their own kecamatan."""
-    from django.contrib.auth.models import Permission
+    """Polsek staff of another kecamatan with the admin's edit rights (docs/access.md)."""
+    from tests.factories import PolsekFactory, polsek_editor_user
 
-    from tests.factories import PolsekFactory, polsek_staff_user
-
-    user = polsek_staff_user("polsek.pesantren.editor", PolsekFactory(kecamatan=pesantren))
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    codenames = [
-        f"{action}_{model}"
-        for action in ("view", "add", "change")
-        for model in ("tps", "personnel", "assignment")
-    ] + ["view_desa", "view_sprin", "view_post", "view_unit", "view_phase"]
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    return user
+    return polsek_editor_user("polsek.pesantren.editor", PolsekFactory(kecamatan=pesantren))
 
 
 @pytest.fixture

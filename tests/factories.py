@@ -212,6 +212,23 @@ def polsek_staff_user(username: str, polsek: Unit):
     return user
 
 
+def polsek_editor_user(username: str, polsek: Unit):
+    """Polsek staff whom an admin gave the Django admin's edit rights on TPS, personnel and
+    assignments (docs/access.md): they still see only their own kecamatan."""
+    from django.contrib.auth.models import Permission
+
+    user = polsek_staff_user(username, polsek)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    codenames = [
+        f"{action}_{model}"
+        for action in ("view", "add", "change")
+        for model in ("tps", "personnel", "assignment")
+    ] + ["view_desa", "view_sprin", "view_post", "view_unit", "view_phase"]
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
 # Coordination (rakor, notulen, follow-ups, asta siap)
 
 

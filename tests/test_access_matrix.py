@@ -16,7 +16,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from opsboard.models import Instruction, InstructionAck, SituationReport
-from tests.access_objects import BEARER, POLRES, case_for, world_a
+from tests.access_objects import BEARER, POLRES, case_for
 
 ALLOW, LOGIN, DENY, ELSEWHERE = "allow", "login", "deny", "elsewhere"
 
@@ -466,28 +466,6 @@ def expected_on_object(role: str, user, group: str, case) -> str:
     if case.scope in (POLRES, BEARER):
         role = INSIDER_OF.get(role, role)
     return OBJECT_MATRIX[group][role]
-
-
-@pytest.fixture
-def objects_world(
-    election_day,
-    settings,
-    tmp_path,
-    mojoroto,
-    tps_a,
-    field_officer,
-    polsek_staff,
-    ops_admin,
-):
-    settings.FIELD_PHOTO_ROOT = tmp_path / "field-photos"
-    settings.COORDINATION_ATTACHMENT_ROOT = tmp_path / "attachments"
-    return world_a(
-        kecamatan=mojoroto,
-        tps=tps_a,
-        field_officer=field_officer,
-        polsek_staff=polsek_staff,
-        ops_admin=ops_admin,
-    )
 
 
 def test_every_object_url_has_a_builder(objects_world):

@@ -13,7 +13,6 @@ from tests.factories import (
     SatlinmasFactory,
     SecurityPatternFactory,
     TPSFactory,
-    UserFactory,
 )
 
 # Mojoroto in the tests: a square around both desa below.
@@ -98,17 +97,6 @@ def linmas_bandar_lor(bandar_lor):
 @pytest.fixture
 def polsek_editor(polsek_mojoroto):
     """Polsek Mojoroto staff given admin edit rights on TPS, personnel and assignments."""
-    from django.contrib.auth.models import Permission
+    from tests.factories import polsek_editor_user
 
-    from deployments.models import StaffProfile
-    from opsboard.roles import GROUP_POLSEK
-
-    user = UserFactory(username="polsek.editor", is_staff=True, groups=[GROUP_POLSEK])
-    StaffProfile.objects.create(user=user, unit=polsek_mojoroto)
-    codenames = [
-        f"{action}_{model}"
-        for action in ("view", "add", "change")
-        for model in ("tps", "personnel", "assignment")
-    ] + ["view_desa", "view_sprin", "view_post", "view_unit", "view_phase"]
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    return user
+    return polsek_editor_user("polsek.editor", polsek_mojoroto)

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.crypto import get_random_string
 
 from opsboard.field.services import signin_link_issue, situation_report_create
-from tests.access_objects import case_for, world_a
+from tests.access_objects import case_for
 from tests.factories import InstructionFactory
 from tests.test_access_matrix import all_routes, group_of
 
@@ -71,18 +71,8 @@ def csrf_failure_marked(settings):
 
 
 @pytest.fixture
-def world(
-    election_day, settings, tmp_path, mojoroto, tps_a, field_officer, polsek_staff, ops_admin
-):
-    settings.FIELD_PHOTO_ROOT = tmp_path / "field-photos"
-    settings.COORDINATION_ATTACHMENT_ROOT = tmp_path / "attachments"
-    return world_a(
-        kecamatan=mojoroto,
-        tps=tps_a,
-        field_officer=field_officer,
-        polsek_staff=polsek_staff,
-        ops_admin=ops_admin,
-    )
+def world(objects_world):
+    return objects_world
 
 
 @pytest.fixture

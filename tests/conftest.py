@@ -1,0 +1,30 @@
+"""Fixtures shared by the access tests in tests/ and tests/hardening/ (the root conftest.py holds
+the personas and places they use)."""
+
+import pytest
+
+from tests.access_objects import world_a
+
+
+@pytest.fixture
+def objects_world(
+    election_day,
+    settings,
+    tmp_path,
+    mojoroto,
+    tps_a,
+    field_officer,
+    polsek_staff,
+    ops_admin,
+):
+    """One object of every kind that belongs to kecamatan A (Mojoroto) and TPS A, for the
+    object-level checks of the access matrix and the CSRF test."""
+    settings.FIELD_PHOTO_ROOT = tmp_path / "field-photos"
+    settings.COORDINATION_ATTACHMENT_ROOT = tmp_path / "attachments"
+    return world_a(
+        kecamatan=mojoroto,
+        tps=tps_a,
+        field_officer=field_officer,
+        polsek_staff=polsek_staff,
+        ops_admin=ops_admin,
+    )
