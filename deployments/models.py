@@ -871,8 +871,10 @@ class CoverageTPS(models.Model):
 
     # Tens of thousands of rows per snapshot: every index and constraint costs on each
     # recompute (PostgreSQL checks deferred foreign keys row by row at COMMIT, which took longer
-    # than computing the rows). The unique (snapshot, tps) index serves the reads; the ORM's
-    # cascades delete these rows with their snapshot or TPS; the desa is copied for the rollup.
+    # than computing the rows). The primary key (snapshot, tps) is the one index, and serves the
+    # reads; the ORM's cascades delete these rows with their snapshot or TPS; the desa is
+    # copied for the rollup.
+    pk = models.CompositePrimaryKey("snapshot", "tps")
     snapshot = models.ForeignKey(
         CoverageSnapshot,
         on_delete=models.CASCADE,
@@ -910,9 +912,6 @@ class CoverageTPS(models.Model):
         verbose_name = _("cakupan TPS")
         verbose_name_plural = _("cakupan TPS")
         constraints = [
-            models.UniqueConstraint(
-                fields=["snapshot", "tps"], name="deployments_coveragetps_unique_row"
-            ),
             models.CheckConstraint(
                 condition=Q(status__in=CoverageStatus.values),
                 name="deployments_coveragetps_status_valid",
