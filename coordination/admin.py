@@ -18,10 +18,11 @@ from coordination.models import (
     UnitReadiness,
 )
 from opsboard import clock
+from opsboard.admin_input import ReadableAutocompleteAdminMixin, ReadableInputAdminMixin
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "code"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
@@ -82,13 +83,15 @@ class MinutesRevisionInline(admin.TabularInline):
         return False
 
 
-class AttendanceInline(LockedWithMinutesInline, admin.TabularInline):
+class AttendanceInline(
+    LockedWithMinutesInline, ReadableAutocompleteAdminMixin, admin.TabularInline
+):
     model = Attendance
     extra = 0
     autocomplete_fields = ["agency"]
 
 
-class StatementInline(LockedWithMinutesInline, admin.StackedInline):
+class StatementInline(LockedWithMinutesInline, ReadableAutocompleteAdminMixin, admin.StackedInline):
     model = Statement
     extra = 0
     autocomplete_fields = ["agency"]
@@ -99,7 +102,7 @@ class DecisionInline(LockedWithMinutesInline, admin.TabularInline):
     extra = 0
 
 
-class ActionItemInline(admin.TabularInline):
+class ActionItemInline(ReadableAutocompleteAdminMixin, admin.TabularInline):
     model = ActionItem
     extra = 0
     autocomplete_fields = ["agency"]
@@ -107,7 +110,7 @@ class ActionItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "kind", "held_at", "place"]
     list_filter = ["kind"]
     search_fields = ["number", "title", "minutes"]
@@ -160,7 +163,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     list_display = ["what", "agency", "due_on", "status", "meeting"]
     list_filter = ["status", "agency"]
     list_select_related = ["agency", "meeting"]
@@ -175,7 +178,7 @@ class ActionItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(MinutesRevision)
-class MinutesRevisionAdmin(admin.ModelAdmin):
+class MinutesRevisionAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     """Revisions are only ever added: the first publication, then corrections with a reason."""
 
     form = MinutesRevisionForm
@@ -216,7 +219,7 @@ class EditedByCommandMixin:
 
 
 @admin.register(ReadinessItem)
-class ReadinessItemAdmin(EditedByCommandMixin, admin.ModelAdmin):
+class ReadinessItemAdmin(EditedByCommandMixin, ReadableInputAdminMixin, admin.ModelAdmin):
     list_display = ["order", "name", "active", "is_estimate"]
     list_display_links = ["name"]
     list_filter = ["active", "is_estimate"]
@@ -224,7 +227,7 @@ class ReadinessItemAdmin(EditedByCommandMixin, admin.ModelAdmin):
 
 
 @admin.register(UnitReadiness)
-class UnitReadinessAdmin(EditedByCommandMixin, admin.ModelAdmin):
+class UnitReadinessAdmin(EditedByCommandMixin, ReadableInputAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "item", "status", "reviewed_on", "reviewed_by", "is_estimate"]
     list_filter = ["status", "item", "is_estimate"]
     list_select_related = ["unit", "item"]

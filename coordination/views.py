@@ -70,7 +70,8 @@ def _revision_number(request: HtmxHttpRequest) -> int | None:
     raw = request.GET.get("revisi", "")
     if not raw:
         return None
-    if not raw.isdigit():
+    # isdigit() alone lets "²" through, which int() refuses, as it refuses 5,000 digits.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 5:
         raise Http404("Nomor revisi tidak dikenal.")
     return int(raw)
 
@@ -121,6 +122,8 @@ def meeting_print(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @dashboard_required
 def attachment_file(request: HtmxHttpRequest, name: str) -> FileResponse:
     """An attachment's bytes, only to those who may read the meeting; never from a public URL."""
+    if "\x00" in name:  # no stored name holds one, and PostgreSQL refuses it in a query
+        raise Http404("Lampiran tidak ditemukan.")
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), file=name)
     try:
         handle = attachment.file.open("rb")

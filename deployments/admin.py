@@ -73,6 +73,7 @@ from deployments.sheets import (
 )
 from deployments.tasks import apply_import_task, validate_import_task
 from opsboard import audit, clock
+from opsboard.admin_input import ReadableAutocompleteAdminMixin, ReadableInputAdminMixin
 from opsboard.roles import Role, access_of
 from tps.geo import PointCheck
 from tps.models import TPS, Desa, Kecamatan
@@ -86,7 +87,7 @@ MAP_MEDIA = forms.Media(
 # The base every registration here shares
 
 
-class OpsboardAdmin(admin.ModelAdmin):
+class OpsboardAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     """History with the acting user, Polsek scoping, and no write for roles that only read.
 
     `scoped`: the model has `visible_to(user)`; Polsek staff see and edit only their
@@ -383,11 +384,13 @@ class KecamatanFilter(admin.SimpleListFilter):
         return [(str(k.pk), k.name) for k in visible]
 
     def queryset(self, request, queryset):
-        if not (self.value() or "").isdigit():
+        value = self.value() or ""
+        # isdigit() alone passes "²", which int() refuses, as it refuses thousands of digits.
+        if not (value.isascii() and value.isdigit()) or len(value) > 18:
             return queryset
         condition = Q()
         for lookup in self.paths:
-            condition |= Q(**{lookup: int(self.value())})
+            condition |= Q(**{lookup: int(value)})
         matching = queryset.model._default_manager.filter(condition).values("pk")
         return queryset.filter(pk__in=matching)
 
@@ -422,7 +425,7 @@ class GuardFormSet(forms.BaseInlineFormSet):
                 form.add_error("assignment", exc.messages)
 
 
-class GuardInline(admin.TabularInline):
+class GuardInline(ReadableAutocompleteAdminMixin, admin.TabularInline):
     """Who guards this TPS; "add" links an existing assignment (a person's duty) to it."""
 
     model = Assignment.tps.through

@@ -97,8 +97,14 @@ def _int(value, *, low: int, high: int, strip_prefix: str = "") -> int:
     text = _text(value)
     if strip_prefix and text.upper().startswith(strip_prefix):
         text = text[len(strip_prefix) :].strip()
-    if not text.isdigit():
+    # isdigit() alone passes "²", which int() refuses; and int() refuses thousands of digits,
+    # which no bound here needs to read.
+    if not (text.isascii() and text.isdigit()):
         raise CellError(_("Bukan bilangan bulat: %s.") % (text or _("kosong")))
+    if len(text.lstrip("0")) > len(str(high)):
+        raise CellError(
+            _("%(n)s di luar batas %(low)s–%(high)s.") % {"n": text, "low": low, "high": high}
+        )
     number = int(text)
     if not low <= number <= high:
         raise CellError(
@@ -120,7 +126,10 @@ def _decimal(value) -> Decimal:
             raise CellError(_("Bukan angka: %s.") % (text or _("kosong"))) from exc
     if not number.is_finite():
         raise CellError(_("Bukan angka: %s.") % value)
-    return number.quantize(Decimal("0.000001"))
+    try:
+        return number.quantize(Decimal("0.000001"))
+    except InvalidOperation as exc:  # more digits than a Decimal holds: 1e40, 5,000 nines
+        raise CellError(_("Angka terlalu besar: %s.") % _text(value)) from exc
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -165,6 +174,8 @@ def parse_moment(value, *, end: bool = False) -> datetime:
 
 
 def _day_bound(day: date, end: bool) -> datetime:
+    if end and day == date.max:  # the close of 31/12/9999 is past the last day Python knows
+        raise CellError(_("Tanggal di luar jangkauan: %s.") % day.strftime("%d/%m/%Y"))
     return datetime.combine(day + timedelta(days=1) if end else day, time.min, tzinfo=WIB)
 
 

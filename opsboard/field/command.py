@@ -17,10 +17,11 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -104,7 +105,12 @@ def incidents(request: HtmxHttpRequest) -> HttpResponse:
     """Situation reports newest first, filtered by kind and open/handled."""
     kind = request.GET.get("kind", "")
     if kind and kind not in SituationReport.Kind.values:
-        return HttpResponse(_("Jenis laporan tidak dikenal: %s") % kind, status=400)
+        # Plain text: the value comes back as sent, and must not be read as markup.
+        return HttpResponse(
+            _("Jenis laporan tidak dikenal: %s") % kind,
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     open_only = request.GET.get("open") == "1"
     reports = selectors.incident_feed(request.user, kind=kind, open_only=open_only)
     return _part(
@@ -130,7 +136,17 @@ def incident_handle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
         return render(request, INCIDENTS + "#incident", {"report": report})
     messages.success(request, _("Laporan ditandai sudah ditangani."))
-    return redirect(request.POST.get("next") or reverse("field:incidents"))
+    return HttpResponseRedirect(_back_to(request, reverse("field:incidents")))
+
+
+def _back_to(request: HttpRequest, fallback: str) -> str:
+    """The page a form came from (its hidden "next"), when it is a page of this site; else
+    `fallback`. Whatever else "next" says (another site, a view name, garbage) is ignored."""
+    next_url = request.POST.get("next", "")
+    on_site = next_url.startswith("/") and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return next_url if on_site else fallback
 
 
 @command_required
@@ -355,9 +371,13 @@ def posko(request: HttpRequest) -> HttpResponse:
 
 
 def _posko_person(request: HttpRequest) -> Personnel:
-    return get_object_or_404(
-        Personnel.objects.visible_to(request.user).active(), pk=request.POST.get("person")
-    )
+    # The id comes from the page's hidden field: anything else names nobody (a 404, as an id
+    # outside the operator's scope), rather than reaching the query and failing there.
+    try:
+        pk = int(request.POST.get("person", ""))
+    except ValueError:
+        raise Http404(_("Personel tidak ditemukan.")) from None
+    return get_object_or_404(Personnel.objects.visible_to(request.user).active(), pk=pk)
 
 
 def _posko_back(person: Personnel) -> str:

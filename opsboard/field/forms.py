@@ -12,6 +12,8 @@ from deployments.models import Force, Personnel
 from opsboard.models import SituationReport, TPSStatusStep
 from tps.models import Desa, Kecamatan
 
+ACCURACY_MAX_METRES = 1_000_000
+
 
 def new_key() -> str:
     return str(uuid.uuid4())
@@ -33,7 +35,15 @@ class CheckInForm(forms.Form):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
         widget=forms.HiddenInput,
     )
-    accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+    # A phone's fix is good to metres, a cell tower's to kilometres; past this bound the value
+    # is not a measurement, and it would not fit the database's integer column either.
+    accuracy = forms.FloatField(
+        required=False,
+        min_value=0,
+        max_value=ACCURACY_MAX_METRES,
+        widget=forms.HiddenInput,
+        error_messages={"max_value": _("Akurasi posisi tidak masuk akal; coba lagi.")},
+    )
     idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
