@@ -15,9 +15,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = settings.IMPORT_MAX_BYTES
 # Python's zipfile stops inflating a member at its declared size (and then fails its CRC), so
 # checking the declared sizes bounds what openpyxl can be made to inflate.
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024

@@ -100,3 +100,44 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose declared body is larger than any upload Opsboard takes (413),
+    before a byte of it is read: the largest upload limit (an import sheet or a rakor
+    attachment, 10 MB; a field photo, 8 MB) plus room for the form around it. Each upload's
+    own limit is still checked, with its own message, once its body has been read.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE leaves files out, and streams a large one to disk
+    whole before any view can look at it.
+    """
+
+    FORM_OVERHEAD_BYTES = 1024 * 1024
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+        self.limit = (
+            max(
+                settings.FIELD_PHOTO_MAX_BYTES,
+                settings.COORDINATION_ATTACHMENT_MAX_BYTES,
+                settings.IMPORT_MAX_BYTES,
+            )
+            + self.FORM_OVERHEAD_BYTES
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared <= self.limit:
+            return self.get_response(request)
+        message = _("Kiriman terlalu besar: paling besar %(mb)s MB.") % {
+            "mb": self.limit // (1024 * 1024)
+        }
+        if "application/json" in request.headers.get("Accept", "") or request.path.startswith(
+            "/api/"
+        ):
+            # The shape of every refused submission (docs/api-additions.md, the phone's queue).
+            return JsonResponse({"errors": {"__all__": [message]}}, status=413)
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

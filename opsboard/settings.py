@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body: a request larger than any upload is refused unread (413).
+    "opsboard.http.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which serves static files precompressed: compresses pages and the JSON
     # of the map (the 839-TPS layer is ~130 KB, ~25 KB gzipped). Django pads gzip bodies
@@ -242,6 +244,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 # (coordination/storage.py); the size limit is checked on the content, not the request.
 COORDINATION_ATTACHMENT_ROOT = VAR_DIR / "private" / "attachments"
 COORDINATION_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# An import sheet (XLSX/CSV) in the admin.
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Field reporting (docs/field.md). Report photos live outside MEDIA_ROOT and are served only by a
