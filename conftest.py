@@ -127,7 +127,7 @@ def superuser(db):
 
 @pytest.fixture
 def ops_admin(db):
-    from opsboard.roles import GROUP_ADMIN
+    from core.access import GROUP_ADMIN
     from tests.factories import UserFactory
 
     return UserFactory(username="operator", is_staff=True, groups=[GROUP_ADMIN])
@@ -135,7 +135,7 @@ def ops_admin(db):
 
 @pytest.fixture
 def command_staff(db):
-    from opsboard.roles import GROUP_COMMAND
+    from core.access import GROUP_COMMAND
     from tests.factories import UserFactory
 
     return UserFactory(username="kabagops", is_staff=True, groups=[GROUP_COMMAND])

@@ -44,7 +44,7 @@ ELECTION_DAY = "2024-11-27T09:00:00+07:00"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 MAKE_USER = """
 from django.contrib.auth.models import Group, User
-from opsboard.roles import GROUP_COMMAND
+from core.access import GROUP_COMMAND
 user, _ = User.objects.get_or_create(username="kabagops")
 user.set_password({password!r}); user.save()
 user.groups.add(Group.objects.get_or_create(name=GROUP_COMMAND)[0])

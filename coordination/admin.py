@@ -17,8 +17,8 @@ from coordination.models import (
     Statement,
     UnitReadiness,
 )
-from opsboard import clock
-from opsboard.admin_input import ReadableAutocompleteAdminMixin, ReadableInputAdminMixin
+from core import clock
+from core.admin_input import ReadableAutocompleteAdminMixin, ReadableInputAdminMixin
 
 
 @admin.register(Agency)

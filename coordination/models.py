@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.storage import PrivateAttachmentStorage, attachment_upload_to
 from coordination.uploads import sniff_attachment, validate_attachment
+from core.access import access_of
 from deployments.models import Unit
-from opsboard.roles import access_of
 from tps.models import TPS, Desa, Kecamatan
 
 

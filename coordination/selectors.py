@@ -24,10 +24,10 @@ from coordination.models import (
     Statement,
     UnitReadiness,
 )
+from core import clock
+from core.access import access_of
 from deployments.models import CoverageArea, CoverageSnapshot
 from deployments.selectors import coverage_areas_at, current_operation, default_phase
-from opsboard import clock
-from opsboard.roles import access_of
 from tps.models import TPS, Kecamatan, Kerawanan
 
 NOT_DONE = Q(status__in=ActionItem.OPEN_STATUSES)

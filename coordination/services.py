@@ -20,8 +20,8 @@ from coordination.models import (
     ReadinessItem,
     UnitReadiness,
 )
+from core import clock
 from deployments.models import Unit
-from opsboard import clock
 
 # DOMAIN.md's default asta siap; the same list seeds a fresh database (migration 0004).
 ASTA_SIAP_DEFAULTS = (

@@ -9,14 +9,15 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from audit import log as audit
 from coordination import selectors
 from coordination.forms import ActionItemFilterForm, ChangesForm, MeetingFilterForm
 from coordination.markdown import render_markdown
 from coordination.models import Attachment, Meeting
 from coordination.storage import EXTENSIONS
-from opsboard import audit, clock
-from opsboard.http import HtmxHttpRequest, dashboard_required
-from opsboard.roles import Role, access_of
+from core import clock
+from core.access import Role, access_of
+from core.http import HtmxHttpRequest, dashboard_required
 
 MEETINGS_PER_PAGE = 25
 ITEMS_PER_PAGE = 50

@@ -37,6 +37,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit import log as audit
+from core import clock
+from core.access import Role, access_of
+from core.admin_input import ReadableAutocompleteAdminMixin, ReadableInputAdminMixin
 from deployments import admin_actions, gaps, imports
 from deployments.admin_actions import (
     BulkAssignForm,
@@ -72,9 +76,6 @@ from deployments.sheets import (
     xlsx_bytes,
 )
 from deployments.tasks import apply_import_task, validate_import_task
-from opsboard import audit, clock
-from opsboard.admin_input import ReadableAutocompleteAdminMixin, ReadableInputAdminMixin
-from opsboard.roles import Role, access_of
 from tps.geo import PointCheck
 from tps.models import TPS, Desa, Kecamatan
 

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import clock
 from deployments.coverage import coverage_inputs_changed
 from deployments.models import (
     Assignment,
@@ -35,7 +36,6 @@ from deployments.models import (
 )
 from deployments.selectors import current_operation
 from deployments.services import overlap_error_from
-from opsboard import clock
 from tps.models import TPS
 
 

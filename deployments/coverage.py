@@ -17,6 +17,7 @@ from django.db import connections, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from core import clock
 from deployments.models import (
     Assignment,
     CoverageArea,
@@ -32,7 +33,6 @@ from deployments.models import (
     Unit,
 )
 from deployments.selectors import current_operation, default_phase
-from opsboard import clock
 from tps.models import TPS, Desa, KabKota, Kecamatan, Kerawanan
 
 logger = logging.getLogger(__name__)

@@ -617,7 +617,7 @@ def _rank(force: str, text: str) -> str:
 
 
 def _holds_future(person: Personnel) -> bool:
-    from opsboard import clock
+    from core import clock
 
     return person.assignments.not_cancelled().filter(ends_at__gt=clock.now()).exists()
 

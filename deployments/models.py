@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.access import Role, access_of
 from deployments.phones import PHONE_PATTERN, normalize_phone
 from deployments.ranks import POLRI_RANKS, TNI_CORPS, TNI_RANKS
-from opsboard.roles import Role, access_of
 from tps.geo import PointCheck, check_point
 from tps.models import TPS, Desa, Kecamatan, Kerawanan
 

@@ -4,8 +4,8 @@ from datetime import datetime
 
 from django.db.models import Q
 
+from core.access import access_of
 from deployments.models import CoverageArea, CoverageSnapshot, Operation, Phase, Unit, UnitQuerySet
-from opsboard.roles import access_of
 
 
 def current_operation(*, with_phases: bool = False) -> Operation | None:

@@ -15,7 +15,7 @@ import sys
 
 
 def _allowed_hosts() -> list[str]:
-    # The same sources as opsboard.env.env_list: ALLOWED_HOSTS_FILE wins over ALLOWED_HOSTS.
+    # The same sources as core.env.env_list: ALLOWED_HOSTS_FILE wins over ALLOWED_HOSTS.
     raw = os.environ.get("ALLOWED_HOSTS", "")
     file_path = os.environ.get("ALLOWED_HOSTS_FILE")
     if file_path:

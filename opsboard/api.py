@@ -13,11 +13,12 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core import clock
+from core.access import DASHBOARD_ROLES
+from core.http import api_view
 from deployments.selectors import current_operation, default_phase
-from opsboard import clock, selectors
+from opsboard import selectors
 from opsboard.forms import APIFilterForm, PersonnelFilterForm, TPSFilterForm
-from opsboard.http import api_view
-from opsboard.roles import DASHBOARD_ROLES
 
 GEOJSON = "application/geo+json"
 

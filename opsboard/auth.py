@@ -1,7 +1,7 @@
 """The authentication backend: Django's ModelBackend, reading a signed-in user together with
 what their role needs.
 
-Every request reads the user (AuthenticationMiddleware) and then their role (opsboard.roles).
+Every request reads the user (AuthenticationMiddleware) and then their role (core.access).
 ModelBackend's get_user reads the user alone, and the role then costs a query for the groups and
 one for the Personnel or StaffProfile record. On election day 2,285 phones open /me/, so the
 user, their role group and those records come in one query here (issue #7: /me/ in at most six
@@ -11,7 +11,7 @@ queries).
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from opsboard.roles import with_role
+from core.access import with_role
 
 # The dotted path that login() and force_login() store in the session.
 BACKEND = "opsboard.auth.OpsboardBackend"

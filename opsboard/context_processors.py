@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 
-from opsboard import clock
-from opsboard.roles import access_of
+from core import clock
+from core.access import access_of
 
 
 def operation_clock(request: HttpRequest) -> dict:

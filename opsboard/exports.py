@@ -5,7 +5,7 @@ starts with = + - @ (or a tab or carriage return) is a formula to a spreadsheet;
 the admin and from imports, so such cells are written with a leading apostrophe in CSV and as
 plain text, never as formulas, in XLSX (OWASP "CSV injection").
 
-Every export is a line in the audit log (opsboard.audit), and the file says who exported it and
+Every export is a line in the audit log (audit.log), and the file says who exported it and
 when: in XLSX among the notes above the table, in CSV as its last line (these tables are read,
 never imported back), and in the file name.
 """
@@ -23,9 +23,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from audit import log as audit
 from deployments.coverage import FORCES
 from deployments.models import Force
-from opsboard import audit
 from opsboard.dashboard import Dashboard, tps_row
 
 FORMATS = ("xlsx", "csv")

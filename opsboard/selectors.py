@@ -16,6 +16,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from core import clock
+from core.access import access_of
 from deployments.coverage import EPSILON, FORCES, snapshot_is_stale
 from deployments.models import (
     Assignment,
@@ -31,8 +33,6 @@ from deployments.models import (
     Unit,
 )
 from deployments.selectors import current_operation, default_phase
-from opsboard import clock
-from opsboard.roles import access_of
 from tps.models import TPS, Desa, KabKota, Kecamatan, Kerawanan
 
 

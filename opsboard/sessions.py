@@ -8,8 +8,8 @@ from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.access import Role, access_of
 from deployments.models import Assignment
-from opsboard.roles import Role, access_of
 
 
 def field_session_end(personnel_id: int):

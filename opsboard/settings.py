@@ -15,7 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from opsboard.env import env_bool, env_datetime, env_int, env_list, env_str
+from core.env import env_bool, env_datetime, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("OPSBOARD_VAR_DIR", str(BASE_DIR / "var")))
@@ -71,16 +71,21 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "import_export",
+    # Ours, from the foundations up (README.md, Layout): each app imports only those above it.
+    "core",
+    "audit",
     "tps",
     "deployments",
+    "field",
     "coordination",
     "opsboard",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads a body: a request larger than any upload is refused unread (413).
-    "opsboard.http.RequestSizeLimitMiddleware",
+    "core.http.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which serves static files precompressed: compresses pages and the JSON
     # of the map (the 839-TPS layer is ~130 KB, ~25 KB gzipped). Django pads gzip bodies
@@ -95,11 +100,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Lets the history of admin edits name the user who made them.
     "simple_history.middleware.HistoryRequestMiddleware",
-    "opsboard.http.HtmxLoginRedirectMiddleware",
+    "core.http.HtmxLoginRedirectMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "opsboard.http.SecurityHeadersMiddleware",
+    "core.http.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -217,7 +222,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 AXES_VERBOSE = False
 # Over-long usernames are cut to fit axes' table instead of failing the sign-in with a 500.
-AXES_USERNAME_CALLABLE = "opsboard.throttling.attempted_username"
+AXES_USERNAME_CALLABLE = "core.throttling.attempted_username"
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from field import urls as field_urls
+from field import views as field_views
 from opsboard import views
-from opsboard.field import urls as field_urls
-from opsboard.field import views as field_views
 
 urlpatterns_app = [
     path("", views.dashboard, name="dashboard"),

@@ -1,5 +1,5 @@
 """The pages of the project app: health, the command dashboard and its parts (with the map's
-layers under /api/). The field officer's /me/ lives in opsboard/field/views.py."""
+layers under /api/). The field officer's /me/ lives in field/views.py."""
 
 import json
 import logging
@@ -21,8 +21,11 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core import clock
+from core.access import DASHBOARD_ROLES
+from core.http import HtmxHttpRequest, api_view, dashboard_required
 from deployments.selectors import current_operation, default_phase
-from opsboard import clock, exports
+from opsboard import exports
 from opsboard.dashboard import (
     AGGREGATE_LEVELS,
     BOUNDARY_LEVELS,
@@ -37,8 +40,6 @@ from opsboard.dashboard import (
     tps_guards,
 )
 from opsboard.forms import TPSFilterForm
-from opsboard.http import HtmxHttpRequest, api_view, dashboard_required
-from opsboard.roles import DASHBOARD_ROLES
 from opsboard.selectors import coverage_snapshot
 from tps.models import TPS
 

@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from coordination.services import attachment_add, minutes_publish
 from deployments.models import ImportJob, PostKind, StaffProfile
-from opsboard.field.services import signin_link_issue, situation_report_create
+from field.services import signin_link_issue, situation_report_create
 from tests.coordination.helpers import pdf
 from tests.factories import (
     ActionItemFactory,
@@ -201,7 +201,7 @@ def _import_job(w: WorldA):
 
 
 def _audit_event(w: WorldA):
-    from opsboard.models import AuditEvent
+    from audit.models import AuditEvent
 
     return AuditEvent.objects.create(kind="sign_in", user=w.guard.user, username="x")
 
@@ -213,7 +213,7 @@ ADMIN_OBJECTS: dict[str, tuple[str, Callable[[WorldA], object]]] = {
     "axes_accessattempt": (POLRES, lambda w: _axes_row(AccessAttempt)),
     "axes_accesslog": (POLRES, lambda w: _axes_row(AccessLog)),
     "axes_accessfailurelog": (POLRES, lambda w: _axes_row(AccessFailureLog)),
-    "opsboard_auditevent": (POLRES, _audit_event),
+    "audit_auditevent": (POLRES, _audit_event),
     # Places: a Polsek sees its own kecamatan and its desa only.
     "tps_kabkota": (POLRES, lambda w: w.kecamatan.kabkota),
     "tps_kecamatan": (KECAMATAN, lambda w: w.kecamatan),

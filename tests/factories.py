@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from core import access as roles
 from deployments.models import (
     Assignment,
     Force,
@@ -23,7 +24,6 @@ from deployments.models import (
 )
 from deployments.phases import WIB
 from deployments.services import operation_create
-from opsboard import roles
 from tps.models import TPS, Desa, KabKota, Kecamatan
 
 ELECTION_DAY_9AM = datetime(2024, 11, 27, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
@@ -311,7 +311,7 @@ class UnitReadinessFactory(factory.django.DjangoModelFactory):
     item = factory.SubFactory(ReadinessItemFactory)
 
 
-# Field reporting (opsboard.models; docs/field.md)
+# Field reporting (field.models; docs/field.md)
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):
@@ -328,7 +328,7 @@ class InstructionFactory(factory.django.DjangoModelFactory):
     """An instruction to the guards of a kecamatan; pass desa=… (and kecamatan=None) instead."""
 
     class Meta:
-        model = "opsboard.Instruction"
+        model = "field.Instruction"
 
     text = factory.Sequence(lambda n: f"Instruksi {n}: tetap siaga.")
     kecamatan = factory.SubFactory(KecamatanFactory)

@@ -15,7 +15,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from opsboard.models import Instruction, InstructionAck, SituationReport
+from field.models import Instruction, InstructionAck, SituationReport
 from tests.access_objects import BEARER, POLRES, case_for
 
 ALLOW, LOGIN, DENY, ELSEWHERE = "allow", "login", "deny", "elsewhere"
@@ -190,7 +190,7 @@ DASHBOARD_NAMES = {
     "opsboard:gaps_export",
     "opsboard:areas_export",
 }
-# Field reporting (opsboard/field/urls.py); docs/access.md lists the same rows.
+# Field reporting (field/urls.py); docs/access.md lists the same rows.
 FIELD_GROUPS = {
     "field:signin": "signin_link",
     "field:service_worker": "public",
@@ -278,7 +278,7 @@ def group_of(name: str | None, path: str) -> str:
             return "admin_accounts"
         if path.startswith("/admin/axes/"):
             return "admin_lockouts"
-        if path.startswith("/admin/opsboard/auditevent/"):
+        if path.startswith("/admin/audit/auditevent/"):
             # The log is only ever added to by the app: no one adds or deletes a line here.
             return "admin_append_only" if name.endswith(("_add", "_delete")) else "admin_audit"
         if name == "admin:coordination_minutesrevision_delete":
@@ -446,7 +446,7 @@ def object_group(name: str | None, path: str) -> str:
         return "admin_accounts"
     if path.startswith("/admin/axes/"):
         return "admin_lockouts"
-    if path.startswith("/admin/opsboard/auditevent/"):
+    if path.startswith("/admin/audit/auditevent/"):
         return "admin_audit"
     return "admin_read"
 

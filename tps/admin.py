@@ -7,7 +7,7 @@ from django.http import Http404, JsonResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from opsboard.roles import access_of
+from core.access import access_of
 from tps.models import Desa, Indicator, KabKota, Kecamatan
 
 

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from opsboard.roles import access_of
+from core.access import access_of
 from tps.geo import PointCheck, check_point
 
 

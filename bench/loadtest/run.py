@@ -58,8 +58,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from deployments.models import Assignment, PostKind
-from opsboard import clock
-from opsboard.models import SituationReport, TPSStatusStep
+from core import clock
+from field.models import SituationReport, TPSStatusStep
 
 def session_for(user):
     session = SessionStore()

@@ -7,7 +7,7 @@ back-to-back shifts touch.
 
 from django.db import migrations
 
-from opsboard.db.operations import PostgreSQLOnlySQL
+from core.db.operations import PostgreSQLOnlySQL
 
 
 class Migration(migrations.Migration):

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.access import access_of
 from deployments.coverage import FORCES
 from deployments.models import (
     CoverageArea,
@@ -47,7 +48,6 @@ from opsboard.dashboard.rows import (
     unprefixed,
 )
 from opsboard.dashboard.trend import trend_chart
-from opsboard.roles import access_of
 from tps.models import Desa, KabKota, Kecamatan, Kerawanan
 
 CACHE_SECONDS = 15 * 60

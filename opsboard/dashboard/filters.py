@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.access import Access
 from deployments.models import CoverageStatus, Operation, Phase
 from deployments.selectors import default_phase
 from opsboard.forms import TPSFilterForm
-from opsboard.roles import Access
 from tps.models import Desa
 
 MEASURES = ("required", "assigned", "fulfilled")

@@ -9,10 +9,10 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, F, FilteredRelation, Q
 from shapely.geometry import mapping, shape
 
+from core.access import access_of
 from deployments.models import CoverageStatus, Phase, Post, PostKind
 from opsboard import selectors
 from opsboard.dashboard.filters import scope_key
-from opsboard.roles import access_of
 from tps.models import Desa, Kecamatan
 
 # Map layers: boundaries, posts, aggregated markers (docs/api-additions.md)

@@ -1,4 +1,4 @@
-"""The audit log (opsboard.models.AuditEvent), and the database's refusal to rewrite it.
+"""The audit log (audit.models.AuditEvent), and the database's refusal to rewrite it.
 
 Lines are only ever added. On PostgreSQL a trigger refuses every UPDATE and DELETE of a line,
 whoever sends it (a shell, a script, a future bug), except the one update Django itself makes

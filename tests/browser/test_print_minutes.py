@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from opsboard.demo.rakor import rakor_create
+from demo.rakor import rakor_create
 from tests.factories import PolsekFactory, UnitFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

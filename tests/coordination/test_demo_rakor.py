@@ -3,7 +3,7 @@
 import pytest
 
 from coordination.models import ReadinessItem, UnitReadiness
-from opsboard.demo.rakor import rakor_create
+from demo.rakor import rakor_create
 from tests.factories import PolsekFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db

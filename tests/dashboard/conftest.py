@@ -94,7 +94,7 @@ def synthetic_polsek_staff(synthetic, db):
 
 @pytest.fixture
 def synthetic_command_staff(synthetic, db):
-    from opsboard.roles import GROUP_COMMAND
+    from core.access import GROUP_COMMAND
 
     return UserFactory(username="kabagops.sintetis", is_staff=True, groups=[GROUP_COMMAND])
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from opsboard.templatetags.opsboard_format import bar, num, pct, wib, wib_date, wib_full
+from core.templatetags.opsboard_format import bar, num, pct, wib, wib_date, wib_full
 
 AT = datetime(2024, 11, 27, 7, 30, tzinfo=ZoneInfo("UTC"))  # 14.30 WIB
 

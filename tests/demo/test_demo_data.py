@@ -7,6 +7,7 @@ import pytest
 from django.db.models import Count, F, Sum
 
 from coordination.models import Meeting
+from demo.deployment import polri_pattern
 from deployments.models import (
     Assignment,
     Force,
@@ -18,7 +19,6 @@ from deployments.models import (
     Sprin,
     Unit,
 )
-from opsboard.demo.deployment import polri_pattern
 from tps.geo import PointCheck, check_point
 from tps.models import TPS, Desa, Indicator, KabKota, Kecamatan, Kerawanan
 from tps.services import wilkum_load

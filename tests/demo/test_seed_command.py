@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 
+from core.access import GROUP_ADMIN, GROUP_COMMAND, Role, access_of
+from demo.seed import ALREADY_SEEDED
 from deployments.models import Assignment, Personnel
-from opsboard.demo.seed import ALREADY_SEEDED
-from opsboard.roles import GROUP_ADMIN, GROUP_COMMAND, Role, access_of
 from tests.demo.conftest import DEMO_PASSWORD, demo_checksum, run_seed
 from tps.models import TPS, Kecamatan
 

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from deployments.models import PostKind
-from opsboard.field.qr import qr_svg
-from opsboard.models import SignInLink
+from field.models import SignInLink
+from field.qr import qr_svg
 from tests.factories import AssignmentFactory, DesaFactory, PostFactory, TPSFactory
 from tests.field.helpers import guard_at, padal_of
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from opsboard.models import CheckIn
+from field.models import CheckIn
 from tests.field.helpers import key
 
 URL = "/me/checkin/"

@@ -3,12 +3,12 @@ for the map (docs/api-additions.md)."""
 
 import pytest
 
-from opsboard.field.services import (
+from field.models import SituationReport
+from field.services import (
     checkin_record,
     situation_report_create,
     tps_status_step_record,
 )
-from opsboard.models import SituationReport
 from tests.factories import DesaFactory, TPSFactory
 from tests.field.helpers import guard_at, key
 

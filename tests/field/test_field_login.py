@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from opsboard.models import SignInLink
+from field.models import SignInLink
 from tests.factories import LinmasFactory, PersonnelFactory, UnitFactory
 from tests.field.helpers import guard_at
 

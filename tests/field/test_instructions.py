@@ -1,6 +1,6 @@
 """Instructions from the command to the guards of a kecamatan or desa."""
 
-from opsboard.models import Instruction, InstructionAck
+from field.models import Instruction, InstructionAck
 from tests.factories import InstructionFactory
 
 

@@ -207,7 +207,7 @@ def test_a_desa_instruction_reaches_the_guards_of_that_desa(login, field_officer
 
 def test_a_padal_sees_the_tps_of_the_sector_with_check_in_and_status(login, team, tps_a, mojoroto):
     from deployments.services import personnel_account_create
-    from opsboard.field.services import checkin_record, tps_status_step_record
+    from field.services import checkin_record, tps_status_step_record
 
     checkin_record(person=team["second"], tps=tps_a)
     tps_status_step_record(person=team["second"], tps=tps_a, step=2)

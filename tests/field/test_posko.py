@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from opsboard.models import CheckIn, SituationReport, TPSStatusStep
+from field.models import CheckIn, SituationReport, TPSStatusStep
 from tests.field.helpers import guard_at, key
 
 

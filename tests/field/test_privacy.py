@@ -1,14 +1,14 @@
 """Privacy: an officer of TPS B gets 403 or 404 on everything of TPS A, on every field URL.
 
 The persona `field_officer_other_tps` guards TPS B (Pesantren); `field_officer` guards TPS A
-(Mojoroto). Each URL of opsboard/field/urls.py appears below, or is named in NOT_SCOPED with
+(Mojoroto). Each URL of field/urls.py appears below, or is named in NOT_SCOPED with
 the reason it holds nothing of anyone's.
 """
 
 import pytest
 from django.urls import get_resolver
 
-from opsboard.field.services import (
+from field.services import (
     checkin_record,
     signin_link_issue,
     situation_report_create,
@@ -117,7 +117,7 @@ def test_me_of_another_tps_shows_nothing_of_tps_a(
 def test_nothing_was_written_by_the_refused_requests(
     login, field_officer_other_tps, guard, tps_a, tps_a_world
 ):
-    from opsboard.models import CheckIn, InstructionAck, SignInLink, SituationReport, TPSStatusStep
+    from field.models import CheckIn, InstructionAck, SignInLink, SituationReport, TPSStatusStep
 
     client = login(field_officer_other_tps)
     for calls in _requests(tps_a, tps_a_world).values():

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from field.tasks import purge_field_data_task
 
-from opsboard.field.services import (
+from field.models import CheckIn, InstructionAck, SignInLink, SituationReport, TPSStatusStep
+from field.services import (
     checkin_record,
     field_data_purge,
     signin_link_issue,
     situation_report_create,
     tps_status_step_record,
 )
-from opsboard.models import CheckIn, InstructionAck, SignInLink, SituationReport, TPSStatusStep
-from opsboard.tasks import purge_field_data_task
 from tests.factories import InstructionFactory
 from tests.field.helpers import WIB, jpeg, key
 
@@ -36,7 +36,7 @@ def field_data(guard, tps_a, mojoroto):
     checkin_record(person=guard, tps=tps_a, latitude=-7.815, longitude=111.985)
     tps_status_step_record(person=guard, tps=tps_a, step=1)
     instruction = InstructionFactory(kecamatan=mojoroto)
-    from opsboard.field.services import instruction_acknowledge
+    from field.services import instruction_acknowledge
 
     instruction_acknowledge(instruction=instruction, person=guard)
     signin_link_issue(person=guard)

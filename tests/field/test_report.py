@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 from PIL import Image
 
-from opsboard.models import SituationReport
+from field.models import SituationReport
 from tests.field.helpers import jpeg, key
 
 URL = "/me/lapor/"

@@ -6,14 +6,14 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from opsboard.field.services import (
+from field.models import SignInLink, token_digest
+from field.services import (
     signin_link_issue,
     signin_link_redeem,
     signin_links_issue,
     signin_links_revoke,
     signin_url,
 )
-from opsboard.models import SignInLink, token_digest
 from tests.field.helpers import guard_at
 
 

@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from opsboard.field.services import tps_status_step_record
-from opsboard.models import TPSStatusStep
+from field.models import TPSStatusStep
+from field.services import tps_status_step_record
 from tests.field.helpers import ELECTION_DAY_9AM, guard_at
 
 

@@ -10,8 +10,8 @@ import pytest
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from opsboard.field.services import signin_link_issue
-from opsboard.models import AuditEvent
+from audit.models import AuditEvent
+from field.services import signin_link_issue
 from tests.factories import ELECTION_DAY_9AM, UserFactory
 
 PASSWORD = "test-Pass-2024"  # tests.factories.UserFactory's
@@ -246,7 +246,7 @@ def test_admins_read_the_log_filtered_by_kind_and_date_and_searched_by_name(
     login, ops_admin, logged
 ):
     admin = login(ops_admin)  # a sign-in line of its own
-    url = "/admin/opsboard/auditevent/"
+    url = "/admin/audit/auditevent/"
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 
     everything = admin.get(url)
@@ -277,21 +277,21 @@ def test_admins_read_the_log_filtered_by_kind_and_date_and_searched_by_name(
     assert _listed(searched) == [("sign_in", "kabagops")]
     html = everything.content.decode()
     assert "Gagal masuk" in html
-    assert "/admin/opsboard/auditevent/add/" not in html
+    assert "/admin/audit/auditevent/add/" not in html
 
 
 def test_the_superuser_reads_a_line_but_cannot_add_change_or_delete_one(login, superuser, logged):
     admin = login(superuser)
     event = logged[0]
-    page = f"/admin/opsboard/auditevent/{event.pk}/change/"
+    page = f"/admin/audit/auditevent/{event.pk}/change/"
     lines = AuditEvent.objects.count()
 
     shown = admin.get(page)
     changed = admin.post(page, {"username": "orang-lain", "kind": "export"})
-    added = admin.get("/admin/opsboard/auditevent/add/")
-    deleted = admin.post(f"/admin/opsboard/auditevent/{event.pk}/delete/", {"post": "yes"})
+    added = admin.get("/admin/audit/auditevent/add/")
+    deleted = admin.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"})
     bulk = admin.post(
-        "/admin/opsboard/auditevent/",
+        "/admin/audit/auditevent/",
         {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
     )
 
@@ -306,8 +306,8 @@ def test_the_superuser_reads_a_line_but_cannot_add_change_or_delete_one(login, s
 def test_command_staff_do_not_see_the_log(login, command_staff, logged):
     staff = login(command_staff)
 
-    assert staff.get("/admin/opsboard/auditevent/").status_code == 403
-    assert staff.get(f"/admin/opsboard/auditevent/{logged[0].pk}/change/").status_code == 403
+    assert staff.get("/admin/audit/auditevent/").status_code == 403
+    assert staff.get(f"/admin/audit/auditevent/{logged[0].pk}/change/").status_code == 403
     assert "auditevent" not in staff.get("/admin/").content.decode()
 
 

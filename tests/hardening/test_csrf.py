@@ -24,7 +24,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
-from opsboard.field.services import signin_link_issue, situation_report_create
+from field.services import signin_link_issue, situation_report_create
 from tests.access_objects import case_for
 from tests.factories import InstructionFactory
 from tests.test_access_matrix import all_routes, group_of
@@ -141,7 +141,7 @@ def test_a_field_report_posted_without_a_token_is_refused_after_the_size_check(w
 
     assert response.status_code == 403
     assert REFUSED in response
-    from opsboard.models import SituationReport
+    from field.models import SituationReport
 
     assert not SituationReport.objects.exists()
 

@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from audit.models import AuditEvent
 from coordination.services import minutes_publish
 from deployments.coverage import coverage_recompute
 from deployments.imports import (
@@ -26,7 +27,6 @@ from deployments.imports import (
     import_job_validate,
 )
 from deployments.models import Force, ImportJob
-from opsboard.models import AuditEvent
 from tests.factories import (
     AssignmentFactory,
     LinmasFactory,

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deployments.coverage import coverage_recompute
-from opsboard.models import SituationReport
+from field.models import SituationReport
 from tests.api.helpers import linmas_pair_at, polri_pair_covering
 from tests.factories import (
     ELECTION_DAY_9AM,

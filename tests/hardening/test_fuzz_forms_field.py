@@ -17,8 +17,8 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
-from opsboard.field.photos import REQUEST_OVERHEAD_BYTES
-from opsboard.models import SituationReport, TPSStatusStep
+from field.models import SituationReport, TPSStatusStep
+from field.photos import REQUEST_OVERHEAD_BYTES
 from tests.factories import ELECTION_DAY_9AM, InstructionFactory
 from tests.hardening.conftest import FUZZ
 from tests.hardening.fuzz_forms import (

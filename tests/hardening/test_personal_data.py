@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import reverse
 
-from opsboard.field.services import checkin_record, situation_report_create
+from field.services import checkin_record, situation_report_create
 from tests.access_objects import case_for, world_a
 from tests.factories import (
     AssignmentFactory,

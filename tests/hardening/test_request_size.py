@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
+from core.http import RequestSizeLimitMiddleware
 from deployments.models import ImportJob
-from opsboard.http import RequestSizeLimitMiddleware
 
 pytestmark = pytest.mark.django_db
 

@@ -38,7 +38,7 @@ def _connect_to_nowhere() -> None:
     if default.vendor == "postgresql":
         unreachable.update(HOST="127.0.0.1", PORT=str(_closed_port()))
     else:
-        unreachable.update(NAME="/nonexistent/opsboard/db.sqlite3")
+        unreachable.update(NAME="/nonexistent/core/db.sqlite3")
     type(default)(unreachable, alias="unreachable").ensure_connection()
 
 

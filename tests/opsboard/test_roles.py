@@ -1,8 +1,8 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 
+from core.access import GROUP_COMMAND, GROUP_POLSEK, Role, access_of
 from opsboard.auth import OpsboardBackend
-from opsboard.roles import GROUP_COMMAND, GROUP_POLSEK, Role, access_of
 from tests.factories import UserFactory
 
 

@@ -19,7 +19,7 @@ SETTINGS_PY = BASE_DIR / "opsboard" / "settings.py"
 
 
 def settings_variables() -> set[str]:
-    """Every environment variable that opsboard/settings.py reads through opsboard.env."""
+    """Every environment variable that opsboard/settings.py reads through core.env."""
     source = SETTINGS_PY.read_text(encoding="utf-8")
     return set(re.findall(r'env_(?:str|bool|int|list|datetime)\(\s*"([A-Z][A-Z0-9_]*)"', source))
 

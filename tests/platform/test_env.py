@@ -1,11 +1,11 @@
-"""opsboard/env.py: configuration is parsed strictly, and secrets can come from files."""
+"""core/env.py: configuration is parsed strictly, and secrets can come from files."""
 
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from opsboard.env import env_bool, env_datetime, env_int, env_list, env_str
+from core.env import env_bool, env_datetime, env_int, env_list, env_str
 from tests.platform.conftest import BASE_DIR, settings_variables
 
 

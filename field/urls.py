@@ -1,0 +1,41 @@
+"""Routes of field reporting (docs/field.md, docs/access.md). /me/ itself keeps its name
+``opsboard:me`` (API.md's fixed URL); its view lives in field/views.py."""
+
+from django.urls import path
+
+from field import command, views
+
+app_name = "field"
+
+urlpatterns = [
+    # The officer's phone
+    path("masuk/<str:token>/", views.signin, name="signin"),
+    path("me/sw.js", views.service_worker, name="service_worker"),
+    path("me/checkin/", views.checkin, name="checkin"),
+    path("me/tps/<int:pk>/status/", views.tps_status, name="tps_status"),
+    path("me/lapor/", views.report, name="report"),
+    path("me/instruksi/<int:pk>/terima/", views.instruction_ack, name="instruction_ack"),
+    path("laporan/<int:pk>/foto/", views.report_photo, name="report_photo"),
+    # The command
+    path("lapangan/insiden/", command.incidents, name="incidents"),
+    path("lapangan/insiden/<int:pk>/ditangani/", command.incident_handle, name="incident_handle"),
+    path("lapangan/checkin/", command.checkins, name="checkins"),
+    path("lapangan/instruksi/", command.instructions, name="instructions"),
+    path(
+        "lapangan/instruksi/<int:pk>/tarik/",
+        command.instruction_withdraw,
+        name="instruction_withdraw",
+    ),
+    path("lapangan/kartu/", command.cards, name="cards"),
+    path("lapangan/kartu/cetak/", command.cards_print, name="cards_print"),
+    path("lapangan/kartu/cabut/", command.links_revoke, name="links_revoke"),
+    path("posko/", command.posko, name="posko"),
+    path("posko/checkin/", command.posko_checkin, name="posko_checkin"),
+    path("posko/status/", command.posko_status, name="posko_status"),
+    path("posko/laporan/", command.posko_report, name="posko_report"),
+]
+
+# Under /api/ beside the read API (docs/api-additions.md).
+api_urlpatterns = [
+    path("tps-field-status.json", command.tps_field_status, name="tps_field_status"),
+]
