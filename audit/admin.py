@@ -10,8 +10,8 @@ import json
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from audit.log import WIB
 from audit.models import AuditEvent
+from core.formats import WIB
 
 
 @admin.register(AuditEvent)

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from axes.helpers import get_client_ip_address
 from django.http import HttpRequest
@@ -24,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
+from core.formats import WIB, display_name
 
-WIB = ZoneInfo("Asia/Jakarta")
 USERNAME_MAX = AuditEvent._meta.get_field("username").max_length
 WHAT_MAX = AuditEvent._meta.get_field("what").max_length
 # The field officer's card link (field/urls.py): django's login() is called from it.
@@ -59,12 +58,6 @@ class Stamp:
         """For a file name: ``20241127-0900-operator`` (ASCII only, safe in a header)."""
         name = re.sub(r"[^A-Za-z0-9._-]+", "-", self.username).strip("-.")[:40] or "akun"
         return f"{self.at.astimezone(WIB):%Y%m%d-%H%M}-{name}"
-
-
-def display_name(user) -> str:
-    full = user.get_full_name().strip()
-    username = user.get_username()
-    return f"{full} ({username})" if full else username
 
 
 def export_stamp(request: HttpRequest) -> Stamp:

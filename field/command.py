@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit import log as audit
 from core import clock
 from core.access import DASHBOARD_ROLES, Role, access_of
+from core.formats import iso
 from core.http import HtmxHttpRequest, api_view
 from deployments.models import Assignment, Personnel, PostKind
 from field import selectors, services
@@ -42,7 +43,6 @@ from field.forms import (
 )
 from field.models import Instruction, SituationReport, TPSStatusStep
 from field.qr import qr_svg
-from opsboard.selectors import iso
 from tps.models import TPS
 
 ADMIN_ROLES = frozenset({Role.SUPERUSER, Role.ADMIN})

@@ -24,8 +24,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import clock
+from core.formats import wib_time as wib
 from core.http import field_officer_required
-from core.templatetags.opsboard_format import wib
 from deployments.models import Assignment, PostKind
 from field import selectors, services
 from field.forms import CheckInForm, ReportForm, StatusStepForm, new_key

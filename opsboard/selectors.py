@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core import clock
 from core.access import access_of
+from core.formats import iso
 from deployments.coverage import EPSILON, FORCES, snapshot_is_stale
 from deployments.models import (
     Assignment,
@@ -34,11 +35,6 @@ from deployments.models import (
 )
 from deployments.selectors import current_operation, default_phase
 from tps.models import TPS, Desa, KabKota, Kecamatan, Kerawanan
-
-
-def iso(moment: datetime | None) -> str | None:
-    """API.md's times: ISO 8601 in WIB with its offset, 2024-11-27T09:00:00+07:00."""
-    return timezone.localtime(moment).isoformat() if moment is not None else None
 
 
 def coverage_snapshot(phase: Phase | None) -> CoverageSnapshot | None:

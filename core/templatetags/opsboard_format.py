@@ -1,11 +1,13 @@
 """Numbers and times as the Posko writes them: 2.285, 95,5 %, 14.30 WIB (English: 2,285, 95.5%,
 14:30 WIB). Locale-aware through Django's formats, so the language switch changes them too."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django import template
 from django.utils import formats, timezone, translation
 from django.utils.dateformat import format as date_format
+
+from core import formats as formats_
 
 register = template.Library()
 
@@ -37,31 +39,10 @@ def pct(fraction, decimals: int = 1) -> str:
     return f"{value}\u00a0%" if _indonesian() else f"{value}%"
 
 
-@register.filter
-def wib(moment: datetime | None) -> str:
-    """The time of day in WIB: 14.30 WIB."""
-    if not moment:  # None, or "" from a template's missing attribute
-        return DASH
-    local = timezone.localtime(moment)
-    return date_format(local, "H.i" if _indonesian() else "H:i") + " WIB"
-
-
-@register.filter
-def wib_full(moment: datetime | None) -> str:
-    """Day, date and time: Rabu, 27 November 2024 09.00 WIB."""
-    if not moment:  # None, or "" from a template's missing attribute
-        return DASH
-    local = timezone.localtime(moment)
-    return date_format(local, "l, j F Y") + " " + wib(local)
-
-
-@register.filter
-def wib_date(moment: datetime | None) -> str:
-    """27 Nov 2024 14.30 WIB, for tables."""
-    if not moment:  # None, or "" from a template's missing attribute
-        return DASH
-    local = timezone.localtime(moment)
-    return date_format(local, "j M Y") + " " + wib(local)
+# The time filters are core.formats' functions: one way of writing a time, in pages and files.
+wib = register.filter("wib", formats_.wib_time)
+wib_full = register.filter("wib_full", formats_.wib_full)
+wib_date = register.filter("wib_date", formats_.wib_date)
 
 
 @register.filter

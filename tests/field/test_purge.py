@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from field.tasks import purge_field_data_task
 
 from field.models import CheckIn, InstructionAck, SignInLink, SituationReport, TPSStatusStep
 from field.services import (
@@ -16,6 +15,7 @@ from field.services import (
     situation_report_create,
     tps_status_step_record,
 )
+from field.tasks import purge_field_data_task
 from tests.factories import InstructionFactory
 from tests.field.helpers import WIB, jpeg, key
 

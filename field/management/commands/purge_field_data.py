@@ -7,7 +7,7 @@ nothing and says so. Celery beat runs the same service every six hours.
 
 from django.core.management.base import BaseCommand
 
-from core.templatetags.opsboard_format import wib_full
+from core.formats import wib_full
 from field.services import field_data_purge, pasca_end
 
 
