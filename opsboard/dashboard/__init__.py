@@ -10,7 +10,7 @@ gap table alone pays for the gap table alone; the query-count tests in tests/das
 each part costs.
 """
 
-from opsboard.dashboard.board import CACHE_SECONDS, GAP_PAGE_SIZE, MAP_AGGREGATE_ABOVE, Dashboard
+from opsboard.dashboard.board import CACHE_SECONDS, MAP_AGGREGATE_ABOVE, Dashboard
 from opsboard.dashboard.filters import (
     GAP_SORT_DEFAULT,
     GAP_SORTS,
@@ -19,6 +19,7 @@ from opsboard.dashboard.filters import (
     filter_params,
     query_string,
 )
+from opsboard.dashboard.gaps import GAP_PAGE_SIZE
 from opsboard.dashboard.layers import (
     AGGREGATE_LEVELS,
     BOUNDARY_LEVELS,

@@ -7,18 +7,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from core.access import access_of
 from deployments.coverage import FORCES
 from deployments.models import (
     CoverageArea,
     CoverageSnapshot,
-    CoverageStatus,
     CoverageTPS,
     Force,
     Operation,
@@ -29,16 +26,14 @@ from deployments.models import (
 from opsboard import selectors
 from opsboard.dashboard.filters import (
     GAP_SORT_DEFAULT,
-    GAP_SORTS,
     STATUS_LABELS,
     UNCOVERED,
     filter_params,
     query_string,
     scope_key,
 )
+from opsboard.dashboard.gaps import GapTable
 from opsboard.dashboard.rows import (
-    LACK,
-    SEVERITY,
     area_row,
     classes_block,
     force_sums,
@@ -51,13 +46,12 @@ from opsboard.dashboard.trend import trend_chart
 from tps.models import Desa, KabKota, Kecamatan, Kerawanan
 
 CACHE_SECONDS = 15 * 60
-GAP_PAGE_SIZE = 15
 AREA_ROWS_SHOWN = 60
 # The map draws single TPS up to this many in view; above it, markers per kecamatan or desa.
 MAP_AGGREGATE_ABOVE = 5000
 
 
-class Dashboard:
+class Dashboard(GapTable):
     """What the dashboard shows for one user, one set of filters and one snapshot."""
 
     def __init__(
@@ -424,101 +418,6 @@ class Dashboard:
     def phase_query(self) -> str:
         """?phase=… for links to TPS pages when another phase than the default is shown."""
         return query_string({"phase": self.params["phase"]}) if "phase" in self.params else ""
-
-    # Gap table: short and unguarded TPS, with what each lacks
-
-    @cached_property
-    def gaps(self) -> dict[str, Any]:
-        """Two queries: the count, the page's rows with their TPS and places."""
-        if self.snapshot is None:
-            return {"rows": [], "count": 0, "page": 1, "pages": 1, "sort": GAP_SORT_DEFAULT}
-        sort, page = self.filters.get("sort") or GAP_SORT_DEFAULT, self.filters.get("page") or 1
-        return self._cached("gaps", lambda: self._compute_gaps(sort, page), sort, page)
-
-    def gap_rows(self, sort: str = GAP_SORT_DEFAULT) -> QuerySet:
-        rows = self.coverage_rows()
-        if self.filters.get("status") == CoverageStatus.COVERED:
-            return rows.none()
-        return (
-            rows.filter(status__in=UNCOVERED)
-            .annotate(lack=LACK, severity=SEVERITY)
-            .select_related("tps", "desa__kecamatan")
-            .defer("desa__boundary", "desa__kecamatan__boundary", "tps__address")
-            .order_by(*GAP_SORTS[sort])
-        )
-
-    def _compute_gaps(self, sort: str, page_number: int) -> dict[str, Any]:
-        paginator = Paginator(self.gap_rows(sort), GAP_PAGE_SIZE)
-        page = paginator.get_page(page_number)
-        return {
-            "rows": [tps_row(row) for row in page.object_list],
-            "count": paginator.count,
-            "page": page.number,
-            "pages": paginator.num_pages,
-            "first": page.start_index(),
-            "last": page.end_index(),
-            "sort": sort,
-        }
-
-    def gap_sort_query(self, key: str) -> str:
-        """The link of a column heading: sort by it, or reverse it when it is the current order."""
-        current = self.gaps["sort"]
-        sort = ("-" + key) if current == key else key
-        return query_string(
-            filter_params(
-                self.filters,
-                self.default_phase,
-                sort=sort if sort != GAP_SORT_DEFAULT else None,
-            )
-        )
-
-    @property
-    def gap_pages(self) -> dict[str, str | None]:
-        gaps = self.gaps
-        page, pages = gaps["page"], gaps["pages"]
-        return {
-            "previous": self.gap_page_query(page - 1) if page > 1 else None,
-            "next": self.gap_page_query(page + 1) if page < pages else None,
-        }
-
-    def gap_page_query(self, page: int) -> str:
-        sort = self.gaps["sort"]
-        return query_string(
-            filter_params(
-                self.filters,
-                self.default_phase,
-                sort=sort if sort != GAP_SORT_DEFAULT else None,
-                page=page if page > 1 else None,
-            )
-        )
-
-    @property
-    def gap_columns(self) -> list[dict[str, str]]:
-        current = self.gaps["sort"]
-        columns = [
-            ("wilayah", _("TPS")),
-            ("kerawanan", _("Kerawanan")),
-            ("status", _("Status")),
-            ("pemilih", _("Pemilih")),
-            ("kekurangan", _("Kekurangan")),
-        ]
-        # Each key has its natural direction (the largest lack first, A to Z by area); "-"
-        # reverses it. aria-sort says which way the rows actually run.
-        natural = {"wilayah": "ascending"}
-        flip = {"ascending": "descending", "descending": "ascending"}
-        out = []
-        for key, label in columns:
-            direction = natural.get(key, "descending")
-            if current == key:
-                sorted_as = direction
-            elif current == "-" + key:
-                sorted_as = flip[direction]
-            else:
-                sorted_as = ""
-            out.append(
-                {"key": key, "label": label, "query": self.gap_sort_query(key), "sorted": sorted_as}
-            )
-        return out
 
     # Trend: coverage over time from the snapshot history
 
