@@ -16,8 +16,6 @@ from demo.deployment import (
     operation_setup,
     patterns_create,
     polri_pattern,
-    post_plans,
-    posts_create,
     sprins_create,
 )
 from demo.forces import (
@@ -30,6 +28,7 @@ from demo.forces import (
     units_create,
 )
 from demo.places import indicators_ensure, tps_create
+from demo.posts import post_plans, posts_create
 from demo.rakor import MEETING_NUMBER, rakor_create
 from deployments.coverage import coverage_recompute
 from deployments.models import (
