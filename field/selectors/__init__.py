@@ -1,0 +1,47 @@
+"""Reads of field reporting, one module per reader (docs/field.md):
+
+- ``officer``: the officer's /me/ — their TPS, team, whom they report to, open instructions;
+- ``cards``: the assignment cards of a print run;
+- ``command``: the command's panels — check-ins, TPS field status for the map, incident feed.
+
+Each function issues a fixed number of queries whatever the data size; the query-count tests in
+tests/field/ list them.
+"""
+
+from field.selectors.cards import Card, card_run_people, cards_for
+from field.selectors.command import checkins_by_kecamatan, incident_feed, tps_field_status
+from field.selectors.officer import (
+    GUARD_DUTIES,
+    FieldOverview,
+    ReportTo,
+    TeamMember,
+    areas_of,
+    field_officer_overview,
+    guard_tps_or_none,
+    kapolsek_of,
+    padal_sector,
+    rank_order,
+    step_label,
+    tps_timeline,
+)
+
+__all__ = [
+    "GUARD_DUTIES",
+    "Card",
+    "FieldOverview",
+    "ReportTo",
+    "TeamMember",
+    "areas_of",
+    "card_run_people",
+    "cards_for",
+    "checkins_by_kecamatan",
+    "field_officer_overview",
+    "guard_tps_or_none",
+    "incident_feed",
+    "kapolsek_of",
+    "padal_sector",
+    "rank_order",
+    "step_label",
+    "tps_field_status",
+    "tps_timeline",
+]

@@ -1,0 +1,406 @@
+"""Reads of the officer's /me/: their TPS and duties, their team, whom they report to.
+
+Who a guard reports to (docs/field.md):
+- the **Padal** of a kecamatan: whoever holds a non-cancelled assignment of kind ``padal`` whose
+  post lies in that kecamatan, in the same phase as the guard's duty;
+- the **Kapolsek**: the highest-ranked active Polri member of the kecamatan's Polsek unit
+  (rank order of deployments.ranks.POLRI_RANKS; ties go to the lower primary key). The data has
+  no "head of unit" field, and in every Polsek the Kapolsek is its only AKP/Kompol.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import JSONArray
+from django.utils.translation import gettext_lazy as _
+
+from core.db.aggregates import JSONArrayAgg
+from deployments.models import Assignment, Force, Personnel, PostKind, Unit
+from deployments.ranks import POLRI_RANKS, TNI_RANKS
+from field.models import CheckIn, Instruction, InstructionAck, TPSStatusStep
+from tps.models import TPS, Indicator, Kecamatan
+
+GUARD_DUTIES = (
+    _("Berjaga di luar TPS; masuk hanya bila diminta KPPS."),
+    _(
+        "Jangan pernah mencatat, merekam atau memotret suara pemilih, surat suara "
+        "atau formulir hasil."
+    ),
+    _("Kawal logistik pemilu: kotak suara dari TPS ke PPS, lalu ke PPK."),
+    _("Berkoordinasi dengan pengawas TPS (Bawaslu) dan rekan Linmas."),
+    _("Laporkan setiap kejadian kepada Padal, dan lewat tombol Lapor di halaman ini."),
+    _("Buat laporan setelah tugas selesai."),
+)
+
+BOUNDARIES = ("desa__boundary", "desa__kecamatan__boundary")
+
+
+def rank_order(person) -> int:
+    """Higher is more senior; Linmas (no rank) lowest."""
+    ranks = POLRI_RANKS if person.force == Force.POLRI else TNI_RANKS
+    return ranks.index(person.rank) + 1 if person.rank in ranks else 0
+
+
+def _polri_rank_case() -> Case:
+    return Case(
+        *(When(rank=rank, then=Value(i)) for i, rank in enumerate(POLRI_RANKS)),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+
+
+def kapolsek_of(kecamatan_ref) -> Subquery:
+    """The primary key of the kecamatan's Kapolsek (module docstring), as a subquery on a
+    kecamatan id or OuterRef."""
+    top = (
+        Personnel.objects.filter(
+            unit__kind=Unit.Kind.POLSEK,
+            unit__kecamatan_id=kecamatan_ref,
+            force=Force.POLRI,
+            active=True,
+        )
+        .annotate(rank_position=_polri_rank_case())
+        .order_by("-rank_position", "pk")
+        .values("pk")[:1]
+    )
+    return Subquery(top)
+
+
+@dataclass
+class TeamMember:
+    person: Personnel
+    tps_ids: set[int] = field(default_factory=set)
+
+    @property
+    def rank_order(self) -> int:
+        return rank_order(self.person)
+
+
+@dataclass
+class ReportTo:
+    kecamatan_id: int
+    kecamatan_name: str = ""
+    padal: list[Personnel] = field(default_factory=list)
+    kapolsek: Personnel | None = None
+
+
+@dataclass
+class FieldOverview:
+    person: Personnel
+    at: datetime
+    assignments: list[Assignment]
+    current: list[Assignment]
+    upcoming: list[Assignment]
+    stations: list[TPS]
+    indicators: dict[int, list[Indicator]]
+    report_to: list[ReportTo]
+    instructions: list[Instruction]
+    sector: list[TPS]
+    sector_kecamatan: list[Kecamatan]
+    duties = GUARD_DUTIES
+
+
+def _guard_tps(person: Personnel, pam: list[Assignment]):
+    """The TPS of the person's Pam TPS duties, with their places, the person's latest check-in
+    there, the TPS's latest status step, its guard-relevant indicators and the team (everyone
+    else whose counted assignment in one of those phases covers it): annotations and JSON
+    arrays, so that neither costs a query per TPS nor a query of its own."""
+    since = min(a.phase.starts_at for a in pam)
+    mine = CheckIn.objects.filter(tps=OuterRef("pk"), person=person, at__gte=since).order_by(
+        "-at", "-pk"
+    )
+    steps = TPSStatusStep.objects.filter(tps=OuterRef("pk")).order_by("-step")
+    indicators = (
+        TPS.indicators.through.objects.filter(tps_id=OuterRef("pk"), indicator__guard_relevant=True)
+        .values("tps_id")
+        .annotate(
+            rows=JSONArrayAgg(JSONArray("indicator__order", "indicator__code", "indicator__name"))
+        )
+    )
+    # Coverage's definition of counted: Pam TPS, not cancelled, active people.
+    team = (
+        Assignment.tps.through.objects.filter(
+            tps_id=OuterRef("pk"),
+            assignment__phase_id__in={a.phase_id for a in pam},
+            assignment__kind=PostKind.PAM_TPS,
+            assignment__personnel__active=True,
+        )
+        .exclude(assignment__status=Assignment.Status.CANCELLED)
+        .exclude(assignment__personnel_id=person.pk)
+        .values("tps_id")
+        .annotate(rows=JSONArrayAgg(JSONArray(*TEAM_FIELDS)))
+    )
+    return (
+        TPS.objects.select_related("desa__kecamatan")
+        .defer(*BOUNDARIES)
+        .annotate(
+            my_checkin_at=Subquery(mine.values("at")[:1]),
+            my_checkin_distance=Subquery(mine.values("distance_m")[:1]),
+            my_checkin_far=Subquery(mine.values("far")[:1]),
+            my_checkin_via_posko=Subquery(mine.values("via_posko")[:1]),
+            last_step=Subquery(steps.values("step")[:1]),
+            last_step_at=Subquery(steps.values("at")[:1]),
+            indicator_rows=Subquery(indicators.values("rows"), output_field=JSONField()),
+            team_rows=Subquery(team.values("rows"), output_field=JSONField()),
+        )
+    )
+
+
+TEAM_FIELDS = (
+    "assignment__phase_id",
+    "assignment__personnel_id",
+    "assignment__personnel__name",
+    "assignment__personnel__force",
+    "assignment__personnel__rank",
+    "assignment__personnel__corps",
+    "assignment__personnel__phone",
+)
+
+
+def field_officer_overview(person: Personnel, *, at: datetime) -> FieldOverview:
+    """Everything /me/ shows. At most four queries: the person's assignments not yet ended; the
+    TPS of their Pam TPS duties (with check-in, status, guard-relevant indicators and team);
+    who to report to; open instructions. A Padal's sector list adds one. A query whose input is
+    empty is not sent."""
+    assignments = list(
+        Assignment.objects.not_cancelled()
+        .filter(personnel=person, ends_at__gt=at)
+        .select_related("phase", "sprin", "post__desa__kecamatan")
+        .defer("post__desa__boundary", "post__desa__kecamatan__boundary")
+        .order_by("starts_at", "pk")
+    )
+    pam = [a for a in assignments if a.kind == PostKind.PAM_TPS]
+    for assignment in assignments:
+        # Filled below for Pam TPS duties (a to_attr prefetch skips objects that have it).
+        if assignment.kind != PostKind.PAM_TPS:
+            assignment.stations = []
+        assignment.team = []
+    if pam:
+        prefetch_related_objects(
+            pam, Prefetch("tps", queryset=_guard_tps(person, pam), to_attr="stations")
+        )
+    stations = list({t.pk: t for a in pam for t in a.stations}.values())
+    indicators = _guard_indicators(stations)
+    _attach_team(pam)
+
+    padal = [a for a in assignments if a.kind == PostKind.PADAL and a.post.desa_id]
+    sector_ids = sorted({a.post.desa.kecamatan_id for a in padal})
+    sector = padal_sector(sector_ids, phase_ids={a.phase_id for a in padal}) if padal else []
+    for station in [*stations, *sector]:
+        station.last_step_label = step_label(station.last_step)
+
+    kecamatan_ids = {t.desa.kecamatan_id for t in stations}
+    kecamatan_ids |= {a.post.desa.kecamatan_id for a in assignments if a.post and a.post.desa_id}
+    report_to = _report_to(
+        person, sorted(kecamatan_ids), phase_ids={a.phase_id for a in assignments}
+    )
+    names = {t.desa.kecamatan_id: t.desa.kecamatan.name for t in stations}
+    names |= {
+        a.post.desa.kecamatan_id: a.post.desa.kecamatan.name
+        for a in assignments
+        if a.post and a.post.desa_id
+    }
+    for entry in report_to:
+        entry.kecamatan_name = names.get(entry.kecamatan_id, "")
+    instructions = _open_instructions(
+        person,
+        kecamatan_ids=kecamatan_ids | set(sector_ids),
+        desa_ids={t.desa_id for t in stations}
+        | {a.post.desa_id for a in assignments if a.post and a.post.desa_id},
+    )
+    return FieldOverview(
+        person=person,
+        at=at,
+        assignments=assignments,
+        current=[a for a in assignments if a.starts_at <= at],
+        upcoming=[a for a in assignments if a.starts_at > at],
+        stations=stations,
+        indicators=indicators,
+        report_to=report_to,
+        instructions=instructions,
+        sector=sector,
+        sector_kecamatan=sorted(
+            {a.post.desa.kecamatan.pk: a.post.desa.kecamatan for a in padal}.values(),
+            key=lambda k: k.code,
+        ),
+    )
+
+
+def step_label(step: int | None) -> str:
+    return TPSStatusStep.Step(step).label if step else ""
+
+
+def _guard_indicators(stations: list[TPS]) -> dict[int, list[Indicator]]:
+    """The guard-relevant indicators of each TPS, in the catalogue's order, from the JSON rows
+    that _guard_tps put on it."""
+    by_tps: dict[int, list[Indicator]] = {}
+    for station in stations:
+        rows = sorted(station.indicator_rows or [], key=lambda r: (r[0], r[1]))
+        if rows:
+            by_tps[station.pk] = [Indicator(order=o, code=c, name=n) for o, c, n in rows]
+    return by_tps
+
+
+def _attach_team(pam: list[Assignment]) -> None:
+    """assignment.team: everyone whose counted assignment in the same phase shares a TPS with
+    this one, from the JSON rows that _guard_tps put on each TPS."""
+    by_phase: dict[int, dict[int, TeamMember]] = defaultdict(dict)
+    for station in {t.pk: t for a in pam for t in a.stations}.values():
+        for phase_id, pk, name, force, rank, corps, phone in station.team_rows or []:
+            member = by_phase[phase_id].get(pk)
+            if member is None:
+                teammate = Personnel(
+                    pk=pk, name=name, force=force, rank=rank, corps=corps, phone=phone
+                )
+                member = by_phase[phase_id][pk] = TeamMember(person=teammate)
+            member.tps_ids.add(station.pk)
+    force_order = {Force.POLRI: 0, Force.TNI: 1, Force.LINMAS: 2}
+    for assignment in pam:
+        mine = {t.pk for t in assignment.stations}
+        team = [m for m in by_phase[assignment.phase_id].values() if m.tps_ids & mine]
+        team.sort(key=lambda m: (force_order.get(m.person.force, 3), -m.rank_order, m.person.name))
+        assignment.team = team
+
+
+def _report_to(
+    person: Personnel, kecamatan_ids: list[int], *, phase_ids: set[int]
+) -> list[ReportTo]:
+    """Padal and Kapolsek of each kecamatan of the person's duties, in one query."""
+    if not kecamatan_ids:
+        return []
+    padal_duty = Assignment.objects.not_cancelled().filter(
+        kind=PostKind.PADAL,
+        phase_id__in=phase_ids,
+        post__desa__kecamatan_id__in=kecamatan_ids,
+        personnel__active=True,
+    )
+    kapolsek_ids = Kecamatan.objects.filter(pk__in=kecamatan_ids).values(
+        top=kapolsek_of(OuterRef("pk"))
+    )
+    people = (
+        Personnel.objects.filter(
+            Q(pk__in=padal_duty.values("personnel_id")) | Q(pk__in=kapolsek_ids)
+        )
+        .exclude(pk=person.pk)
+        .annotate(
+            padal_kecamatan=Subquery(
+                padal_duty.filter(personnel=OuterRef("pk")).values("post__desa__kecamatan_id")[:1]
+            ),
+            polsek_kecamatan=Case(
+                When(unit__kind=Unit.Kind.POLSEK, then="unit__kecamatan_id"),
+                output_field=IntegerField(),
+            ),
+        )
+        .only("pk", "name", "force", "rank", "corps", "phone")
+    )
+    by_kecamatan = {k: ReportTo(kecamatan_id=k) for k in kecamatan_ids}
+    chiefs: dict[int, list[Personnel]] = defaultdict(list)
+    for someone in people:
+        if someone.padal_kecamatan in by_kecamatan:
+            by_kecamatan[someone.padal_kecamatan].padal.append(someone)
+        if someone.polsek_kecamatan in by_kecamatan:
+            chiefs[someone.polsek_kecamatan].append(someone)
+    for k, candidates in chiefs.items():
+        # A Padal of the same Polsek may be in the list too; the Kapolsek outranks them.
+        by_kecamatan[k].kapolsek = min(candidates, key=lambda p: (-rank_order(p), p.pk))
+    return [r for r in by_kecamatan.values() if r.padal or r.kapolsek]
+
+
+def _open_instructions(
+    person: Personnel, *, kecamatan_ids: set[int], desa_ids: set[int]
+) -> list[Instruction]:
+    if not kecamatan_ids and not desa_ids:
+        return []
+    acknowledged = InstructionAck.objects.filter(instruction=OuterRef("pk"), person=person)
+    return list(
+        Instruction.objects.filter(withdrawn_at=None)
+        .filter(Q(kecamatan_id__in=kecamatan_ids) | Q(desa_id__in=desa_ids))
+        .exclude(Exists(acknowledged))
+        .select_related("kecamatan", "desa", "created_by")
+        .defer("kecamatan__boundary", "desa__boundary")
+        .order_by("created_at", "pk")
+    )
+
+
+def padal_sector(kecamatan_ids: list[int], *, phase_ids: set[int]) -> list[TPS]:
+    """A Padal's sector: each TPS of the kecamatan with its guards' check-ins and its latest
+    status step. One query."""
+    checkins = CheckIn.objects.filter(tps=OuterRef("pk"), phase_id__in=phase_ids)
+    people_in = (
+        checkins.order_by().values("tps").annotate(n=Count("person", distinct=True)).values("n")
+    )
+    far = checkins.filter(far=True).order_by().values("tps").annotate(n=Count("pk")).values("n")
+    steps = TPSStatusStep.objects.filter(tps=OuterRef("pk")).order_by("-step")
+    return list(
+        TPS.objects.filter(desa__kecamatan_id__in=kecamatan_ids)
+        .select_related("desa")
+        .defer("desa__boundary", "address")
+        .annotate(
+            checked_in=Subquery(people_in),
+            far_checkins=Subquery(far),
+            last_checkin_at=Subquery(checkins.order_by("-at").values("at")[:1]),
+            last_step=Subquery(steps.values("step")[:1]),
+            last_step_at=Subquery(steps.values("at")[:1]),
+        )
+        .order_by("desa__name", "number")
+    )
+
+
+def guard_tps_or_none(person: Personnel, pk: int, *, at: datetime) -> TPS | None:
+    """A TPS of the person's Pam TPS duties not yet ended, or None: how a guard's requests
+    reach a TPS, so that another TPS is a 404."""
+    return (
+        TPS.objects.filter(
+            pk=pk,
+            assignments__in=Assignment.objects.not_cancelled().filter(
+                personnel=person, kind=PostKind.PAM_TPS, ends_at__gt=at
+            ),
+        )
+        .select_related("desa__kecamatan")
+        .defer(*BOUNDARIES)
+        .first()
+    )
+
+
+def areas_of(person: Personnel, *, at: datetime) -> tuple[set[int], set[int]]:
+    """The kecamatan and desa of the person's duties not yet ended (the TPS's, the post's, and
+    a Padal's sector): where instructions to them come from. One query."""
+    rows = (
+        Assignment.objects.not_cancelled()
+        .filter(personnel=person, ends_at__gt=at)
+        .values_list(
+            "tps__desa_id", "tps__desa__kecamatan_id", "post__desa_id", "post__desa__kecamatan_id"
+        )
+    )
+    kecamatan_ids, desa_ids = set(), set()
+    for tps_desa, tps_kecamatan, post_desa, post_kecamatan in rows:
+        desa_ids |= {tps_desa, post_desa}
+        kecamatan_ids |= {tps_kecamatan, post_kecamatan}
+    return kecamatan_ids - {None}, desa_ids - {None}
+
+
+def tps_timeline(tps: TPS) -> list[dict]:
+    """Every step of the TPS's election day, done or not, with when and by whom. One query."""
+    done = {
+        s.step: s
+        for s in TPSStatusStep.objects.filter(tps=tps).select_related("person", "entered_by")
+    }
+    return [
+        {"step": value, "label": label, "record": done.get(value)}
+        for value, label in TPSStatusStep.Step.choices
+    ]
