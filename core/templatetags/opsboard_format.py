@@ -46,14 +46,6 @@ wib_date = register.filter("wib_date", formats_.wib_date)
 
 
 @register.filter
-def get_item(mapping, key):
-    """mapping[key] in a template, for dicts keyed by force or status."""
-    if mapping is None:
-        return None
-    return mapping.get(key)
-
-
-@register.filter
 def phase_window(phase) -> str:
     """26 Nov – 28 Nov 2024: a phase's days (its end is exclusive, the next day's midnight)."""
     if phase is None:
