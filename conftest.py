@@ -34,7 +34,7 @@ def _redis_answers() -> bool:
 def _missing_for(marker: str) -> list[str]:
     missing = []
     if marker == "services":
-        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
             missing.append("PostgreSQL (DATABASE_URL)")
         if not _redis_answers():
             missing.append("Redis (REDIS_URL)")

@@ -145,9 +145,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # An unreachable server must fail a request (and /healthz with 503) within seconds, not after
-    # the kernel's TCP timeouts of minutes. `?connect_timeout=N` in DATABASE_URL overrides it.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # A server that is gone, or that stops answering, must fail a request (and /healthz) with a
+    # 503 within seconds, never hang the gunicorn workers until gunicorn kills them all. Each
+    # bound has its own failure: connect_timeout a host that does not answer a new connection;
+    # keepalives and tcp_user_timeout a peer that vanished from the network (no more ACKs);
+    # statement_timeout a live server stuck on one statement (a lock, a runaway query); and
+    # answer_timeout (core/db/postgresql) a server whose kernel acknowledges but which answers
+    # nothing, which only a client-side clock can end. Work that needs longer statements sets
+    # its own (SET LOCAL statement_timeout, and connection.answering_within). `?name=value` in
+    # DATABASE_URL overrides any of the libpq ones.
+    DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 15, minimum=1)
+    DATABASE_ANSWER_TIMEOUT = env_int(
+        "DATABASE_ANSWER_TIMEOUT", DATABASE_STATEMENT_TIMEOUT + 5, minimum=1
+    )
+    if DATABASE_ANSWER_TIMEOUT <= DATABASE_STATEMENT_TIMEOUT:
+        raise ImproperlyConfigured(
+            "DATABASE_ANSWER_TIMEOUT must be longer than DATABASE_STATEMENT_TIMEOUT: a live "
+            "server must get to cancel a slow statement itself, with a clear error."
+        )
+    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", 5)
+    _options.setdefault("keepalives", 1)
+    _options.setdefault("keepalives_idle", 10)
+    _options.setdefault("keepalives_interval", 5)
+    _options.setdefault("keepalives_count", 3)
+    _options.setdefault("tcp_user_timeout", 10_000)  # ms of unacknowledged data
+    _options.setdefault("options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}")
+    _options["answer_timeout"] = DATABASE_ANSWER_TIMEOUT
 # Tests of the coverage engine compare PostgreSQL with SQLite on the same data (scripts/test.sh).
 if env_bool("OPSBOARD_COMPARE_SQLITE", False):
     DATABASES["sqlite"] = {

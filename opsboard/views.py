@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from core import clock
 from core.access import DASHBOARD_ROLES
+from core.db.postgresql.base import answering_within
 from core.http import HtmxHttpRequest, api_view, dashboard_required
 from deployments.selectors import current_operation, default_phase
 from opsboard import exports
@@ -44,17 +45,23 @@ from opsboard.selectors import coverage_snapshot
 from tps.models import TPS
 
 GEOJSON = "application/geo+json"
+HEALTHZ_DATABASE_SECONDS = 2
 
 
 @login_not_required
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers and compose: 503 only when the database is down."""
+    """Liveness for load balancers and compose: 503 only when the database is down.
+
+    A database that accepts but does not answer must show as down well within the container's
+    health check (docker/healthcheck.py waits 5 s), not after a request's whole answer timeout.
+    """
     try:
-        connection.ensure_connection()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        with answering_within(connection, HEALTHZ_DATABASE_SECONDS):
+            connection.ensure_connection()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
         database = "ok"
     except DatabaseError:
         database = "down"

@@ -30,7 +30,7 @@ django.setup()
 from django.conf import settings
 
 db = settings.DATABASES["default"]
-engines = {"django.db.backends.postgresql": "postgresql", "django.db.backends.sqlite3": "sqlite"}
+engines = {"core.db.postgresql": "postgresql", "django.db.backends.postgresql": "postgresql", "django.db.backends.sqlite3": "sqlite"}
 values = {
     "ENGINE": engines.get(db["ENGINE"], db["ENGINE"]),
     "NAME": str(db["NAME"]),

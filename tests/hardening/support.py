@@ -53,6 +53,9 @@ class TCPProxy:
     ``cut("refuse")`` is the service gone: existing connections are dropped and new ones are
     refused. ``cut("blackhole")`` is a host that stopped answering: existing connections are
     dropped, new ones are accepted and never answered, so only the client's timeouts end them.
+    ``cut("silent")`` is a server that hangs while its host stays up: every connection, kept or
+    new, stays open and is read, and nothing is answered. The proxy's kernel acknowledges every
+    packet, as a hung server's would, so TCP keepalives and tcp_user_timeout see nothing wrong.
     """
 
     def __init__(self, target_host: str, target_port: int) -> None:
@@ -74,13 +77,14 @@ class TCPProxy:
         self._drop_all()
 
     def cut(self, mode: str = "refuse") -> None:
-        assert mode in ("refuse", "blackhole")
+        assert mode in ("refuse", "blackhole", "silent")
         self.mode = mode
         if mode == "refuse":
             self._close_listener()
         elif self._listener is None:
             self._listen()
-        self._drop_all()
+        if mode != "silent":
+            self._drop_all()
 
     def restore(self) -> None:
         self.mode = "up"
@@ -117,6 +121,9 @@ class TCPProxy:
                 self._track(client)
                 if self.mode == "blackhole":
                     continue  # held open, never answered
+                if self.mode == "silent":
+                    threading.Thread(target=self._pump, args=(client, None), daemon=True).start()
+                    continue
                 try:
                     upstream = socket.create_connection(self.target, timeout=2)
                 except OSError:
@@ -129,15 +136,17 @@ class TCPProxy:
         finally:
             listener.close()
 
-    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket | None) -> None:
         try:
             while data := src.recv(65536):
-                dst.sendall(data)
+                if dst is not None and self.mode != "silent":
+                    dst.sendall(data)
         except OSError:
             pass
         finally:
             self._drop(src)
-            self._drop(dst)
+            if dst is not None:
+                self._drop(dst)
 
     def _track(self, sock: socket.socket) -> None:
         with self._lock:
@@ -163,7 +172,7 @@ class TCPProxy:
 def database_url(*, port: int | None = None) -> str:
     """The test database (pytest-django's test_… name) as a DATABASE_URL, optionally via a proxy."""
     db = settings.DATABASES["default"]
-    assert db["ENGINE"] == "django.db.backends.postgresql", "needs the services marker"
+    assert db["ENGINE"].endswith("postgresql"), "needs the services marker"
     user = quote(db.get("USER") or "postgres", safe="")
     password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
     host = db.get("HOST") or "127.0.0.1"

@@ -51,7 +51,9 @@ def test_healthz_reports_503_while_postgresql_is_unreachable_and_200_once_it_ret
     assert (refused.status, refused.json()) == (503, DOWN)
     assert refused.elapsed < 1
     assert (silent.status, silent.json()) == (503, DOWN)
-    assert connect_timeout - 1 < silent.elapsed < connect_timeout + 2
+    # /healthz bounds its own connect (opsboard.views.HEALTHZ_DATABASE_SECONDS), below the
+    # container's 5-s health check
+    assert silent.elapsed < connect_timeout
     assert (back.status, back.json()) == (200, UP)
     assert api.status == 200 and api.json()["coverage"]["phase"] == guarded["phase"].code
 
