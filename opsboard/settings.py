@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "core.http.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.throttling.TrustedDeviceMiddleware",
 ]
 
 ROOT_URLCONF = "opsboard.urls"
@@ -238,10 +239,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 FIELD_SESSION_MAX = timedelta(days=4)
 
 # Login throttling: by username and by username + IP, never by IP alone (a mobile carrier puts
-# thousands of phones behind one address).
+# thousands of phones behind one address). The username-only limit spares a device that signed
+# in to the account before (core/throttling.py), so a stranger cannot lock a named account.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "core.throttling.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
@@ -339,7 +341,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "opsboard.security": {"level": "WARNING"}},
 }
 
 os.makedirs(STATIC_ROOT, exist_ok=True)  # whitenoise warns on every request without it

@@ -34,12 +34,84 @@ def _signed_in(response) -> bool:
     return response.status_code == 302 and response["Location"] == "/"
 
 
-def test_throttling_is_configured_by_username_and_username_plus_ip_never_ip_alone():
-    parameters = settings.AXES_LOCKOUT_PARAMETERS
+def test_throttling_is_configured_by_username_and_username_plus_ip_never_ip_alone(rf):
+    from core.throttling import lockout_parameters
+
+    parameters = lockout_parameters(rf.post(LOGIN, {"username": "kabagops"}))
 
     assert parameters == ["username", ["username", "ip_address"]]
     assert "ip_address" not in parameters
     assert settings.AXES_FAILURE_LIMIT == 5
+
+
+def _trusted_device(username: str, ip: str) -> Client:
+    """A browser that has signed in to the account before, and signed out again."""
+    device = Client()
+    assert _signed_in(_attempt(username, PASSWORD, ip, device))
+    device.post("/accounts/logout/")
+    return device
+
+
+def test_a_stranger_cannot_lock_a_named_account_out_of_its_own_device(caplog):
+    # Given kabagops's own computer, which signed in before
+    UserFactory(username="kabagops")
+    own_device = _trusted_device("kabagops", OTHER_IP)
+
+    # When someone else sends wrong passwords for kabagops from their address
+    attack = _fail("kabagops", CARRIER_NAT, 6)
+    from_own_device = _attempt("kabagops", PASSWORD, OTHER_IP, own_device)
+
+    # Then kabagops signs in from that device, and the attack is logged for the admins
+    assert attack[-1] == 429
+    assert _signed_in(from_own_device)
+    assert any(
+        r.name == "opsboard.security" and "'kabagops'" in r.getMessage() for r in caplog.records
+    )
+
+
+def test_the_username_lockout_holds_for_every_other_device_and_for_the_attacker():
+    UserFactory(username="kabagops")
+    own_device = _trusted_device("kabagops", OTHER_IP)
+    _fail("kabagops", CARRIER_NAT, 5)
+
+    from_a_new_device = _attempt("kabagops", PASSWORD, OTHER_IP)
+    from_the_attacker = _attempt("kabagops", PASSWORD, CARRIER_NAT)
+    from_own_device_at_the_attackers_address = _attempt(
+        "kabagops", PASSWORD, CARRIER_NAT, own_device
+    )
+
+    assert from_a_new_device.status_code == 429
+    assert from_the_attacker.status_code == 429
+    # the username-and-address limit still holds for a trusted device
+    assert from_own_device_at_the_attackers_address.status_code == 429
+
+
+def test_a_trusted_device_is_still_held_to_the_username_and_address_limit():
+    UserFactory(username="kabagops")
+    own_device = _trusted_device("kabagops", OTHER_IP)
+
+    failures = [
+        _attempt("kabagops", "wrong-password", OTHER_IP, own_device).status_code for _ in range(5)
+    ]
+    response = _attempt("kabagops", PASSWORD, OTHER_IP, own_device)
+
+    assert failures == [200, 200, 200, 200, 429]
+    assert response.status_code == 429
+
+
+def test_the_trusted_device_cookie_trusts_only_the_account_it_was_signed_for():
+    UserFactory(username="kabagops")
+    UserFactory(username="operator")
+    device = _trusted_device("kabagops", OTHER_IP)
+    _fail("operator", CARRIER_NAT, 5)
+    forged = Client()
+    forged.cookies["opsboard_device"] = "1:operator"  # unsigned
+
+    response = _attempt("operator", PASSWORD, OTHER_IP, device)
+    with_forged = _attempt("operator", PASSWORD, OTHER_IP, forged)
+
+    assert response.status_code == 429
+    assert with_forged.status_code == 429
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password():
