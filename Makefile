@@ -76,7 +76,7 @@ restore: install
 # The election-day load test (bench/loadtest/, docs/benchmarks.md): gunicorn, a Celery worker,
 # PostgreSQL and Redis on this host, loopback only, under 5 minutes. PostgreSQL at
 # LOADTEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/), Redis at LOADTEST_REDIS_URL
-# (default database 7); WRITE=1 records the results in docs/benchmarks.md.
+# (default database 0; keys under a prefix of the run's own); WRITE=1 records the results in docs/benchmarks.md.
 loadtest: install
 	$(PY) bench/loadtest/run.py $(if $(WRITE),--write) $(LOADTEST_ARGS)
 

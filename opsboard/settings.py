@@ -196,6 +196,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # net recomputes (tests/hardening/test_redis_down.py). Workers reconnect on their own schedule.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+# A prefix on every key the broker writes, so that two stacks (or test runs) can share one Redis
+# database without reading each other's queues; their cleanup deletes their own keys only.
+REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "")
+if REDIS_KEY_PREFIX:
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = REDIS_KEY_PREFIX
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Coverage engine (docs/coverage.md): a burst of changes waits this long before one recompute;

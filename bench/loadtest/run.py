@@ -1,12 +1,13 @@
 """`make loadtest`: the election-day mix against the whole stack on this host, loopback only.
 
-1. A throwaway PostgreSQL database (opsboard_loadtest) with the Kediri demo, the operation clock
-   at 09.00 WIB on election day, static files collected: production settings (DEBUG=false,
-   a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, OPSBOARD_ALLOW_HTTP=true for plain HTTP).
+1. A throwaway PostgreSQL database (opsboard_loadtest_<run id>) with the Kediri demo, the
+   operation clock at 09.00 WIB on election day, static files collected: production settings
+   (DEBUG=false, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, OPSBOARD_ALLOW_HTTP=true).
 2. Sessions made up front in the database for field officers on duty, command staff and one
    admin: the load never posts the login form, so the login throttle never sees it.
-3. gunicorn (2 × cores + 1 workers, the Dockerfile's options), a Celery worker on Redis (its
-   own database number), and locust headless with bench/loadtest/locustfile.py.
+3. gunicorn (2 × cores + 1 workers, the Dockerfile's options), a Celery worker on Redis (keys
+   under this run's own prefix, so a shared Redis is safe), and locust headless with
+   bench/loadtest/locustfile.py.
 4. The report: requests per second, p50 / p95 / p99 and errors per endpoint, the goals (no
    errors; p95 of /me/ and of the dashboard's refresh below 300 ms; every recompute landing
    within 10 s of its change), and with --write the section of docs/benchmarks.md between
@@ -42,8 +43,12 @@ from report import write_section  # noqa: E402  (bench/report.py, shared by the 
 BIN = ROOT / ".venv" / "bin"
 PYTHON = str(BIN / "python")
 BASE_URL = os.environ.get("LOADTEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
-REDIS_URL = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/7")
-DB_NAME = "opsboard_loadtest"
+REDIS_URL = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Names of this run only: another run, the test suite or a developer's stack on the same
+# PostgreSQL and Redis is never dropped or flushed by this one.
+RUN_ID = secrets.token_hex(4)
+DB_NAME = f"opsboard_loadtest_{RUN_ID}"
+REDIS_KEY_PREFIX = f"opsboard-loadtest-{RUN_ID}:"
 ELECTION_DAY = "2024-11-27T09:00:00+07:00"
 BUDGET_SECONDS = 300
 P95_GOAL_MS = 300
@@ -170,14 +175,18 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
-def flush_redis() -> None:
+def delete_redis_keys() -> None:
+    """This run's keys only (SCAN, never FLUSHDB: the database may be shared)."""
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match=f"{REDIS_KEY_PREFIX}*", count=500))
+    if keys:
+        client.delete(*keys)
 
 
 def environment(var_dir: str) -> dict:
-    names = ("OPSBOARD_", "REDIS_URL", "DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
+    names = ("OPSBOARD_", "REDIS_", "DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(names)},
         "DATABASE_URL": BASE_URL + DB_NAME,
@@ -302,8 +311,7 @@ def main() -> None:
         sys.exit(f"set-up took {setup_seconds:.0f} s: the load would not fit in 5 minutes")
 
     load_before = os.getloadavg()[0]  # other work on the host skews every figure below
-    stack_env = {**env, "REDIS_URL": REDIS_URL}
-    flush_redis()
+    stack_env = {**env, "REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": REDIS_KEY_PREFIX}
     port = free_port()
     workers = 2 * (os.cpu_count() or 2) + 1
     server = subprocess.Popen(
@@ -377,7 +385,7 @@ def main() -> None:
     finally:
         stop(server)
         stop(worker)
-        flush_redis()
+        delete_redis_keys()
         psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
 
     rows = read_stats(prefix)

@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlparse
+from uuid import uuid4
 
+import redis
 from django.conf import settings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -182,6 +184,12 @@ def database_url(*, port: int | None = None) -> str:
 def redis_address() -> tuple[str, int]:
     parsed = urlparse(os.environ["OPSBOARD_TEST_REDIS_URL"])
     return parsed.hostname or "127.0.0.1", parsed.port or 6379
+
+
+def redis_url_via(port: int) -> str:
+    """The test Redis database, reached on loopback `port` (a proxy)."""
+    database = urlparse(os.environ["OPSBOARD_TEST_REDIS_URL"]).path.lstrip("/") or "0"
+    return f"redis://127.0.0.1:{port}/{database}"
 
 
 def _settings_variables() -> set[str]:
@@ -467,3 +475,23 @@ def session_key_for(user) -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key
+
+
+@contextmanager
+def redis_keyspace() -> Iterator[tuple[str, str]]:
+    """This run's own keys in the shared test Redis: (REDIS_URL, REDIS_KEY_PREFIX).
+
+    A unique prefix instead of a database number of its own, so that runs on one host (several
+    checkouts, CI jobs, a developer's stack) never read each other's queues; at the end only
+    this prefix's keys are deleted, never the database.
+    """
+    prefix = f"opsboard-test-{uuid4().hex}:"
+    url = os.environ["OPSBOARD_TEST_REDIS_URL"]
+    client = redis.Redis.from_url(url)
+    try:
+        yield url, prefix
+    finally:
+        keys = list(client.scan_iter(match=f"{prefix}*", count=500))
+        if keys:
+            client.delete(*keys)
+        client.close()

@@ -19,14 +19,13 @@ from tests.hardening.support import (
     app_environ,
     celery_worker,
     database_url,
-    redis_address,
+    redis_keyspace,
     run_app_code,
     wait_until,
 )
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-BROKER_DB = 6
 AREA_TABLE = CoverageArea._meta.db_table
 SAFETY_NET = """
 from deployments.tasks import recompute_coverage_if_behind_task
@@ -37,11 +36,11 @@ print("{}")
 
 @pytest.fixture
 def broker():
-    host, port = redis_address()
-    client = redis.Redis(host=host, port=port, db=BROKER_DB)
-    client.flushdb()
-    yield client, f"redis://{host}:{port}/{BROKER_DB}"
-    client.flushdb()
+    """This test's own keyspace in the shared Redis: (client, URL, key prefix)."""
+    with redis_keyspace() as (url, prefix):
+        client = redis.Redis.from_url(url)
+        yield client, url, prefix
+        client.close()
 
 
 @contextmanager
@@ -95,8 +94,8 @@ def _coverage_rows() -> tuple[int, int, int]:
 def test_a_worker_killed_mid_recompute_leaves_the_previous_snapshot_and_the_next_run_lands(
     tmp_path, guarded, broker
 ):
-    client, broker_url = broker
-    env = app_environ(DATABASE_URL=database_url(), REDIS_URL=broker_url)
+    client, broker_url, prefix = broker
+    env = app_environ(DATABASE_URL=database_url(), REDIS_URL=broker_url, REDIS_KEY_PREFIX=prefix)
     previous = CoverageSnapshot.objects.current_for(guarded["phase"])
     rows_before = _coverage_rows()
 
@@ -121,7 +120,7 @@ def test_a_worker_killed_mid_recompute_leaves_the_previous_snapshot_and_the_next
     assert _coverage_rows() == rows_before  # no partial snapshot, no orphaned rows
     # acks_late: the message was not acknowledged, so Redis keeps it for redelivery; that only
     # comes after the visibility timeout (1 h), so beat's safety net is what recovers sooner.
-    assert client.hlen("unacked") == 1
+    assert client.hlen(f"{prefix}unacked") == 1
 
     with celery_worker(env, tmp_path / "worker-2.log"):
         run_app_code(SAFETY_NET, env)  # what beat sends every COVERAGE_BEAT_SECONDS
