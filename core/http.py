@@ -87,6 +87,23 @@ class HtmxLoginRedirectMiddleware:
         return response
 
 
+class IgnoreBrowserLanguageMiddleware:
+    """Opsboard is in Indonesian until someone picks English in the language switch.
+
+    Most officers' phones and many office browsers are set to English; with Accept-Language
+    honoured they would silently get English, which the Polres does not work in, and would
+    not know that a switch exists. Placed before LocaleMiddleware, it hides the header, so
+    the language is the `django_language` cookie that /i18n/setlang/ sets, else LANGUAGE_CODE.
+    """
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     """Headers that Django's SecurityMiddleware does not set."""
 

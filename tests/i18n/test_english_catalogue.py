@@ -76,17 +76,6 @@ def test_compiled_catalogue_holds_every_translation_of_the_po_file():
 
 
 @pytest.mark.django_db
-def test_login_page_is_indonesian_by_default(client):
-    response = client.get("/accounts/login/")
-
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert '<html lang="id">' in page
-    assert "Masuk ke Opsboard" in page
-    assert ">Masuk</button>" in page
-
-
-@pytest.mark.django_db
 def test_login_page_is_english_after_choosing_english_in_the_language_switch(client):
     switched = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
 
