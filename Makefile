@@ -64,9 +64,10 @@ seed: install
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) seed_kediri_2024
 
-# Backups (docs/backup.md): the database that DATABASE_URL names (or the SQLite default) into
-# var/backups/ with a timestamp; `make restore RESTORE=var/backups/opsboard-….dump` replaces the
-# database's contents with a backup's.
+# Backups (docs/backup.md): the database that DATABASE_URL names (or the SQLite default) and the
+# file stores (photos, attachments) into one archive in
+# var/backups/ with a timestamp; `make restore RESTORE=var/backups/opsboard-….tar` replaces the
+# database and the stores with a backup's.
 backup: install
 	@scripts/backup.sh backup
 

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # `make backup` / `make restore RESTORE=FILE` (docs/backup.md).
 #
-#   scripts/backup.sh backup          the database into var/backups/opsboard-<time>.<dump|sqlite3>
-#   scripts/backup.sh restore FILE    replace the database's contents with FILE's
+#   scripts/backup.sh backup          one archive, var/backups/opsboard-<time>.tar: the database
+#                                     and the file stores (report photos, rakor attachments,
+#                                     media), with a MANIFEST and the SHA256SUMS of every file
+#   scripts/backup.sh restore FILE    replace the database's contents and the file stores with
+#                                     FILE's (an archive; an older database-only .dump or
+#                                     .sqlite3 restores the database alone)
 #
-# The database is the one Opsboard itself uses: opsboard/settings.py resolves it (DATABASE_URL,
-# DATABASE_URL_FILE, or the SQLite file under OPSBOARD_VAR_DIR). PostgreSQL goes through
+# The database and the stores are the ones Opsboard itself uses: opsboard/settings.py resolves
+# them (DATABASE_URL, DATABASE_URL_FILE, OPSBOARD_VAR_DIR). PostgreSQL goes through
 # pg_dump -Fc / pg_restore --clean in one transaction; SQLite through its online backup API,
-# which copies a consistent database while the app runs. BACKUP_DIR overrides var/backups.
+# which copies a consistent database while the app runs. The database is dumped before the
+# files are read, so every file a row names is in the archive (one written meanwhile may be too,
+# unnamed, which is harmless). BACKUP_DIR overrides var/backups.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PY:-.venv/bin/python}"
@@ -42,6 +48,13 @@ values = {
 }
 for key, value in values.items():
     print(f"DB_{key}={shlex.quote(value)}")
+# name=path of every file store, in the archive under files/<name>/.
+stores = {
+    "field-photos": settings.FIELD_PHOTO_ROOT,
+    "attachments": settings.COORDINATION_ATTACHMENT_ROOT,
+    "media": settings.MEDIA_ROOT,
+}
+print("STORES=(" + " ".join(shlex.quote(f"{k}={v}") for k, v in stores.items()) + ")")
 PYEOF
 }
 
@@ -78,24 +91,47 @@ backup_dir="${BACKUP_DIR:-$DB_VAR_DIR/backups}"
 case "$1" in
   backup)
     mkdir -p "$backup_dir"
-    file="$backup_dir/opsboard-$(date +%Y%m%d-%H%M%S).$suffix"
+    file="$backup_dir/opsboard-$(date +%Y%m%d-%H%M%S).tar"
     if [ -e "$file" ]; then
       echo "$file exists already; wait a second and run again." >&2
       exit 1
     fi
+    work="$(mktemp -d "$backup_dir/.opsboard-backup-XXXXXX")"
+    trap 'rm -rf "$work"' EXIT
     if [ "$DB_ENGINE" = postgresql ]; then
-      # Written under a temporary name: a failed dump never looks like a good one.
-      pg_dump --format=custom --file="$file.part" && mv "$file.part" "$file"
+      pg_dump --format=custom --file="$work/database.$suffix"
     else
-      sqlite_copy "$DB_NAME" "$file.part" && mv "$file.part" "$file"
+      sqlite_copy "$DB_NAME" "$work/database.$suffix"
     fi
+    mkdir "$work/files"
+    {
+      echo "Opsboard backup, $(date --iso-8601=seconds)"
+      echo "database: $DB_ENGINE, database.$suffix"
+    } >"$work/MANIFEST"
+    for store in "${STORES[@]}"; do
+      name="${store%%=*}" path="${store#*=}"
+      if [ -d "$path" ]; then
+        ln -s "$path" "$work/files/$name"  # archived through the link (tar -h), not copied
+      else
+        mkdir "$work/files/$name"  # an empty store restores as empty
+      fi
+      count="$(find -L "$work/files/$name" -type f | wc -l)"
+      echo "files/$name: $count files from $path" >>"$work/MANIFEST"
+    done
+    (cd "$work" && find -L database."$suffix" files -type f -print0 | sort -z \
+      | xargs -0 sha256sum >SHA256SUMS)
+    # Written under a temporary name: a failed backup never looks like a good one.
+    tar --create --dereference --file="$file.part" -C "$work" \
+      MANIFEST SHA256SUMS "database.$suffix" files
+    mv "$file.part" "$file"
     echo "$file"
     ;;
   restore)
     file="${2:-}"
     if [ -z "$file" ]; then
       echo "Name the backup to restore: make restore RESTORE=FILE. The newest ones:" >&2
-      ls -1t "$backup_dir"/opsboard-*."$suffix" 2>/dev/null | head -5 >&2 || true
+      ls -1t "$backup_dir"/opsboard-*.tar "$backup_dir"/opsboard-*."$suffix" 2>/dev/null \
+        | head -5 >&2 || true
       exit 2
     fi
     if [ ! -f "$file" ]; then
@@ -103,17 +139,46 @@ case "$1" in
       exit 1
     fi
     case "$file" in
-      *."$suffix") ;;
-      *) echo "$file is not a .$suffix backup, which is what $DB_ENGINE needs." >&2; exit 1 ;;
+      *.tar)
+        # Unpacked next to the stores (same file system: each is swapped in with one rename)
+        # and checked whole before anything is replaced.
+        mkdir -p "$DB_VAR_DIR"
+        work="$(mktemp -d "$DB_VAR_DIR/.opsboard-restore-XXXXXX")"
+        trap 'rm -rf "$work"' EXIT
+        tar --extract --same-permissions --file="$file" -C "$work"
+        if [ ! -f "$work/database.$suffix" ]; then
+          echo "$file holds no database.$suffix, which is what $DB_ENGINE needs." >&2
+          exit 1
+        fi
+        if ! (cd "$work" && sha256sum --check --quiet --strict SHA256SUMS); then
+          echo "$file is damaged (SHA256SUMS do not match); nothing was restored." >&2
+          exit 1
+        fi
+        database="$work/database.$suffix"
+        ;;
+      *."$suffix") work="" database="$file" ;;
+      *) echo "$file is not a .tar or .$suffix backup." >&2; exit 1 ;;
     esac
     if [ "$DB_ENGINE" = postgresql ]; then
       # --clean drops what the backup holds and recreates it; one transaction: all or nothing.
       pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
-        --exit-on-error --dbname="$DB_NAME" "$file"
+        --exit-on-error --dbname="$DB_NAME" "$database"
     else
-      sqlite_copy "$file" "$DB_NAME"
+      sqlite_copy "$database" "$DB_NAME"
     fi
     echo "restored $file into $DB_ENGINE database $DB_NAME"
+    if [ -n "$work" ]; then
+      for store in "${STORES[@]}"; do
+        name="${store%%=*}" path="${store#*=}"
+        [ -d "$work/files/$name" ] || continue
+        mkdir -p "$(dirname "$path")"
+        rm -rf "$path.before-restore"
+        if [ -e "$path" ]; then mv "$path" "$path.before-restore"; fi
+        mv "$work/files/$name" "$path"
+        rm -rf "$path.before-restore"
+        echo "restored files/$name into $path"
+      done
+    fi
     ;;
   *) usage ;;
 esac
