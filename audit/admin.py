@@ -11,11 +11,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
+from core.admin_input import ReadableInputAdminMixin
 from core.formats import WIB
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     list_display = ["at_display", "kind", "username", "ip_address", "what", "detail_display"]
     list_filter = ["kind", "at"]
     search_fields = ["username"]
