@@ -8,10 +8,11 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from core.access import access_of
+from core.admin_input import ReadableInputAdminMixin
 from tps.models import Desa, Indicator, KabKota, Kecamatan
 
 
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     """Places are loaded from the wilkum data files, not typed in; Polsek staff see their
     kecamatan's only (the desa autocomplete of the TPS form reads through here)."""
 
@@ -23,7 +24,7 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(KabKota)
-class KabKotaAdmin(admin.ModelAdmin):
+class KabKotaAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind"]
     search_fields = ["code", "name"]
 
@@ -77,7 +78,7 @@ class DesaAdmin(PlaceAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     list_display = ["code", "variable", "name", "guard_relevant", "is_estimate"]
     list_filter = ["variable", "guard_relevant"]
     search_fields = ["code", "name"]
