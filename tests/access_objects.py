@@ -279,7 +279,9 @@ def admin_case(name: str, w: WorldA) -> Case | None:
         path = reverse(name, kwargs={"id": obj.pk})
     else:
         path = reverse(name, kwargs={"object_id": obj.pk})
-    return Case(path, scope, model=obj._meta.label_lower)
+    # The import's confirmation takes only a POST (a GET is a 405, which is no answer to access).
+    method = "post" if page == "confirm" else "get"
+    return Case(path, scope, method=method, model=obj._meta.label_lower)
 
 
 def case_for(name: str | None, w: WorldA) -> Case | None:
