@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from field.models import Instruction, InstructionAck, SituationReport
 from tests.access_objects import BEARER, POLRES, case_for
+from tests.csp import csp_problem
 
 ALLOW, LOGIN, DENY, ELSEWHERE = "allow", "login", "deny", "elsewhere"
 # A GET sent on to another page than the home pages: the admin's short object URL, its login.
@@ -428,7 +429,7 @@ def test_each_role_gets_what_the_matrix_says_on_every_url(role, request, login, 
     # way a role that may open the page gets it or a not-found. The object walk below checks
     # these URLs exactly, with real objects.
     sampled = {name for _route, name in object_routes()}
-    wrong = []
+    wrong, unprotected = [], []
 
     for path, name in all_routes():
         expected = MATRIX[group_of(name, path)][role]
@@ -442,8 +443,12 @@ def test_each_role_gets_what_the_matrix_says_on_every_url(role, request, login, 
                 f"{response.request['REQUEST_METHOD']} {path} ({name}): "
                 f"expected {expected}, got {got}"
             )
+        # Every answer, refusals and redirects included (tests/platform/test_security_headers.py).
+        if problem := csp_problem(response):
+            unprotected.append(f"{path} ({response.status_code}): {problem}")
 
     assert wrong == [], "\n".join(wrong)
+    assert unprotected == [], "\n".join(unprotected)
 
 
 # Object-level: real objects of kecamatan A / TPS A
@@ -578,7 +583,7 @@ def test_objects_of_kecamatan_a_answer_each_role_as_the_matrix_says(
 ):
     user = None if role == "anonymous" else request.getfixturevalue(role)
     client = login(user)
-    wrong = []
+    wrong, unprotected = [], []
 
     for route, name in object_routes():
         case = case_for(name, objects_world)
@@ -592,8 +597,12 @@ def test_objects_of_kecamatan_a_answer_each_role_as_the_matrix_says(
                 f"{case.method.upper()} {case.path} ({name}, {case.scope}): "
                 f"expected {expected}, got {got} ({response.status_code})"
             )
+        # Real objects: the admin's change pages, photos, attachments and print pages served.
+        if problem := csp_problem(response):
+            unprotected.append(f"{case.path} ({response.status_code}): {problem}")
 
     assert wrong == [], "\n".join(wrong)
+    assert unprotected == [], "\n".join(unprotected)
 
 
 @pytest.mark.parametrize("role", ["field_officer_other_tps", "polsek_staff_other"])
