@@ -199,7 +199,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis that accepts but does not answer after 2 s. The change stays saved and beat's safety
 # net recomputes (tests/hardening/test_redis_down.py). Workers reconnect on their own schedule.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+# A task is acknowledged once it has run, not when a worker takes it: a worker killed
+# mid-task (SIGKILL, the OOM killer, a host gone) leaves its message in Redis, which hands it out
+# again after REDIS_VISIBILITY_TIMEOUT. When only the pool's child dies, the worker itself sees
+# it and puts the message straight back (REJECT_ON_WORKER_LOST; without it Celery acknowledges
+# the lost task). All our tasks are idempotent, so running one twice is harmless
+# (tests/hardening/test_worker_killed.py). Each process takes one task at a time, so a long
+# import never holds a recompute queued behind it in the same process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Longer than the longest task (a 10 MB import), or Redis hands a task still running to a second
+# worker; the price is that a task of a vanished worker waits this long to be redelivered.
+REDIS_VISIBILITY_TIMEOUT = env_int("REDIS_VISIBILITY_TIMEOUT", 3600, minimum=60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "visibility_timeout": REDIS_VISIBILITY_TIMEOUT,
+}
 # A prefix on every key the broker writes, so that two stacks (or test runs) can share one Redis
 # database without reading each other's queues; their cleanup deletes their own keys only.
 REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "")

@@ -1,12 +1,20 @@
 """A worker killed in the middle of a recompute: the previous snapshot stays, the next run lands.
 
+Two ways to die: the whole worker (its message waits in Redis for the visibility timeout, beat's
+safety net recovers first), or only the pool's child, as the OOM killer picks the big process
+(the worker sees it and puts the message straight back: task_reject_on_worker_lost).
+
 The test holds a SHARE lock on the area table, so the worker's recompute stops inside its
 transaction after writing the snapshot row, at the statement that writes the per-TPS rows and
 the desa rows together (one statement on PostgreSQL). That is where it is killed:
 deterministic, and a real SIGKILL of a real worker process.
 """
 
+import os
+import re
+import signal
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -16,6 +24,8 @@ from django.db import connection
 from deployments.models import CoverageArea, CoverageSnapshot, CoverageState, CoverageTPS
 from tests.hardening.conftest import edit_code
 from tests.hardening.support import (
+    VENV_BIN,
+    Process,
     app_environ,
     celery_worker,
     database_url,
@@ -136,3 +146,73 @@ def test_a_worker_killed_mid_recompute_leaves_the_previous_snapshot_and_the_next
     assert landed.pk != previous.pk
     assert CoverageTPS.objects.get(snapshot=landed, tps=guarded["tps"]).linmas_guards == 1
     assert CoverageArea.objects.filter(snapshot=landed, level="operation").exists()
+
+
+@contextmanager
+def prefork_worker(env: dict[str, str], log: Path):
+    """A real worker as deployed: prefork, one child that runs the tasks."""
+    worker = Process(
+        [
+            str(VENV_BIN / "celery"),
+            "-A",
+            "opsboard",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel=INFO",
+            f"--hostname=hardening-{log.stem}@%h",
+        ],
+        env,
+        log,
+    )
+    try:
+        worker.wait_for_output(r"ready\.", timeout=60)
+        yield worker
+    except BaseException:
+        print(worker.output()[-6000:])
+        raise
+    finally:
+        worker.stop()
+
+
+def _pool_child(worker: Process) -> int:
+    children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+    assert len(children) == 1, children
+    return int(children[0])
+
+
+def test_a_killed_pool_child_gets_its_recompute_delivered_again_and_the_snapshot_lands(
+    tmp_path, guarded, broker
+):
+    _, broker_url, prefix = broker
+    env = app_environ(DATABASE_URL=database_url(), REDIS_URL=broker_url, REDIS_KEY_PREFIX=prefix)
+    previous = CoverageSnapshot.objects.current_for(guarded["phase"])
+
+    with prefork_worker(env, tmp_path / "worker.log") as worker:
+        with table_locked_against_writes(AREA_TABLE):
+            run_app_code(edit_code(guarded), env)  # commits, then queues the recompute on Redis
+            pid = wait_until(
+                lambda: _backend_waiting_to_insert_into(AREA_TABLE),
+                timeout=30,
+                what="the worker's recompute to reach its area rows",
+            )
+            os.kill(_pool_child(worker), signal.SIGKILL)  # the worker itself lives on
+            worker.wait_for_output(r"WorkerLostError", timeout=30)
+        wait_until(lambda: _backend_gone(pid), timeout=30, what="the killed child's session to end")
+        # No safety net and no visibility timeout: only the redelivered message can land this.
+        version = CoverageState.objects.get(operation=guarded["operation"]).version
+        landed = wait_until(
+            lambda: CoverageSnapshot.objects.filter(
+                phase=guarded["phase"], inputs_version__gte=version
+            ).first(),
+            timeout=60,
+            what="the redelivered recompute's snapshot",
+        )
+
+    assert landed.pk != previous.pk
+    assert CoverageTPS.objects.get(snapshot=landed, tps=guarded["tps"]).linmas_guards == 1
+    assert CoverageArea.objects.filter(snapshot=landed, level="operation").exists()
+    received = re.findall(r"recompute_coverage_task\[([0-9a-f-]+)\] received", worker.output())
+    assert len(received) == 2 and received[0] == received[1]  # one message, handed out twice
