@@ -5,7 +5,7 @@ printable assignment cards, and the Posko operator's entries on behalf of a guar
 Who may do what (docs/field.md):
 - incident feed, check-ins, TPS status, instructions: command staff, Polsek staff (their
   kecamatan), admins; marking a report handled too;
-- assignment cards and revoking sign-in links: admins;
+- assignment cards, revoking sign-in links and signing phones out: admins;
 - Posko entry: admins, and command or Polsek staff given the permission
   ``field.record_via_posko`` ("operator Posko"), Polsek staff within their kecamatan.
 A field officer gets 403 on all of them.
@@ -247,13 +247,21 @@ def instruction_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 # Assignment cards
 
 
+def _cards_context(**forms) -> dict:
+    return {
+        "form": forms.get("form") or CardRunForm(),
+        "revoke_form": forms.get("revoke_form") or PersonForm(prefix="revoke"),
+        "signout_form": forms.get("signout_form") or PersonForm(prefix="signout"),
+    }
+
+
 @admin_required
 @require_GET
 def cards(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "field/cards.html",
-        {"form": CardRunForm(), "revoke_form": PersonForm(prefix="revoke")},
+        _cards_context(),
     )
 
 
@@ -271,7 +279,7 @@ def cards_print(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "field/cards.html",
-            {"form": form, "revoke_form": PersonForm(prefix="revoke")},
+            _cards_context(form=form),
             status=422,
         )
     at = clock.now()
@@ -318,14 +326,33 @@ def links_revoke(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "field/cards.html",
-            {"form": CardRunForm(), "revoke_form": form},
+            _cards_context(revoke_form=form),
             status=422,
         )
     person = form.cleaned_data["person"]
-    count = services.signin_links_revoke(person=person)
+    links, sessions = services.signin_links_revoke(person=person)
     messages.success(
         request,
-        _("%(count)s tautan masuk %(name)s dicabut.") % {"count": count, "name": person.name},
+        _("%(count)s tautan masuk %(name)s dicabut; %(sessions)s ponsel dikeluarkan.")
+        % {"count": links, "name": person.name, "sessions": sessions},
+    )
+    return redirect("field:cards")
+
+
+@admin_required
+@require_POST
+def sessions_end(request: HttpRequest) -> HttpResponse:
+    """ "Keluarkan ponsel": the person's phones are signed out, their card keeps working (a
+    phone lost, or passed on, while the card is safe)."""
+    form = PersonForm(request.POST, prefix="signout")
+    if not form.is_valid():
+        return render(request, "field/cards.html", _cards_context(signout_form=form), status=422)
+    person = form.cleaned_data["person"]
+    sessions = services.field_sessions_end(person=person)
+    messages.success(
+        request,
+        _("%(sessions)s ponsel %(name)s dikeluarkan; tautan yang belum dipakai tetap berlaku.")
+        % {"sessions": sessions, "name": person.name},
     )
     return redirect("field:cards")
 

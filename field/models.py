@@ -82,6 +82,33 @@ class SignInLink(models.Model):
         return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
+class FieldSession(models.Model):
+    """A phone signed in as a field officer: the key of its session, recorded at sign-in, so
+    that revoking the card, printing a new one or "keluarkan ponsel" can end the session at
+    once instead of leaving a lost phone signed in (with the team's phone numbers) until its
+    expiry, up to FIELD_SESSION_MAX later.
+
+    The key is ended through the session engine, so this works with database and cache sessions
+    alike, and costs no query on the officer's own requests."""
+
+    person = models.ForeignKey(
+        "deployments.Personnel",
+        on_delete=models.CASCADE,
+        related_name="field_sessions",
+        verbose_name=_("personel"),
+    )
+    session_key = models.CharField(_("kunci sesi"), max_length=40, unique=True, editable=False)
+    created_at = models.DateTimeField(_("masuk"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sesi ponsel petugas")
+        verbose_name_plural = _("sesi ponsel petugas")
+        indexes = [models.Index(fields=["person", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class FieldQuerySet(models.QuerySet):
     """Scope of field records: the command sees all, Polsek staff their kecamatan (through the
     TPS), a field officer their own records only."""

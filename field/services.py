@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,12 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.access import Role, access_of
 from deployments.models import Assignment, Personnel, Phase, PostKind
 from deployments.selectors import current_operation
 from deployments.services import personnel_account_create
 from field.geo import distance_m
 from field.models import (
     CheckIn,
+    FieldSession,
     Instruction,
     InstructionAck,
     SignInLink,
@@ -117,6 +120,8 @@ def signin_links_issue(*, people: list[Personnel], by=None) -> IssuedLinks:
     SignInLink.objects.filter(person_id__in=issued_ids, used_at=None, revoked_at=None).update(
         revoked_at=timezone.now()
     )
+    # A new card replaces the old one, which may be lost with the phone it signed in.
+    _sessions_end(person_ids=issued_ids)
     last_ends = _last_ends(issued_ids)
     tokens = {pk: secrets.token_urlsafe(32) for pk in issued_ids}
     SignInLink.objects.bulk_create(
@@ -162,11 +167,63 @@ def signin_link_redeem(*, token: str) -> Personnel | None:
 
 
 @transaction.atomic
-def signin_links_revoke(*, person: Personnel) -> int:
-    """Revoke the person's unused links (a lost card or phone); returns how many."""
-    return SignInLink.objects.filter(person=person, used_at=None, revoked_at=None).update(
+def signin_links_revoke(*, person: Personnel) -> tuple[int, int]:
+    """Revoke the person's unused links and sign out their phones (a lost card or phone);
+    returns how many links and how many sessions."""
+    links = SignInLink.objects.filter(person=person, used_at=None, revoked_at=None).update(
         revoked_at=timezone.now()
     )
+    return links, _sessions_end(person_ids=[person.pk])
+
+
+# Phones signed in as a field officer
+
+
+def field_session_record(*, person_id: int, session_key: str) -> FieldSession:
+    """Remember the session a phone signed in with, so that field_sessions_end can end it."""
+    # A session cannot outlive FIELD_SESSION_MAX: older rows name nothing alive.
+    FieldSession.objects.filter(
+        person_id=person_id, created_at__lt=timezone.now() - settings.FIELD_SESSION_MAX
+    ).delete()
+    record, _created = FieldSession.objects.update_or_create(
+        session_key=session_key, defaults={"person_id": person_id}
+    )
+    return record
+
+
+def on_user_logged_in(sender, request=None, user=None, **kwargs) -> None:
+    """Records a field officer's new session, by link or by password alike."""
+    access = access_of(user)
+    if request is None or access.role is not Role.FIELD:
+        return
+    session = request.session
+    if session.session_key is None:
+        # login() flushed another person's session (a phone passed on): the new one gets its
+        # key only when saved, and the key is what must be recorded.
+        session.save()
+    field_session_record(person_id=access.personnel_id, session_key=session.session_key)
+
+
+def _sessions_end(*, person_ids: list[int]) -> int:
+    """Delete the people's sessions through the session engine (database or cache): their
+    phones are signed out on their next request."""
+    rows = list(
+        FieldSession.objects.filter(person_id__in=person_ids).values_list("pk", "session_key")
+    )
+    if not rows:
+        return 0
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    for _pk, session_key in rows:
+        store.delete(session_key)
+    FieldSession.objects.filter(pk__in=[pk for pk, _key in rows]).delete()
+    return len(rows)
+
+
+@transaction.atomic
+def field_sessions_end(*, person: Personnel) -> int:
+    """ "Keluarkan ponsel": sign out every phone signed in as this person, without touching
+    their card; returns how many sessions ended."""
+    return _sessions_end(person_ids=[person.pk])
 
 
 # Check-in and the TPS status timeline
@@ -416,6 +473,8 @@ def field_data_purge(*, at: datetime | None = None) -> PurgeResult | None:
     steps = TPSStatusStep.objects.exclude(person=None).update(person=None)
     acks = InstructionAck.objects.all().delete()[0]
     links = SignInLink.objects.all().delete()[0]
+    # Who signed in when is personal data too; the sessions themselves expire on their own.
+    FieldSession.objects.all().delete()
     return PurgeResult(
         photos=len(with_photo),
         reports=reports,

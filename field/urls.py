@@ -29,6 +29,7 @@ urlpatterns = [
     path("lapangan/kartu/", command.cards, name="cards"),
     path("lapangan/kartu/cetak/", command.cards_print, name="cards_print"),
     path("lapangan/kartu/cabut/", command.links_revoke, name="links_revoke"),
+    path("lapangan/kartu/keluarkan/", command.sessions_end, name="sessions_end"),
     path("posko/", command.posko, name="posko"),
     path("posko/checkin/", command.posko_checkin, name="posko_checkin"),
     path("posko/status/", command.posko_status, name="posko_status"),

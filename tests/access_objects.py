@@ -12,17 +12,21 @@ pattern, accounts…) that every reader of the group reads, whatever their kecam
 ``bearer`` — whoever holds the token (a sign-in card).
 """
 
+import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from coordination.services import attachment_add, minutes_publish
 from deployments.models import ImportJob, PostKind, StaffProfile
-from field.services import signin_link_issue, situation_report_create
+from field.models import SignInLink, token_digest
+from field.services import situation_report_create
 from tests.coordination.helpers import pdf
 from tests.factories import (
     ActionItemFactory,
@@ -109,7 +113,14 @@ def _tps_page(name: str) -> Callable[[WorldA], Case]:
 
 
 def _signin(w: WorldA) -> Case:
-    _link, token = signin_link_issue(person=w.guard)
+    # Made directly: issuing a card (signin_link_issue) signs out the guard's phones, and the
+    # guard is the field officer who walks this matrix.
+    token = secrets.token_urlsafe(32)
+    SignInLink.objects.create(
+        token_hash=token_digest(token),
+        person=w.guard,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
     # GET only: it shows whose card it is and uses nothing up.
     return Case(reverse("field:signin", kwargs={"token": token}), BEARER)
 

@@ -228,6 +228,7 @@ FIELD_GROUPS = {
     "field:cards": "field_admin",
     "field:cards_print": "field_admin",
     "field:links_revoke": "field_admin",
+    "field:sessions_end": "field_admin",
     "field:posko": "field_admin",
     "field:posko_checkin": "field_admin",
     "field:posko_status": "field_admin",
@@ -399,6 +400,10 @@ FIRST_WALK_POSTS = {
     "field:links_revoke": lambda w: {
         "revoke-identifier": w.guard.identifier,
         "revoke-force": w.guard.force,
+    },
+    "field:sessions_end": lambda w: {
+        "signout-identifier": w.guard.identifier,
+        "signout-force": w.guard.force,
     },
     "field:posko_checkin": lambda w: _posko(w),
     "field:posko_status": lambda w: _posko(w, step=1),

@@ -53,6 +53,12 @@ self.addEventListener("fetch", function (event) {
     });
   }
   event.respondWith(fetch(request).then(function (response) {
+    if (isPage && (response.type === "opaqueredirect" || response.redirected)) {
+      // /me/ sends this phone to sign in: it was signed out (a lost phone, a revoked card), and
+      // the kept copy with the team's phone numbers must not be shown offline any more.
+      caches.delete(CACHE);
+      return response;
+    }
     if (response.ok && response.type === "basic") {
       var copy = response.clone();
       caches.open(CACHE).then(function (cache) { cache.put(isPage ? PAGE : request, copy); });

@@ -65,6 +65,7 @@ def _requests(tps_a, world):
         "field:cards": [("get", "/lapangan/kartu/", {})],
         "field:cards_print": [("post", "/lapangan/kartu/cetak/", {"desa": tps_a.desa_id})],
         "field:links_revoke": [("post", "/lapangan/kartu/cabut/", {"revoke-identifier": "x"})],
+        "field:sessions_end": [("post", "/lapangan/kartu/keluarkan/", {"signout-identifier": "x"})],
         "field:posko": [("get", "/posko/", {})],
         "field:posko_checkin": [("post", "/posko/checkin/", {"person": 1, "tps": tps_a.pk})],
         "field:posko_status": [("post", "/posko/status/", {"person": 1, "tps": tps_a.pk})],

@@ -309,6 +309,12 @@ POST_CASES = {
         reverse("field:links_revoke"),
         {"revoke-identifier": w.guard.identifier, "revoke-force": w.guard.force},
     ),
+    "field:sessions_end": lambda w: Post(
+        "ops_admin",
+        reverse("field:cards"),
+        reverse("field:sessions_end"),
+        {"signout-identifier": w.guard.identifier, "signout-force": w.guard.force},
+    ),
     "field:posko_checkin": lambda w: _posko(w, "field:posko_checkin", {"tps": w.tps.pk}),
     "field:posko_status": lambda w: _posko(w, "field:posko_status", {"tps": w.tps.pk, "step": 1}),
     "field:posko_report": lambda w: _posko(
