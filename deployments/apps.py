@@ -7,6 +7,9 @@ class DeploymentsConfig(AppConfig):
     verbose_name = _("Pengerahan personel")
 
     def ready(self) -> None:
-        from deployments import signals
+        # The task modules register their tasks on import, the beat and worker need them
+        # whether or not autodiscovery ran; the receivers feed the coverage engine.
+        from deployments import tasks  # noqa: F401
+        from deployments.coverage import triggers
 
-        signals.connect()
+        triggers.connect()

@@ -2,9 +2,6 @@
 
 from datetime import datetime
 
-from django.db.models import Q
-
-from core.access import access_of
 from deployments.models import CoverageArea, CoverageSnapshot, Operation, Phase, Unit, UnitQuerySet
 
 
@@ -39,19 +36,8 @@ def default_phase(operation: Operation | None, at: datetime) -> Phase | None:
 
 
 def units_visible_to(user) -> UnitQuerySet:
-    """The units a user may name in a filter: all of them, or for Polsek staff their kecamatan's.
-
-    Polsek staff see the people of their kecamatan (PersonnelQuerySet.visible_to), who belong to
-    its Polsek and to the Satlinmas of its desa; another kecamatan's units stay unknown to them.
-    This belongs on UnitQuerySet as ``visible_to(user)``; it lives here until models.py grows it.
-    """
-    access = access_of(user)
-    if access.sees_everything:
-        return Unit.objects.all()
-    if access.kecamatan_id is not None:
-        k = access.kecamatan_id
-        return Unit.objects.filter(Q(kecamatan_id=k) | Q(desa__kecamatan_id=k))
-    return Unit.objects.none()
+    """The units a user may name in a filter (UnitQuerySet.visible_to)."""
+    return Unit.objects.visible_to(user)
 
 
 def coverage_areas_at(

@@ -1,53 +1,21 @@
-"""Celery tasks of deployments: thin interfaces around plain functions that tests call."""
+"""Where Celery's autodiscovery looks (<app>.tasks): the task modules of deployments.
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
-from django.utils import timezone
+The tasks live beside what they call (coverage/tasks.py, imports/tasks.py); their registered
+names stay deployments.tasks.<name>, pinned on each, so queued messages and the beat schedule
+still resolve.
+"""
 
-from deployments.coverage import coverage_prune, coverage_recompute
-from deployments.imports import import_job_apply, import_job_validate
-from deployments.models import Operation
-
-
-@shared_task(
-    autoretry_for=(OperationalError, InterfaceError),  # the database was briefly unreachable
-    retry_backoff=2,
-    retry_backoff_max=60,
-    max_retries=10,
-    acks_late=True,
+from deployments.coverage.tasks import (
+    prune_coverage_task,
+    recompute_coverage_if_behind_task,
+    recompute_coverage_task,
 )
-def recompute_coverage_task(operation_id: int | None = None) -> int:
-    return _recompute_then_prune(operation_id)
+from deployments.imports.tasks import apply_import_task, validate_import_task
 
-
-@shared_task(ignore_result=True)
-def recompute_coverage_if_behind_task() -> int:
-    """Beat's safety net: a change whose queued recompute was lost (broker down) lands here."""
-    return _recompute_then_prune(None)
-
-
-def _recompute_then_prune(operation_id: int | None) -> int:
-    written = coverage_recompute(operation_id=operation_id)
-    for operation_id in {snapshot.operation_id for snapshot in written}:
-        prune_coverage_task.delay(operation_id)
-    return len(written)
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def prune_coverage_task(operation_id: int) -> None:
-    """The snapshot retention policy (deployments.coverage.coverage_prune), after a recompute."""
-    operation = Operation.objects.filter(pk=operation_id).first()
-    if operation is not None:
-        coverage_prune(operation=operation, now=timezone.now())
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def validate_import_task(job_id: int) -> None:
-    """The dry run of a large upload; its progress and preview live in the ImportJob row."""
-    import_job_validate(job_id=job_id)
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def apply_import_task(job_id: int, user_id: int) -> None:
-    """The confirmed import of a large upload, all-or-nothing; safe to run twice."""
-    import_job_apply(job_id=job_id, by_id=user_id)
+__all__ = [
+    "apply_import_task",
+    "prune_coverage_task",
+    "recompute_coverage_if_behind_task",
+    "recompute_coverage_task",
+    "validate_import_task",
+]

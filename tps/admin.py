@@ -1,4 +1,4 @@
-"""Admin of places. The TPS admin, with its guards, lives in deployments/admin.py (STYLE.md)."""
+"""Admin of places. The TPS admin, with its guards, lives in deployments/admin/tps.py (STYLE.md)."""
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote

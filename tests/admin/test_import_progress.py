@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connections
 
-from deployments import imports
+from deployments.imports import jobs, resource
 from deployments.imports import import_job_create, import_job_validate
 from deployments.models import ImportJob
 from tests.admin.helpers import PERSONNEL_COLUMNS, csv_bytes, row
@@ -35,8 +35,8 @@ def test_progress_is_visible_outside_the_import_transaction(
         by=ops_admin,
     )
     seen: list[int] = []
-    monkeypatch.setattr(imports, "PROGRESS_EVERY", 200)
-    writer = imports._progress_writer
+    monkeypatch.setattr(resource, "PROGRESS_EVERY", 200)
+    writer = jobs._progress_writer
 
     def observed(job_):
         write = writer(job_)
@@ -56,7 +56,7 @@ def test_progress_is_visible_outside_the_import_transaction(
 
         return write_and_look
 
-    monkeypatch.setattr(imports, "_progress_writer", observed)
+    monkeypatch.setattr(jobs, "_progress_writer", observed)
 
     done = import_job_validate(job_id=job.pk)
 

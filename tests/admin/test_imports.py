@@ -19,7 +19,7 @@ from deployments.imports import (
 )
 from deployments.models import Assignment, ImportJob, Personnel, PostKind
 from deployments.phases import WIB
-from deployments.sheets import INTERACTIVE_ROW_LIMIT, SheetError, read_sheet
+from deployments.imports.sheets import INTERACTIVE_ROW_LIMIT, SheetError, read_sheet
 from tests.admin.helpers import (
     ASSIGNMENT_COLUMNS,
     PERSONNEL_COLUMNS,

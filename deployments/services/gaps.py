@@ -21,8 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from deployments.admin_actions import lock_personnel, raise_if_any, save_with_history
-from deployments.coverage import EPSILON, FORCES, coverage_inputs_changed
+from deployments.coverage import EPSILON, FORCES
 from deployments.models import (
     Assignment,
     CoverageStatus,
@@ -33,6 +32,12 @@ from deployments.models import (
     PostKind,
     SecurityPattern,
     Sprin,
+)
+from deployments.services.assignments import (
+    AssignmentDraft,
+    assignments_create,
+    personnel_lock,
+    raise_if_any,
 )
 from tps.models import TPS
 
@@ -277,9 +282,9 @@ def gaps_apply(
         allowed = set(people.filter(pk__in=[i[0] for i in items]).values_list("pk", flat=True))
         if any(person_id not in allowed for person_id, *_rest in items):
             raise ValidationError(_("Usulan memuat personel di luar wilayah Anda."))
-    locked = lock_personnel(Personnel(pk=pk) for pk, *_rest in items)
+    locked = personnel_lock(Personnel(pk=pk) for pk, *_rest in items)
     stations = TPS.objects.in_bulk([pk for _p, group, *_r in items for pk in group])
-    made: list[Assignment] = []
+    drafts: list[AssignmentDraft] = []
     errors: list[str] = []
     for person_id, group, start, end in items:
         person = locked.get(person_id)
@@ -290,22 +295,21 @@ def gaps_apply(
         if not person.active:
             errors.append(_("%s sudah tidak aktif.") % person)
             continue
-        assignment = Assignment(
-            personnel=person,
-            phase=phase,
-            kind=PostKind.PAM_TPS,
-            starts_at=start,
-            ends_at=end,
-            sprin=sprin,
+        drafts.append(
+            AssignmentDraft(
+                personnel=person,
+                phase=phase,
+                kind=PostKind.PAM_TPS,
+                starts_at=start,
+                ends_at=end,
+                tps=tps,
+                sprin=sprin,
+            )
         )
-        try:
-            assignment.full_clean()
-            assignment.validate_tps_set(tps)
-            save_with_history(assignment, by=by, reason=_("Isi kekosongan"), tps=tps)
-        except ValidationError as exc:
-            errors.append(f"{person}: {' '.join(exc.messages)}")
-            continue
-        made.append(assignment)
+    made: list[Assignment] = []
+    try:
+        made = assignments_create(drafts=drafts, by=by, reason=_("Isi kekosongan"))
+    except ValidationError as exc:
+        errors.extend(exc.messages)
     raise_if_any(errors)
-    coverage_inputs_changed()
     return made

@@ -1,0 +1,111 @@
+"""The other registrations: operation, units, Polsek staff, patterns, posts, Sprin."""
+
+from django.contrib import admin
+from django.db.models import (
+    Count,
+)
+from django.utils.translation import gettext_lazy
+
+from core.access import access_of
+from deployments.admin.base import (
+    KecamatanFilter,
+    OpsboardAdmin,
+    OpsboardHistoryAdmin,
+    PointMapMixin,
+    WholePolresOnlyMixin,
+)
+from deployments.admin.personnel import SprinAssignmentInline
+from deployments.imports.sheets import (
+    thousands,
+)
+from deployments.models import (
+    Operation,
+    Phase,
+    Post,
+    SecurityPattern,
+    Sprin,
+    StaffProfile,
+    Unit,
+)
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+@admin.register(Operation)
+class OperationAdmin(OpsboardAdmin):
+    list_display = ["name", "starts_on", "ends_on"]
+    inlines = [PhaseInline]
+    raw_id_fields = ["commander"]
+
+
+@admin.register(Unit)
+class UnitAdmin(OpsboardAdmin):
+    list_display = ["code", "name", "force", "kind", "parent", "kecamatan", "desa"]
+    list_filter = ["force", "kind", "kecamatan"]
+    list_select_related = ["parent", "kecamatan", "desa"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent", "kecamatan", "desa"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if access_of(request.user).sees_everything:
+            return queryset
+        return queryset.filter(pk__in=Unit.objects.visible_to(request.user).values("pk"))
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(WholePolresOnlyMixin, OpsboardAdmin):
+    list_display = ["user", "unit"]
+    list_select_related = ["user", "unit"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(SecurityPattern)
+class SecurityPatternAdmin(OpsboardHistoryAdmin):
+    list_display = ["kerawanan", "force", "personnel_count", "tps_count", "phase", "operation"]
+    list_filter = ["kerawanan", "force", "phase"]
+    list_select_related = ["phase", "operation"]
+
+
+class PostKecamatanFilter(KecamatanFilter):
+    paths = ("desa__kecamatan_id",)
+
+
+@admin.register(Post)
+class PostAdmin(PointMapMixin, OpsboardHistoryAdmin):
+    scoped = True
+    list_display = ["name", "kind", "desa", "kecamatan_name", "address"]
+    list_filter = ["kind", PostKecamatanFilter]
+    list_select_related = ["desa__kecamatan"]
+    search_fields = ["name", "address", "desa__name", "desa__code"]
+    autocomplete_fields = ["desa"]
+    readonly_fields = ["point_map"]
+    fields = ["kind", "name", "desa", "address", "point_map", ("latitude", "longitude")]
+
+    @admin.display(description=gettext_lazy("kecamatan"), ordering="desa__kecamatan__name")
+    def kecamatan_name(self, post):
+        return post.desa.kecamatan.name if post.desa_id else "–"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.warn_about_point(request, obj)
+
+
+@admin.register(Sprin)
+class SprinAdmin(OpsboardHistoryAdmin):
+    list_display = ["number", "date", "signer", "operation", "assignment_count"]
+    list_filter = ["operation"]
+    list_select_related = ["operation"]
+    search_fields = ["number", "signer"]
+    date_hierarchy = "date"
+    inlines = [SprinAssignmentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_assignments=Count("assignments"))
+
+    @admin.display(description=gettext_lazy("penugasan"), ordering="n_assignments")
+    def assignment_count(self, sprin):
+        return thousands(sprin.n_assignments)

@@ -1,0 +1,60 @@
+"""Import and export of personnel, TPS and assignments from XLSX and CSV (django-import-export).
+
+One fixed set of Indonesian column headers per kind, declared once on its Resource and shared by
+the import, the export and the downloadable template, so that an exported roster re-imports
+unchanged. Natural keys: personnel (force, identifier), TPS (desa code, number), assignment
+(force, identifier, phase, start; the phase is the one its start falls in).
+
+Flow (jobs): the upload becomes an ImportJob row → import_job_validate runs the whole file as a
+dry run inside a transaction that is rolled back, and stores a preview (new / changed / unchanged
+rows, every row error with its line and reason) → an admin confirms → import_job_apply runs it
+again for real in one transaction. All-or-nothing: one bad row and nothing is written. Rows are
+saved one by one through the model (clean(), the signals that recompute coverage, the history
+with the importing user), never with bulk writes that would skip them; assignments through the
+assignment door of deployments.services.assignments.
+
+An assignment that covers several TPS (a Polri pair over 4 TPS) is one row per TPS in the sheet,
+as in a Sprin annex; rows with the same natural key are merged into one assignment.
+
+sheets: reading and writing the files, defensively. cells: one cell's value. resource: the base
+resource. personnel, tps, assignments: one resource per kind (kinds maps them). jobs: the
+service. exports: lists, templates and the Sprin annex. tasks: the Celery interfaces.
+"""
+
+from deployments.imports.assignments import AssignmentResource
+from deployments.imports.cells import CellError, parse_date, parse_moment
+from deployments.imports.exports import annex_bytes, annex_queryset, export_bytes, template_bytes
+from deployments.imports.jobs import (
+    ImportNotReady,
+    Outcome,
+    import_job_apply,
+    import_job_claim,
+    import_job_create,
+    import_job_validate,
+)
+from deployments.imports.kinds import RESOURCES
+from deployments.imports.personnel import PersonnelResource
+from deployments.imports.resource import RowReport, SheetResource
+from deployments.imports.tps import TPSResource
+
+__all__ = [
+    "RESOURCES",
+    "AssignmentResource",
+    "CellError",
+    "ImportNotReady",
+    "Outcome",
+    "PersonnelResource",
+    "RowReport",
+    "SheetResource",
+    "TPSResource",
+    "annex_bytes",
+    "annex_queryset",
+    "export_bytes",
+    "import_job_apply",
+    "import_job_claim",
+    "import_job_create",
+    "import_job_validate",
+    "parse_date",
+    "parse_moment",
+    "template_bytes",
+]

@@ -1,0 +1,359 @@
+"""The assignment sheet, as in a Sprin annex: one row per TPS, rows with the same natural key
+(force, identifier, start) merged into one assignment; written through the assignment door."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from deployments.imports.cells import (
+    CellError,
+    cell_choice,
+    cell_code,
+    cell_identifier,
+    cell_int,
+    cell_text,
+    chunks,
+    local_time,
+    parse_date,
+    parse_moment,
+    sheet_identifiers,
+)
+from deployments.imports.resource import SheetResource, column_field
+from deployments.models import Assignment, Force, Personnel, Post, PostKind, Sprin
+from deployments.selectors import current_operation
+from deployments.services.assignments import assignment_save, assignment_validate, personnel_lock
+from tps.models import TPS, Desa
+
+
+class AssignmentResource(SheetResource):
+    columns = (
+        "Matra",
+        "NRP/No. Registrasi",
+        "Nama",
+        "Pangkat",
+        "Satuan",
+        "Kode Desa",
+        "No. TPS",
+        "Jenis Pos",
+        "Nama Pos",
+        "Mulai",
+        "Selesai",
+        "No. Sprin",
+        "Tgl. Sprin",
+    )
+    # Columns that say which TPS; the others must agree across the rows of one assignment.
+    TPS_COLUMNS = ("Kode Desa", "No. TPS")
+    field_columns = {
+        "personnel": "NRP/No. Registrasi",
+        "phase": "Mulai",
+        "kind": "Jenis Pos",
+        "post": "Nama Pos",
+        "starts_at": "Mulai",
+        "ends_at": "Selesai",
+        "sprin": "No. Sprin",
+        "tps": "No. TPS",
+        "linmas_other_desa": "Kode Desa",
+        "linmas_other_desa_reason": "Kode Desa",
+    }
+    notes_help = (
+        ("Matra", "Polri, TNI atau Linmas."),
+        ("NRP/No. Registrasi", "Personel harus sudah terdaftar (impor personel dulu)."),
+        ("Nama", "Diperiksa terhadap data personel; boleh kosong."),
+        ("Pangkat", "Diperiksa terhadap data personel; boleh kosong."),
+        ("Satuan", "Diperiksa terhadap data personel; boleh kosong."),
+        ("Kode Desa", "Desa TPS yang dijaga (Pam TPS)."),
+        ("No. TPS", "Satu TPS per baris; sepasang Polri yang menjaga 4 TPS ditulis 4 baris."),
+        ("Jenis Pos", "Pam TPS, Pos Pam, Posko, Patroli, Pengawalan logistik, Cadangan, Padal."),
+        ("Nama Pos", "Nama pos yang terdaftar; kosong untuk Pam TPS."),
+        ("Mulai", "dd/mm/yyyy HH.MM atau yyyy-mm-dd HH:MM (WIB), atau sel tanggal Excel."),
+        ("Selesai", "Seperti Mulai; tanggal saja berarti sampai akhir hari itu."),
+        ("No. Sprin", "Nomor Sprin yang sudah dibuat di admin; boleh kosong."),
+        ("Tgl. Sprin", "Tanggal Sprin; harus sama dengan tanggal di admin."),
+    )
+
+    matra = column_field("Matra")
+    nrp = column_field("NRP/No. Registrasi")
+    nama = column_field("Nama")
+    pangkat = column_field("Pangkat")
+    satuan = column_field("Satuan")
+    desa = column_field("Kode Desa")
+    nomor = column_field("No. TPS")
+    jenis = column_field("Jenis Pos")
+    pos = column_field("Nama Pos")
+    mulai = column_field("Mulai")
+    selesai = column_field("Selesai")
+    sprin = column_field("No. Sprin")
+    tgl_sprin = column_field("Tgl. Sprin")
+
+    class Meta(SheetResource.Meta):
+        model = Assignment
+        fields = (
+            "matra",
+            "nrp",
+            "nama",
+            "pangkat",
+            "satuan",
+            "desa",
+            "nomor",
+            "jenis",
+            "pos",
+            "mulai",
+            "selesai",
+            "sprin",
+            "tgl_sprin",
+        )
+        import_id_fields = ("matra", "nrp", "mulai")
+
+    def row_key(self, values: dict) -> tuple | None:
+        try:
+            return (
+                cell_choice(values["Matra"], Force, "Matra"),
+                cell_identifier(values)[0],
+                parse_moment(values["Mulai"]),
+            )
+        except CellError:
+            return None
+
+    instance_key = row_key
+
+    def merge(self, rows: list, row) -> str:
+        first = rows[0]
+        differing = [
+            c
+            for c in self.columns
+            if c not in self.TPS_COLUMNS and _same(first.values[c]) != _same(row.values[c])
+        ]
+        if differing:
+            return _(
+                "Baris %(line)s menyebut penugasan yang sama (Matra, NRP, Mulai) dengan isi "
+                "berbeda di kolom %(cols)s."
+            ) % {"line": first.line, "cols": ", ".join(differing)}
+        tps = (cell_code(row.values["Kode Desa"]), cell_text(row.values["No. TPS"]).lstrip("0"))
+        for other in rows:
+            if (
+                cell_code(other.values["Kode Desa"]),
+                cell_text(other.values["No. TPS"]).lstrip("0"),
+            ) == tps:
+                return _("Duplikat baris %s (penugasan dan TPS yang sama).") % other.line
+        rows.append(row)
+        return ""
+
+    def merged_value(self, rows: list, column: str):
+        if column in self.TPS_COLUMNS:
+            return [r.values[column] for r in rows]
+        return rows[0].values[column]
+
+    def preload(self, dataset) -> None:
+        self.operation = current_operation(with_phases=True)
+        self.phases = list(self.operation.phases.all()) if self.operation else []
+        identifiers = sheet_identifiers(dataset)
+        self.people: dict[tuple[str, str], Personnel] = {}
+        for chunk in chunks(identifiers):
+            for person in Personnel.objects.filter(identifier__in=chunk).select_related("unit"):
+                self.people[(person.force, person.identifier)] = person
+        if self.writing:
+            # The file's people, locked together until the import commits: an admin assigning
+            # one of them meanwhile waits, then sees the imported rows.
+            # In primary-key order across the chunks too, as personnel_lock orders one.
+            for chunk in chunks(sorted(self.people.values(), key=lambda p: p.pk)):
+                personnel_lock(chunk)
+        codes = sorted(
+            {cell_code(c) for cell in dataset["Kode Desa"] for c in cell if cell_code(c)}
+        )
+        self.desa_by_code = {d.code: d for d in Desa.objects.filter(code__in=codes)}
+        self.tps_by_key: dict[tuple[str, int], TPS] = {}
+        for chunk in chunks(codes):
+            for tps in TPS.objects.filter(desa__code__in=chunk).select_related("desa"):
+                self.tps_by_key[(tps.desa.code, tps.number)] = tps
+        self.posts = {(p.kind, p.name.casefold()): p for p in Post.objects.all()}
+        self.sprins = {s.number.casefold(): s for s in Sprin.objects.all()}
+        person_ids = [p.pk for p in self.people.values()]
+        by_pk = {p.pk: p for p in self.people.values()}
+        for chunk in chunks(person_ids):
+            found = Assignment.objects.filter(personnel_id__in=chunk).prefetch_related(
+                Prefetch("tps", queryset=TPS.objects.select_related("desa"))
+            )
+            for assignment in found.select_related("post", "sprin", "phase"):
+                person = by_pk[assignment.personnel_id]
+                assignment.personnel = person
+                key = (person.force, person.identifier, assignment.starts_at)
+                self.existing[key] = assignment
+        self.tps_wanted: dict[int, list[TPS]] = {}
+
+    def read_row(self, assignment: Assignment, row, errors) -> None:
+        force = identifier = None
+        try:
+            force = cell_choice(row["Matra"], Force, "Matra")
+        except CellError as exc:
+            errors["Matra"].append(str(exc))
+        identifier, written = cell_identifier(row)
+        if written and written != identifier:
+            self.note(_("NRP %(raw)s ditulis %(clean)s.") % {"raw": written, "clean": identifier})
+        person = self.people.get((force, identifier))
+        if person is None:
+            if force:
+                errors["NRP/No. Registrasi"].append(
+                    _("Personel %(force)s %(id)s belum terdaftar; impor data personel dulu.")
+                    % {"force": Force(force).label, "id": identifier or "-"}
+                )
+        else:
+            assignment.personnel = person
+            self.check_person(person, row, errors)
+        try:
+            assignment.kind = cell_choice(row["Jenis Pos"], PostKind, "Jenis Pos")
+        except CellError as exc:
+            errors["Jenis Pos"].append(str(exc))
+        post_name = cell_text(row["Nama Pos"])
+        assignment.post = None
+        if post_name and assignment.kind:
+            assignment.post = self.posts.get((assignment.kind, post_name.casefold()))
+            if assignment.post is None:
+                errors["Nama Pos"].append(
+                    _("Pos %(kind)s %(name)s tidak terdaftar.")
+                    % {"kind": PostKind(assignment.kind).label, "name": post_name}
+                )
+        self.tps_wanted[self.row_number] = self.read_tps(row, errors)
+        for column, attr, end in (("Mulai", "starts_at", False), ("Selesai", "ends_at", True)):
+            try:
+                setattr(assignment, attr, parse_moment(row[column], end=end))
+            except CellError as exc:
+                errors[column].append(str(exc))
+        if assignment.starts_at:
+            phase = next(
+                (p for p in self.phases if p.starts_at <= assignment.starts_at < p.ends_at), None
+            )
+            if phase is None:
+                errors["Mulai"].append(_("Waktu mulai di luar semua tahapan operasi."))
+            else:
+                assignment.phase = phase
+        self.read_sprin(assignment, row, errors)
+        assignment.status = Assignment.Status.ACTIVE
+
+    def check_person(self, person: Personnel, row, errors) -> None:
+        """Name, rank and unit in an assignment sheet are checks, not edits: a wrong NRP
+        pointing at somebody else is caught here rather than silently assigned."""
+        expected = {"Nama": person.name, "Pangkat": person.rank_label, "Satuan": person.unit.name}
+        for column, value in expected.items():
+            written = cell_text(row[column])
+            if written and written.casefold() != " ".join(value.split()).casefold():
+                errors[column].append(
+                    _(
+                        "Berbeda dengan data personel %(id)s (%(value)s). Ubah lewat impor "
+                        "personel bila data itu yang salah."
+                    )
+                    % {"id": person.identifier, "value": value or "-"}
+                )
+
+    def read_tps(self, row, errors) -> list[TPS]:
+        found: list[TPS] = []
+        for raw_code, raw_number in zip(row["Kode Desa"], row["No. TPS"], strict=True):
+            code = cell_code(raw_code)
+            if not code and cell_text(raw_number) == "":
+                continue
+            if code not in self.desa_by_code:
+                errors["Kode Desa"].append(_("Kode desa %s tidak dikenal.") % (code or _("kosong")))
+                continue
+            try:
+                number = cell_int(raw_number, low=1, high=999, strip_prefix="TPS")
+            except CellError as exc:
+                errors["No. TPS"].append(str(exc))
+                continue
+            tps = self.tps_by_key.get((code, number))
+            if tps is None:
+                errors["No. TPS"].append(
+                    _("TPS %(n)03d %(desa)s belum terdaftar.")
+                    % {"n": number, "desa": self.desa_by_code[code].name}
+                )
+            else:
+                found.append(tps)
+        return found
+
+    def read_sprin(self, assignment: Assignment, row, errors) -> None:
+        number = cell_text(row["No. Sprin"])
+        assignment.sprin = None
+        if not number:
+            return
+        sprin = self.sprins.get(number.casefold())
+        if sprin is None:
+            errors["No. Sprin"].append(_("Sprin %s belum ada; buat dulu di admin Sprin.") % number)
+            return
+        assignment.sprin = sprin
+        if cell_text(row["Tgl. Sprin"]):
+            try:
+                day = parse_date(row["Tgl. Sprin"])
+            except CellError as exc:
+                errors["Tgl. Sprin"].append(str(exc))
+                return
+            if day != sprin.date:
+                errors["Tgl. Sprin"].append(
+                    _("Tanggal Sprin %(number)s di admin %(date)s.")
+                    % {"number": sprin.number, "date": sprin.date.strftime("%d/%m/%Y")}
+                )
+
+    def check(self, assignment: Assignment) -> None:
+        assignment_validate(assignment, tps=self.tps_wanted.get(self.row_number, []))
+
+    def signature(self, assignment: Assignment, *, saved: bool) -> dict[str, object]:
+        # Before the row: the TPS set from the prefetch; after: the set the rows ask for.
+        tps = assignment.tps.all() if saved else self.tps_wanted.get(self.row_number, [])
+        return {
+            "Jenis Pos": assignment.get_kind_display(),
+            "Nama Pos": assignment.post.name if assignment.post_id else "",
+            "TPS": ", ".join(sorted(str(t) for t in tps)),
+            "Selesai": assignment.ends_at,
+            "No. Sprin": assignment.sprin.number if assignment.sprin_id else "",
+            "Status": assignment.get_status_display(),
+        }
+
+    def do_instance_save(self, instance, is_create) -> None:
+        # Through the assignment door, like every other writer: history, the TPS set, the
+        # overlap the database alone saw (another writer's uncommitted row) as the clear message.
+        try:
+            assignment_save(
+                instance,
+                tps=self.tps_wanted.get(self.row_number, []),
+                by=self.user,
+                reason=self.reason,
+            )
+        except ValidationError as exc:
+            raise ValidationError({"": exc.messages}) from exc
+
+    def save_m2m(self, instance, row, **kwargs) -> None:
+        pass  # do_instance_save wrote the TPS set with the row
+
+    def export_rows(self, queryset) -> Iterable[list]:
+        queryset = (
+            queryset.not_cancelled()
+            .select_related("personnel__unit", "post", "sprin")
+            .prefetch_related(Prefetch("tps", queryset=TPS.objects.select_related("desa")))
+            .order_by("kind", "post__name", "personnel__force", "personnel__name", "starts_at")
+        )
+        for a in queryset:
+            person = a.personnel
+            head = [
+                person.get_force_display(),
+                person.identifier,
+                person.name,
+                person.rank_label,
+                person.unit.name,
+            ]
+            tail = [
+                a.get_kind_display(),
+                a.post.name if a.post_id else "",
+                local_time(a.starts_at),
+                local_time(a.ends_at),
+                a.sprin.number if a.sprin_id else "",
+                a.sprin.date if a.sprin_id else None,
+            ]
+            stations = sorted(a.tps.all(), key=lambda t: (t.desa.code, t.number))
+            for tps in stations or [None]:
+                where = [tps.desa.code, f"{tps.number:03d}"] if tps else ["", ""]
+                yield [*head, *where, *tail]
+
+
+def _same(value) -> object:
+    if isinstance(value, str):
+        return " ".join(value.split()).casefold()
+    return value

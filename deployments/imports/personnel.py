@@ -1,0 +1,185 @@
+"""The personnel sheet: one row per person, keyed by force and NRP or register number."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
+from core import clock
+from deployments.imports.cells import (
+    CellError,
+    cell_choice,
+    cell_code,
+    cell_identifier,
+    cell_text,
+    cell_yes_no,
+    chunks,
+    sheet_identifiers,
+)
+from deployments.imports.resource import SheetResource, column_field
+from deployments.models import Force, Personnel, Unit
+from deployments.ranks import RANKS_BY_FORCE
+from tps.models import Desa
+
+
+class PersonnelResource(SheetResource):
+    columns = (
+        "Matra",
+        "NRP/No. Registrasi",
+        "Nama",
+        "Pangkat",
+        "Korps",
+        "Satuan",
+        "Telepon",
+        "Kode Desa Asal",
+        "Aktif",
+    )
+    field_columns = {
+        "force": "Matra",
+        "identifier": "NRP/No. Registrasi",
+        "name": "Nama",
+        "rank": "Pangkat",
+        "corps": "Korps",
+        "unit": "Satuan",
+        "phone": "Telepon",
+        "home_desa": "Kode Desa Asal",
+        "active": "Aktif",
+    }
+    clean_exclude = ("unit", "home_desa", "user")
+    notes_help = (
+        ("Matra", "Polri, TNI atau Linmas."),
+        ("NRP/No. Registrasi", "NRP 8 angka untuk Polri; nomor register Satlinmas untuk Linmas."),
+        ("Nama", "Nama lengkap tanpa pangkat."),
+        ("Pangkat", "Pangkat Polri/TNI (mis. Bripka, Serka); kosong untuk Linmas."),
+        ("Korps", "Korps TNI AD (mis. Inf); kosong untuk Polri dan Linmas."),
+        ("Satuan", "Nama atau kode satuan (mis. Polsek Mojoroto)."),
+        ("Telepon", "Boleh 0812…, 62812… atau +62812…; disimpan sebagai +62…"),
+        ("Kode Desa Asal", "Kode Kemendagri 10 angka; boleh kosong."),
+        ("Aktif", "Ya atau Tidak; kosong berarti Ya."),
+    )
+
+    matra = column_field("Matra")
+    nrp = column_field("NRP/No. Registrasi")
+    nama = column_field("Nama")
+    pangkat = column_field("Pangkat")
+    korps = column_field("Korps")
+    satuan = column_field("Satuan")
+    telepon = column_field("Telepon")
+    desa = column_field("Kode Desa Asal")
+    aktif = column_field("Aktif")
+
+    class Meta(SheetResource.Meta):
+        model = Personnel
+        fields = ("matra", "nrp", "nama", "pangkat", "korps", "satuan", "telepon", "desa", "aktif")
+        import_id_fields = ("matra", "nrp")
+
+    def row_key(self, values: dict) -> tuple | None:
+        try:
+            return (cell_choice(values["Matra"], Force, "Matra"), cell_identifier(values)[0])
+        except CellError:
+            return None
+
+    def instance_key(self, row) -> tuple:
+        return (cell_choice(row["Matra"], Force, "Matra"), cell_identifier(row)[0])
+
+    def preload(self, dataset) -> None:
+        identifiers = sheet_identifiers(dataset)
+        for chunk in chunks(identifiers):
+            for person in Personnel.objects.filter(identifier__in=chunk).select_related("unit"):
+                self.existing[(person.force, person.identifier)] = person
+        self.units = list(Unit.objects.all())
+        self.units_by_code = {u.code.casefold(): u for u in self.units}
+        self.units_by_name: dict[str, list[Unit]] = defaultdict(list)
+        for unit in self.units:
+            self.units_by_name[unit.name.casefold()].append(unit)
+        self.desa_by_code = {d.code: d for d in Desa.objects.all()}
+
+    def read_row(self, person: Personnel, row, errors) -> None:
+        try:
+            person.force = cell_choice(row["Matra"], Force, "Matra")
+        except CellError as exc:
+            errors["Matra"].append(str(exc))
+        identifier, written = cell_identifier(row)
+        if written and written != identifier:
+            self.note(_("NRP %(raw)s ditulis %(clean)s.") % {"raw": written, "clean": identifier})
+        person.identifier = identifier
+        if not identifier:
+            errors["NRP/No. Registrasi"].append(_("Wajib diisi."))
+        person.name = cell_text(row["Nama"])
+        if not person.name:
+            errors["Nama"].append(_("Wajib diisi."))
+        person.rank = _rank(person.force, cell_text(row["Pangkat"]))
+        person.corps = cell_text(row["Korps"])
+        unit, problem = self.unit_for(cell_text(row["Satuan"]))
+        if problem:
+            errors["Satuan"].append(problem)
+        else:
+            person.unit = unit
+        code = cell_code(row["Kode Desa Asal"])
+        if code and code not in self.desa_by_code:
+            errors["Kode Desa Asal"].append(_("Kode desa %s tidak dikenal.") % code)
+        person.home_desa = self.desa_by_code.get(code)
+        person.phone = cell_text(row["Telepon"]).replace(" ", "")
+        try:
+            active = cell_yes_no(row["Aktif"], default=True)
+        except CellError as exc:
+            errors["Aktif"].append(str(exc))
+        else:
+            if person.pk and person.active and not active and _holds_future(person):
+                errors["Aktif"].append(
+                    _(
+                        "%s masih memegang penugasan mendatang: nonaktifkan lewat admin, yang "
+                        "menanyakan nasib penugasannya."
+                    )
+                    % person.name
+                )
+            person.active = active
+
+    def unit_for(self, text: str) -> tuple[Unit | None, str]:
+        if not text:
+            return None, _("Wajib diisi.")
+        unit = self.units_by_code.get(text.casefold())
+        if unit is not None:
+            return unit, ""
+        named = self.units_by_name.get(text.casefold(), [])
+        if len(named) == 1:
+            return named[0], ""
+        if named:
+            return None, _("Nama satuan %s tidak unik; tulis kodenya.") % text
+        return None, _("Satuan %s tidak dikenal.") % text
+
+    def signature(self, person: Personnel, *, saved: bool) -> dict[str, object]:
+        return {
+            "Nama": person.name,
+            "Pangkat": person.rank,
+            "Korps": person.corps,
+            "Satuan": person.unit.name if person.unit_id else "",
+            "Telepon": person.phone,
+            "Kode Desa Asal": person.home_desa.code if person.home_desa_id else "",
+            "Aktif": person.active,
+        }
+
+    def export_rows(self, queryset) -> Iterable[list]:
+        for person in queryset.select_related("unit", "home_desa").order_by("force", "name"):
+            yield [
+                person.get_force_display(),
+                person.identifier,
+                person.name,
+                person.rank,
+                person.corps,
+                person.unit.name,
+                person.phone,
+                person.home_desa.code if person.home_desa_id else "",
+                _("Ya") if person.active else _("Tidak"),
+            ]
+
+
+def _rank(force: str, text: str) -> str:
+    for rank in RANKS_BY_FORCE.get(force, ()):
+        if rank.casefold() == text.casefold():
+            return rank
+    return text
+
+
+def _holds_future(person: Personnel) -> bool:
+    return person.assignments.not_cancelled().filter(ends_at__gt=clock.now()).exists()

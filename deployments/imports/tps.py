@@ -1,0 +1,134 @@
+"""The TPS sheet: one row per polling station, keyed by desa code and number."""
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
+from deployments.imports.cells import (
+    CellError,
+    cell_choice,
+    cell_code,
+    cell_decimal,
+    cell_int,
+    cell_text,
+    chunks,
+)
+from deployments.imports.resource import SheetResource, column_field
+from tps.geo import PointCheck
+from tps.models import TPS, Desa, Kerawanan
+
+
+class TPSResource(SheetResource):
+    columns = ("Kode Desa", "No. TPS", "Alamat", "Lintang", "Bujur", "Jumlah Pemilih", "Kerawanan")
+    field_columns = {
+        "desa": "Kode Desa",
+        "number": "No. TPS",
+        "address": "Alamat",
+        "latitude": "Lintang",
+        "longitude": "Bujur",
+        "registered_voters": "Jumlah Pemilih",
+        "kerawanan": "Kerawanan",
+    }
+    clean_exclude = ("desa",)
+    notes_help = (
+        ("Kode Desa", "Kode Kemendagri 10 angka (mis. 3571011001); titik boleh."),
+        ("No. TPS", "Nomor TPS di desa itu (1–999; TPS lokasi khusus 9xx)."),
+        ("Alamat", "Boleh kosong."),
+        ("Lintang", "Derajat desimal, mis. -7.815000 (koma desimal boleh)."),
+        ("Bujur", "Derajat desimal, mis. 111.985000."),
+        ("Jumlah Pemilih", "DPT; bilangan bulat."),
+        ("Kerawanan", "Kurang rawan, Rawan, Sangat rawan atau Khusus; kosong: Kurang rawan."),
+    )
+
+    desa = column_field("Kode Desa")
+    nomor = column_field("No. TPS")
+    alamat = column_field("Alamat")
+    lintang = column_field("Lintang")
+    bujur = column_field("Bujur")
+    pemilih = column_field("Jumlah Pemilih")
+    kerawanan = column_field("Kerawanan")
+
+    class Meta(SheetResource.Meta):
+        model = TPS
+        fields = ("desa", "nomor", "alamat", "lintang", "bujur", "pemilih", "kerawanan")
+        import_id_fields = ("desa", "nomor")
+
+    def row_key(self, values: dict) -> tuple | None:
+        try:
+            return self.instance_key(values)
+        except CellError:
+            return None
+
+    def instance_key(self, row) -> tuple:
+        return (
+            cell_code(row["Kode Desa"]),
+            cell_int(row["No. TPS"], low=1, high=999, strip_prefix="TPS"),
+        )
+
+    def preload(self, dataset) -> None:
+        self.desa_by_code = {
+            d.code: d for d in Desa.objects.select_related("kecamatan").order_by("code")
+        }
+        codes = sorted({cell_code(v) for v in dataset["Kode Desa"]} & set(self.desa_by_code))
+        for chunk in chunks(codes):
+            for tps in TPS.objects.filter(desa__code__in=chunk).select_related("desa__kecamatan"):
+                self.existing[(tps.desa.code, tps.number)] = tps
+
+    def read_row(self, tps: TPS, row, errors) -> None:
+        code = cell_code(row["Kode Desa"])
+        desa = self.desa_by_code.get(code)
+        if desa is None:
+            errors["Kode Desa"].append(_("Kode desa %s tidak dikenal.") % (code or _("kosong")))
+        else:
+            tps.desa = desa
+        try:
+            tps.number = cell_int(row["No. TPS"], low=1, high=999, strip_prefix="TPS")
+        except CellError as exc:
+            errors["No. TPS"].append(str(exc))
+        tps.address = cell_text(row["Alamat"])
+        for column, attr in (("Lintang", "latitude"), ("Bujur", "longitude")):
+            try:
+                setattr(tps, attr, cell_decimal(row[column]))
+            except CellError as exc:
+                errors[column].append(str(exc))
+        try:
+            voters = row["Jumlah Pemilih"]
+            tps.registered_voters = (
+                0 if cell_text(voters) == "" else cell_int(voters, low=0, high=100_000)
+            )
+        except CellError as exc:
+            errors["Jumlah Pemilih"].append(str(exc))
+        try:
+            text = cell_text(row["Kerawanan"])
+            tps.kerawanan = (
+                cell_choice(text, Kerawanan, "Kerawanan") if text else Kerawanan.KURANG_RAWAN
+            )
+        except CellError as exc:
+            errors["Kerawanan"].append(str(exc))
+
+    def validate_more(self, tps: TPS) -> None:
+        # TPS.clean() refused a point outside the kecamatan; just outside the desa is a warning.
+        result = tps.point_check()
+        if result.verdict == PointCheck.KECAMATAN:
+            self.note(result.message)
+
+    def signature(self, tps: TPS, *, saved: bool) -> dict[str, object]:
+        return {
+            "Alamat": tps.address,
+            "Lintang": tps.latitude,
+            "Bujur": tps.longitude,
+            "Jumlah Pemilih": tps.registered_voters,
+            "Kerawanan": tps.get_kerawanan_display(),
+        }
+
+    def export_rows(self, queryset) -> Iterable[list]:
+        for tps in queryset.select_related("desa").order_by("desa__code", "number"):
+            yield [
+                tps.desa.code,
+                f"{tps.number:03d}",
+                tps.address,
+                tps.latitude,
+                tps.longitude,
+                tps.registered_voters,
+                tps.get_kerawanan_display(),
+            ]

@@ -1,0 +1,52 @@
+"""The models of deployments, one module per group; every model is importable from here.
+
+operation: Operation, Phase. personnel: Force, Unit, Personnel, StaffProfile. pattern:
+SecurityPattern, PostKind, Post, Sprin. assignment: Assignment. coverage: what the engine
+stores. imports: ImportJob.
+"""
+
+from deployments.models.assignment import Assignment, AssignmentQuerySet
+from deployments.models.coverage import (
+    CoverageArea,
+    CoverageSnapshot,
+    CoverageSnapshotQuerySet,
+    CoverageState,
+    CoverageStatus,
+    CoverageTPS,
+)
+from deployments.models.imports import ImportJob
+from deployments.models.operation import Operation, Phase
+from deployments.models.pattern import Post, PostKind, PostQuerySet, SecurityPattern, Sprin
+from deployments.models.personnel import (
+    Force,
+    Personnel,
+    PersonnelQuerySet,
+    StaffProfile,
+    Unit,
+    UnitQuerySet,
+)
+
+__all__ = [
+    "Assignment",
+    "AssignmentQuerySet",
+    "CoverageArea",
+    "CoverageSnapshot",
+    "CoverageSnapshotQuerySet",
+    "CoverageState",
+    "CoverageStatus",
+    "CoverageTPS",
+    "Force",
+    "ImportJob",
+    "Operation",
+    "Personnel",
+    "PersonnelQuerySet",
+    "Phase",
+    "Post",
+    "PostKind",
+    "PostQuerySet",
+    "SecurityPattern",
+    "Sprin",
+    "StaffProfile",
+    "Unit",
+    "UnitQuerySet",
+]

@@ -1,0 +1,241 @@
+"""Assignments: one person's duty for a time window, guarding TPS or manning a post."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.access import Role, access_of
+from deployments.models.operation import Phase
+from deployments.models.pattern import Post, PostKind, Sprin
+from deployments.models.personnel import Force, Personnel
+from tps.models import TPS
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def not_cancelled(self) -> "AssignmentQuerySet":
+        return self.exclude(status=Assignment.Status.CANCELLED)
+
+    def overlapping(self, starts_at: datetime, ends_at: datetime) -> "AssignmentQuerySet":
+        # Half-open intervals [starts_at, ends_at): back-to-back shifts do not overlap.
+        return self.not_cancelled().filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+    def counted_for(self, phase: Phase) -> "AssignmentQuerySet":
+        """The assignments coverage counts: Pam TPS, in the phase, not cancelled, active people."""
+        return self.not_cancelled().filter(
+            phase=phase, kind=PostKind.PAM_TPS, personnel__active=True
+        )
+
+    def at(self, moment: datetime) -> "AssignmentQuerySet":
+        return self.not_cancelled().filter(starts_at__lte=moment, ends_at__gt=moment)
+
+    def in_kecamatan(self, kecamatan_id: int) -> "AssignmentQuerySet":
+        """A kecamatan's roster: guards of its TPS, its posts and its Polsek's own people.
+
+        Joins TPS, so a row can appear once per TPS: add distinct() or filter by pk__in.
+        """
+        return self.filter(
+            Q(tps__desa__kecamatan_id=kecamatan_id)
+            | Q(post__desa__kecamatan_id=kecamatan_id)
+            | Q(personnel__unit__kecamatan_id=kecamatan_id)
+        )
+
+    def visible_to(self, user) -> "AssignmentQuerySet":
+        access = access_of(user)
+        if access.sees_everything:
+            return self
+        if access.role is Role.POLSEK:
+            return self.in_kecamatan(access.kecamatan_id).distinct()
+        if access.role is Role.FIELD:
+            return self.filter(personnel_id=access.personnel_id)
+        return self.none()
+
+
+class Assignment(models.Model):
+    """One person's duty for a time window in a phase: guarding TPS or manning a Post.
+
+    A person never holds two non-cancelled assignments whose times overlap. Model validation
+    says so in Indonesian; on PostgreSQL an exclusion constraint holds the rule against
+    concurrent writers too (migration 0002).
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Aktif")
+        CANCELLED = "cancelled", _("Dibatalkan")
+
+    personnel = models.ForeignKey(
+        Personnel, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("personel")
+    )
+    phase = models.ForeignKey(
+        Phase, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("tahapan")
+    )
+    kind = models.CharField(_("jenis pos"), max_length=20, choices=PostKind.choices)
+    tps = models.ManyToManyField(
+        TPS,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("TPS"),
+        help_text=_("Hanya untuk Pam TPS; sepasang Polri dapat menjaga beberapa TPS."),
+    )
+    post = models.ForeignKey(
+        Post,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("pos"),
+    )
+    starts_at = models.DateTimeField(_("mulai"))
+    ends_at = models.DateTimeField(_("selesai"))
+    sprin = models.ForeignKey(
+        Sprin,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("Sprin"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    linmas_other_desa = models.BooleanField(
+        _("Linmas menjaga TPS desa lain"),
+        default=False,
+        help_text=_(
+            "Linmas menjaga TPS desanya sendiri. Centang hanya bila pimpinan memutuskan lain, "
+            "dan tuliskan alasannya; keduanya tercatat di riwayat."
+        ),
+    )
+    linmas_other_desa_reason = models.TextField(
+        _("alasan pengecualian"),
+        blank=True,
+        help_text=_("Wajib bila Linmas ditugaskan ke TPS di luar desanya."),
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
+    # The TPS set is part of the record: moving a guard between TPS shows in the history.
+    history = HistoricalRecords(m2m_fields=["tps"], verbose_name=_("riwayat penugasan"))
+
+    class Meta:
+        verbose_name = _("penugasan")
+        verbose_name_plural = _("penugasan")
+        ordering = ["starts_at", "personnel__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="deployments_assignment_times_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=PostKind.PAM_TPS) | Q(post__isnull=False),
+                name="deployments_assignment_post_unless_pam_tps",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "cancelled"]),
+                name="deployments_assignment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(linmas_other_desa=False) | Q(linmas_other_desa_reason__regex=r"\S"),
+                name="deployments_assignment_override_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["personnel", "starts_at"]),
+            models.Index(fields=["phase", "kind"]),
+        ]
+
+    def __str__(self) -> str:
+        where = self.post.name if self.post_id else self.get_kind_display()
+        start = moment_label(self.starts_at) if self.starts_at else "?"
+        who = f"{self.personnel.name}: " if self.personnel_id else ""
+        return f"{who}{where}, {start} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("Waktu selesai harus sesudah waktu mulai.")
+        elif (
+            self.phase_id
+            and self.starts_at
+            and self.ends_at
+            and not self.phase.contains(self.starts_at, self.ends_at)
+        ):
+            errors["starts_at"] = _("Waktu penugasan harus di dalam tahapan %(phase)s.") % {
+                "phase": self.phase
+            }
+        if self.kind and self.kind != PostKind.PAM_TPS and not self.post_id:
+            errors["post"] = _("Penugasan selain Pam TPS memerlukan pos.")
+        self.linmas_other_desa_reason = (self.linmas_other_desa_reason or "").strip()
+        if self.linmas_other_desa and not self.linmas_other_desa_reason:
+            errors["linmas_other_desa_reason"] = _(
+                "Tuliskan alasan Linmas ditugaskan ke TPS di luar desanya."
+            )
+        if self.linmas_other_desa and self.personnel_id and self.personnel.force != Force.LINMAS:
+            errors["linmas_other_desa"] = _("Pengecualian lintas desa hanya berlaku untuk Linmas.")
+        if errors:
+            raise ValidationError(errors)
+        self.validate_no_overlap()
+
+    def validate_tps_set(self, tps: "Sequence[TPS]") -> None:
+        """Rules about the TPS set, which the model cannot see before it is saved: call it
+        wherever a set is chosen (admin form, TPS inline, import, bulk actions, fill gaps)."""
+        tps = list(tps)
+        errors: list[str] = []
+        if self.kind == PostKind.PAM_TPS and not tps:
+            errors.append(_("Penugasan Pam TPS memerlukan sekurang-kurangnya satu TPS."))
+        if self.kind and self.kind != PostKind.PAM_TPS and tps:
+            errors.append(_("Hanya penugasan Pam TPS yang menjaga TPS."))
+        if self.personnel_id and self.personnel.force == Force.LINMAS and tps:
+            own = self.personnel.own_desa_ids()
+            elsewhere = [t for t in tps if t.desa_id not in own]
+            if elsewhere and not self.linmas_other_desa:
+                errors.append(
+                    _(
+                        "Linmas %(person)s menjaga TPS di desanya sendiri; %(tps)s di desa lain. "
+                        "Bila pimpinan memutuskan lain, centang pengecualian dan tuliskan "
+                        "alasannya."
+                    )
+                    % {
+                        "person": self.personnel.name,
+                        "tps": ", ".join(str(t) for t in elsewhere),
+                    }
+                )
+        if errors:
+            raise ValidationError({"tps": errors})
+
+    def validate_no_overlap(self) -> None:
+        if not (self.personnel_id and self.starts_at and self.ends_at):
+            return
+        if self.status == self.Status.CANCELLED:
+            return
+        clash = (
+            Assignment.objects.overlapping(self.starts_at, self.ends_at)
+            .filter(personnel_id=self.personnel_id)
+            .exclude(pk=self.pk)
+            .select_related("post", "phase", "personnel")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                _(
+                    "%(person)s sudah bertugas pada waktu yang tumpang tindih: %(other)s "
+                    "(%(start)s – %(end)s)."
+                )
+                % {
+                    "person": self.personnel.name,
+                    "other": clash,
+                    "start": moment_label(clash.starts_at),
+                    "end": moment_label(clash.ends_at),
+                },
+                code="overlap",
+            )
+
+
+def moment_label(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H.%M WIB")

@@ -1,0 +1,55 @@
+"""Writes of deployments: typed, keyword-only, atomic, locking where two admins could race.
+
+assignments: the one door for assignment writes (create one or many, update, cancel). personnel:
+replacing a person, deactivating one who still holds duties. gaps: fill gaps' proposal and its
+confirmation. operations: an operation with its phases. accounts: a deployed person's login.
+"""
+
+from deployments.services.accounts import personnel_account_create
+from deployments.services.assignments import (
+    OVERLAP_CONSTRAINT,
+    AssignmentDraft,
+    assignment_create,
+    assignment_save,
+    assignment_update,
+    assignment_validate,
+    assignments_cancel,
+    assignments_create,
+    assignments_create_many,
+    overlap_error_from,
+    personnel_lock,
+)
+from deployments.services.gaps import Proposal, Proposed, gaps_apply, gaps_propose
+from deployments.services.operations import operation_create
+from deployments.services.personnel import (
+    FutureAction,
+    future_assignments,
+    personnel_deactivate,
+    personnel_future_resolve,
+    personnel_replace,
+)
+
+__all__ = [
+    "OVERLAP_CONSTRAINT",
+    "AssignmentDraft",
+    "FutureAction",
+    "Proposal",
+    "Proposed",
+    "assignment_create",
+    "assignment_save",
+    "assignment_update",
+    "assignment_validate",
+    "assignments_cancel",
+    "assignments_create",
+    "assignments_create_many",
+    "future_assignments",
+    "gaps_apply",
+    "gaps_propose",
+    "operation_create",
+    "overlap_error_from",
+    "personnel_account_create",
+    "personnel_deactivate",
+    "personnel_future_resolve",
+    "personnel_lock",
+    "personnel_replace",
+]

@@ -1,0 +1,269 @@
+"""The one door for assignment writes: every path that creates or changes an assignment (the
+admin's form, its bulk actions, fill gaps, replacing a person, the import) comes through here.
+
+The rules are written once: the person's row is locked (two admins assigning the same officer at
+once must not both pass validation), the model's checks run (overlap, phase window, post) with
+those of the TPS set (Linmas' own desa, Pam TPS needs TPS), the row is saved with its history
+(who, and why), PostgreSQL's exclusion constraint backs the overlap check and its violation
+becomes the same message, and coverage is recomputed after the commit.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from deployments.coverage import coverage_inputs_changed
+from deployments.models import Assignment, Force, Personnel, Phase, Post, Sprin
+from tps.models import TPS
+
+OVERLAP_CONSTRAINT = "deployments_assignment_no_overlap"
+# Foreign keys the callers hand over as rows they have just read: checking that each exists
+# would cost a query apiece (5,000 of them in an import) and prove nothing.
+RESOLVED_FIELDS = ("personnel", "phase", "post", "sprin")
+
+
+@dataclass(frozen=True)
+class AssignmentDraft:
+    """One assignment to create: what assignments_create takes, one per person."""
+
+    personnel: Personnel
+    phase: Phase
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    tps: Sequence[TPS] = ()
+    post: Post | None = None
+    sprin: Sprin | None = None
+    status: str = Assignment.Status.ACTIVE
+    # None: the exception holds when a reason is given.
+    linmas_other_desa: bool | None = None
+    linmas_other_desa_reason: str = ""
+
+
+def personnel_lock(people: Iterable[Personnel]) -> dict[int, Personnel]:
+    """Lock the people's rows until the transaction ends; the rows as locked, by primary key."""
+    # In primary-key order, so that two admins locking overlapping sets cannot deadlock.
+    ids = sorted({p.pk for p in people})
+    locked = Personnel.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    return {p.pk: p for p in locked.select_related("unit")}
+
+
+def assignment_validate(assignment: Assignment, *, tps: Sequence[TPS]) -> None:
+    """Every rule of an assignment and its TPS set; raises ValidationError by field."""
+    assignment.full_clean(
+        exclude=RESOLVED_FIELDS, validate_unique=False, validate_constraints=False
+    )
+    assignment.validate_tps_set(tps)
+
+
+def assignment_save(
+    assignment: Assignment, *, tps: Sequence[TPS] | None, by=None, reason: str = ""
+) -> Assignment:
+    """Write a validated assignment (and its TPS set, unless None) with its history.
+
+    Call it under the person's lock, after assignment_validate: the lock makes the check
+    still true at the write, the exclusion constraint catches a writer that took no lock.
+    """
+    if by is not None:
+        assignment._history_user = by
+    if reason:
+        assignment._change_reason = reason[:100]
+    adding = assignment._state.adding
+    try:
+        with transaction.atomic():
+            assignment.save()
+            if tps is not None:
+                _tps_set(assignment, list(tps), adding=adding)
+    except IntegrityError as exc:
+        raise overlap_error_from(exc, assignment.personnel) from exc
+    coverage_inputs_changed()
+    return assignment
+
+
+def _tps_set(assignment: Assignment, tps: list[TPS], *, adding: bool) -> None:
+    # Through the m2m manager: m2m_changed records the set in the history and feeds coverage.
+    if adding:
+        if tps:
+            assignment.tps.add(*tps)  # nothing to compare with: one query fewer than set()
+    elif {t.pk for t in tps} != {t.pk for t in assignment.tps.all()}:
+        assignment.tps.set(tps)
+
+
+def _build(draft: AssignmentDraft, person: Personnel) -> Assignment:
+    override = draft.linmas_other_desa
+    if override is None:
+        override = bool(draft.linmas_other_desa_reason)
+    return Assignment(
+        personnel=person,
+        phase=draft.phase,
+        kind=draft.kind,
+        starts_at=draft.starts_at,
+        ends_at=draft.ends_at,
+        post=draft.post,
+        sprin=draft.sprin,
+        status=draft.status,
+        linmas_other_desa=override,
+        linmas_other_desa_reason=draft.linmas_other_desa_reason,
+    )
+
+
+def _create(draft: AssignmentDraft, person: Personnel, *, by, reason: str) -> Assignment:
+    assignment = _build(draft, person)
+    assignment_validate(assignment, tps=draft.tps)
+    return assignment_save(assignment, tps=draft.tps, by=by, reason=reason)
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    personnel: Personnel,
+    phase: Phase,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    tps: Sequence[TPS] = (),
+    post: Post | None = None,
+    sprin: Sprin | None = None,
+    status: str = Assignment.Status.ACTIVE,
+    linmas_other_desa: bool | None = None,
+    linmas_other_desa_reason: str = "",
+    by=None,
+    reason: str = "",
+) -> Assignment:
+    """A new assignment under every rule; ValidationError by field when one refuses it.
+
+    A Linmas guard outside their own desa needs the exception and its reason; with
+    `linmas_other_desa` left out, giving the reason is asking for the exception.
+    """
+    person = personnel_lock([personnel])[personnel.pk]
+    draft = AssignmentDraft(
+        personnel=person,
+        phase=phase,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        tps=list(tps),
+        post=post,
+        sprin=sprin,
+        status=status,
+        linmas_other_desa=linmas_other_desa,
+        linmas_other_desa_reason=linmas_other_desa_reason,
+    )
+    return _create(draft, person, by=by, reason=reason)
+
+
+@transaction.atomic
+def assignments_create(
+    *, drafts: Sequence[AssignmentDraft], by, reason: str = ""
+) -> list[Assignment]:
+    """Many new assignments, all or nothing: one refused and none is written, with every
+    reason listed (as "person: messages"). The people are locked together, in one query."""
+    locked = personnel_lock(d.personnel for d in drafts)
+    made: list[Assignment] = []
+    errors: list[str] = []
+    for draft in drafts:
+        person = locked.get(draft.personnel.pk)
+        if person is None:
+            errors.append(_("Personel %s sudah tidak ada.") % draft.personnel.pk)
+            continue
+        try:
+            made.append(_create(draft, person, by=by, reason=reason))
+        except ValidationError as exc:
+            errors.append(f"{person}: {' '.join(exc.messages)}")
+    raise_if_any(errors)
+    return made
+
+
+def assignments_create_many(
+    *,
+    personnel: Sequence[Personnel],
+    phase: Phase,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    tps: Sequence[TPS] = (),
+    post: Post | None = None,
+    sprin: Sprin | None = None,
+    linmas_other_desa: bool = False,
+    linmas_other_desa_reason: str = "",
+    by,
+) -> list[Assignment]:
+    """The admin's bulk assign: one assignment per person, all to the same TPS set or post and
+    window; the exception for Linmas applies to the Linmas among them only."""
+    drafts = []
+    for person in sorted(personnel, key=lambda p: p.pk):
+        override = linmas_other_desa and person.force == Force.LINMAS
+        drafts.append(
+            AssignmentDraft(
+                personnel=person,
+                phase=phase,
+                kind=kind,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                tps=list(tps),
+                post=post,
+                sprin=sprin,
+                linmas_other_desa=override,
+                linmas_other_desa_reason=linmas_other_desa_reason if override else "",
+            )
+        )
+    return assignments_create(drafts=drafts, by=by, reason=_("Aksi massal: tugaskan personel"))
+
+
+@transaction.atomic
+def assignment_update(
+    *, assignment: Assignment, tps: Sequence[TPS] | None = None, by=None, reason: str = ""
+) -> Assignment:
+    """Save changes made to an assignment (its person, times, post, TPS set…) under the rules.
+
+    `tps`: the new TPS set, or None to keep the current one.
+    """
+    personnel_lock([assignment.personnel])
+    wanted = list(assignment.tps.all()) if tps is None else list(tps)
+    assignment_validate(assignment, tps=wanted)
+    return assignment_save(assignment, tps=tps, by=by, reason=reason)
+
+
+@transaction.atomic
+def assignments_cancel(*, assignments: Iterable[Assignment], by, reason: str = "") -> int:
+    """Cancel each one, with its history; coverage no longer counts them."""
+    ids = [a.pk for a in assignments]
+    rows = (
+        Assignment.objects.select_for_update()
+        .filter(pk__in=ids)
+        .exclude(status=Assignment.Status.CANCELLED)
+        .order_by("pk")
+    )
+    count = 0
+    for assignment in rows:
+        assignment.status = Assignment.Status.CANCELLED
+        assignment._history_user = by
+        assignment._change_reason = (reason or _("Dibatalkan lewat admin"))[:100]
+        assignment.save(update_fields=["status", "updated_at"])
+        count += 1
+    if count:
+        coverage_inputs_changed()
+    return count
+
+
+def overlap_error_from(exc: IntegrityError, personnel: Personnel) -> Exception:
+    """Turn the PostgreSQL exclusion violation into the same message validation gives."""
+    if OVERLAP_CONSTRAINT in str(exc):
+        return ValidationError(
+            _(
+                "%(person)s sudah bertugas pada waktu yang tumpang tindih (disimpan bersamaan oleh "
+                "pengguna lain). Muat ulang dan periksa penugasannya."
+            )
+            % {"person": personnel.name},
+            code="overlap",
+        )
+    return exc
+
+
+def raise_if_any(errors: list[str]) -> None:
+    if errors:
+        raise ValidationError(errors)
