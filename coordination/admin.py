@@ -17,7 +17,6 @@ from coordination.models import (
     Statement,
     UnitReadiness,
 )
-from core import clock
 from core.admin_input import ReadableAutocompleteAdminMixin, ReadableInputAdminMixin
 
 
@@ -139,15 +138,20 @@ class MeetingAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
             services.agenda_carry_over(meeting=form.instance)
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is Attachment:
-            for attachment_form in formset.forms:
-                if attachment_form.instance.pk is None:
-                    attachment_form.instance.uploaded_by = request.user
         if formset.model is ActionItem:
-            for item_form in formset.forms:
-                if "status" in item_form.changed_data:
-                    item_form.instance.status_changed_at = clock.now()
-        super().save_formset(request, form, formset, change)
+            _save_through_services(formset, _action_item_save)
+        elif formset.model is Attachment:
+            _save_through_services(
+                formset,
+                lambda inline_form: services.attachment_add(
+                    meeting=form.instance,
+                    file=inline_form.cleaned_data["file"],
+                    title=inline_form.cleaned_data["title"],
+                    by=request.user,
+                ),
+            )
+        else:
+            super().save_formset(request, form, formset, change)
 
     @admin.action(description=_("Terbitkan notulen (revisi 1, lalu terkunci)"))
     def publish_minutes(self, request, queryset):
@@ -170,11 +174,11 @@ class ActionItemAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     search_fields = ["what", "person"]
     autocomplete_fields = ["agency", "kecamatan", "desa", "unit"]
     raw_id_fields = ["tps", "meeting"]
+    # Set by the services' rule when the status changes; a typed-in time would be a second rule.
+    readonly_fields = ["status_changed_at"]
 
     def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data:
-            obj.status_changed_at = clock.now()
-        super().save_model(request, obj, form, change)
+        _adopt(obj, _action_item_save(form))
 
 
 @admin.register(MinutesRevision)
@@ -208,26 +212,31 @@ class MinutesRevisionAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
         obj.pk, obj.number, obj.published_at = saved.pk, saved.number, saved.published_at
 
 
-class EditedByCommandMixin:
-    """A default the command edits in the admin stops being marked as an estimate."""
-
-    def save_model(self, request, obj, form, change):
-        edited = set(form.changed_data) - {"is_estimate"}
-        if change and edited and "is_estimate" not in form.changed_data:
-            obj.is_estimate = False
-        super().save_model(request, obj, form, change)
-
-
 @admin.register(ReadinessItem)
-class ReadinessItemAdmin(EditedByCommandMixin, ReadableInputAdminMixin, admin.ModelAdmin):
+class ReadinessItemAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     list_display = ["order", "name", "active", "is_estimate"]
     list_display_links = ["name"]
     list_filter = ["active", "is_estimate"]
     search_fields = ["name", "code"]
 
+    def get_changeform_initial_data(self, request):
+        # An item the command adds is its own (services.readiness_item_create): the box starts
+        # unticked, and ticking it is the editor's explicit say.
+        return {**super().get_changeform_initial_data(request), "is_estimate": False}
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            saved = services.readiness_item_update(item=obj, data=_changed(form))
+        else:
+            saved = services.readiness_item_create(
+                **{name: data[name] for name in services.READINESS_ITEM_FIELDS}
+            )
+        _adopt(obj, saved)
+
 
 @admin.register(UnitReadiness)
-class UnitReadinessAdmin(EditedByCommandMixin, ReadableInputAdminMixin, admin.ModelAdmin):
+class UnitReadinessAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "item", "status", "reviewed_on", "reviewed_by", "is_estimate"]
     list_filter = ["status", "item", "is_estimate"]
     list_select_related = ["unit", "item"]
@@ -235,6 +244,55 @@ class UnitReadinessAdmin(EditedByCommandMixin, ReadableInputAdminMixin, admin.Mo
     autocomplete_fields = ["unit"]
 
     def save_model(self, request, obj, form, change):
-        if {"status", "evidence", "reviewed_on"} & set(form.changed_data) and not obj.reviewed_by:
-            obj.reviewed_by = (request.user.get_full_name() or request.user.get_username())[:150]
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if change:
+            saved = services.readiness_update(row=obj, data=_changed(form), by=request.user)
+        else:
+            saved = services.readiness_create(
+                unit=data["unit"],
+                item=data["item"],
+                status=data["status"],
+                evidence=data["evidence"],
+                reviewed_on=data["reviewed_on"],
+                reviewed_by=data["reviewed_by"],
+                # Left as the form offered it, the mark is the services' to set.
+                is_estimate=data["is_estimate"] if "is_estimate" in form.changed_data else None,
+                by=request.user,
+            )
+        _adopt(obj, saved)
+
+
+# The admin writes through the services, so that what they set on a save (when a status
+# changed, who judged a readiness, whether a row is still an estimate, who uploaded a file)
+# follows one rule, wherever the change is made.
+
+
+def _changed(form) -> dict:
+    return {name: form.cleaned_data[name] for name in form.changed_data}
+
+
+def _action_item_save(form) -> ActionItem:
+    """One follow-up form of the admin (its own page or a meeting's inline row), saved."""
+    if form.instance.pk is None:
+        data = form.cleaned_data
+        return services.action_item_create(
+            **{name: data[name] for name in services.ACTION_ITEM_FIELDS if name in data}
+        )
+    changed = {n: v for n, v in _changed(form).items() if n in services.ACTION_ITEM_FIELDS}
+    return services.action_item_update(item=form.instance, data=changed)
+
+
+def _save_through_services(formset, save) -> None:
+    """What ModelAdmin.save_formset does, with each new or changed row saved by ``save``."""
+    formset.save(commit=False)  # sorts the rows into new, changed and deleted ones
+    for obj in formset.deleted_objects:
+        obj.delete()
+    for inline_form in formset.saved_forms:
+        _adopt(inline_form.instance, save(inline_form))
+
+
+def _adopt(obj, saved) -> None:
+    """The admin logs and redirects with the object it built: give it the row the service saved."""
+    for field in saved._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding, obj._state.db = False, saved._state.db

@@ -1,8 +1,9 @@
 """Writes of coordination: meetings and their agenda, minutes and revisions, follow-ups,
 attachments and the asta siap checklist. Typed, keyword-only, atomic."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from coordination.models import (
     ActionItem,
+    Agency,
     AgendaItem,
     Attachment,
     Meeting,
@@ -22,6 +24,7 @@ from coordination.models import (
 )
 from core import clock
 from deployments.models import Unit
+from tps.models import TPS, Desa, Kecamatan
 
 # DOMAIN.md's default asta siap; the same list seeds a fresh database (migration 0004).
 ASTA_SIAP_DEFAULTS = (
@@ -200,15 +203,94 @@ def _revision_write(*, meeting: Meeting, text: str, reason: str, by) -> MinutesR
 
 # Follow-ups
 
+# What an editor may set on a follow-up; status_changed_at is the rule's, never typed in.
+ACTION_ITEM_FIELDS = frozenset(
+    {
+        "meeting",
+        "what",
+        "agency",
+        "person",
+        "due_on",
+        "status",
+        "dropped_reason",
+        "kecamatan",
+        "desa",
+        "tps",
+        "unit",
+    }
+)
+
+
+def _status_record(item: ActionItem, *, status: str, dropped_reason: str) -> None:
+    """The one rule for a follow-up's status, wherever it is set: when it changed is the
+    operation clock's now (the changes page reads it), and only a dropped item keeps a reason."""
+    item.status = status
+    item.dropped_reason = dropped_reason if status == ActionItem.Status.DROPPED else ""
+    item.status_changed_at = clock.now()
+
+
+@transaction.atomic
+def action_item_create(
+    *,
+    meeting: Meeting,
+    what: str,
+    agency: Agency,
+    due_on: date,
+    person: str = "",
+    status: str = ActionItem.Status.OPEN,
+    dropped_reason: str = "",
+    kecamatan: Kecamatan | None = None,
+    desa: Desa | None = None,
+    tps: TPS | None = None,
+    unit: Unit | None = None,
+) -> ActionItem:
+    """A new follow-up. One entered as already in progress, done or dropped has had its status
+    changed: it is recorded as changed now."""
+    item = ActionItem(
+        meeting=meeting,
+        what=what,
+        agency=agency,
+        due_on=due_on,
+        person=person,
+        kecamatan=kecamatan,
+        desa=desa,
+        tps=tps,
+        unit=unit,
+    )
+    if status != ActionItem.Status.OPEN:
+        _status_record(item, status=status, dropped_reason=dropped_reason)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def action_item_update(*, item: ActionItem, data: Mapping[str, Any]) -> ActionItem:
+    """Change the fields in ``data`` (the admin passes what its form changed); a status that
+    differs from the stored one follows action_item_set_status's rule."""
+    unknown = set(data) - ACTION_ITEM_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable on a follow-up: {', '.join(sorted(unknown))}")
+    # Lock the row: two admins closing the same item at once must not both record the change.
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    stored_status = item.status
+    for name, value in data.items():
+        setattr(item, name, value)
+    if item.status != stored_status:
+        _status_record(item, status=item.status, dropped_reason=item.dropped_reason)
+    elif item.status != ActionItem.Status.DROPPED:
+        item.dropped_reason = ""
+    item.full_clean()
+    item.save()
+    return item
+
 
 @transaction.atomic
 def action_item_set_status(
     *, item: ActionItem, status: str, dropped_reason: str = ""
 ) -> ActionItem:
     item = ActionItem.objects.select_for_update().get(pk=item.pk)
-    item.status = status
-    item.dropped_reason = dropped_reason if status == ActionItem.Status.DROPPED else ""
-    item.status_changed_at = clock.now()
+    _status_record(item, status=status, dropped_reason=dropped_reason)
     item.full_clean()
     item.save(update_fields=["status", "dropped_reason", "status_changed_at"])
     return item
@@ -257,6 +339,26 @@ def readiness_checklist_start(*, units: Sequence[Unit]) -> int:
     return len(rows)
 
 
+# A change to any of these is a judgement of the row, not an edit of its bookkeeping.
+JUDGEMENT_FIELDS = frozenset({"status", "evidence", "reviewed_on"})
+UNIT_READINESS_FIELDS = JUDGEMENT_FIELDS | {"unit", "item", "reviewed_by", "is_estimate"}
+READINESS_ITEM_FIELDS = frozenset({"code", "name", "description", "order", "active", "is_estimate"})
+
+
+def _edited_by_command(row: ReadinessItem | UnitReadiness, data: Mapping[str, Any]) -> None:
+    """A default (ours, an estimate) the command edits becomes its own; an editor who sets the
+    estimate mark themselves has the last word."""
+    if "is_estimate" not in data and set(data) - {"is_estimate"}:
+        row.is_estimate = False
+
+
+def _judged(row: UnitReadiness, *, by, reviewed_by: str = "") -> None:
+    """The one rule for a judgement of a unit's readiness, wherever it is made: it is recorded
+    as made by the editor (or the reviewer the editor names), and it is no longer an estimate."""
+    row.reviewed_by = reviewed_by.strip()[:150] or _name_of(by)
+    row.is_estimate = False
+
+
 @transaction.atomic
 def readiness_review(
     *, row: UnitReadiness, status: str, evidence: str, reviewed_on: date, by=None
@@ -266,8 +368,101 @@ def readiness_review(
     row.status = status
     row.evidence = evidence
     row.reviewed_on = reviewed_on
-    row.reviewed_by = _name_of(by)
-    row.is_estimate = False
+    _judged(row, by=by)
     row.full_clean()
     row.save()
     return row
+
+
+@transaction.atomic
+def readiness_create(
+    *,
+    unit: Unit,
+    item: ReadinessItem,
+    status: str = UnitReadiness.Status.UNKNOWN,
+    evidence: str = "",
+    reviewed_on: date | None = None,
+    reviewed_by: str = "",
+    is_estimate: bool | None = None,
+    by=None,
+) -> UnitReadiness:
+    """A readiness row entered by the command. A row that says anything (a status, evidence or a
+    date) is a judgement, by readiness_review's rule; ``is_estimate``, when given, is the
+    editor's own mark and wins."""
+    row = UnitReadiness(
+        unit=unit,
+        item=item,
+        status=status,
+        evidence=evidence,
+        reviewed_on=reviewed_on,
+        reviewed_by=reviewed_by.strip()[:150],
+    )
+    # A row that says nothing yet stays marked, as readiness_checklist_start's rows are.
+    if status != UnitReadiness.Status.UNKNOWN or evidence or reviewed_on:
+        _judged(row, by=by, reviewed_by=reviewed_by)
+    if is_estimate is not None:
+        row.is_estimate = is_estimate
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def readiness_update(*, row: UnitReadiness, data: Mapping[str, Any], by=None) -> UnitReadiness:
+    """Change the fields in ``data`` (the admin passes what its form changed). A changed status,
+    evidence or review date is a judgement, by readiness_review's rule: the reviewer is the
+    editor unless ``data`` names another, and the row is no longer an estimate; an editor who
+    changes the estimate mark has the last word."""
+    unknown = set(data) - UNIT_READINESS_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable on a readiness row: {', '.join(sorted(unknown))}")
+    row = UnitReadiness.objects.select_for_update().get(pk=row.pk)
+    for name, value in data.items():
+        setattr(row, name, value)
+    if JUDGEMENT_FIELDS & set(data):
+        _judged(row, by=by, reviewed_by=data.get("reviewed_by", ""))
+    _edited_by_command(row, data)
+    if "is_estimate" in data:
+        row.is_estimate = data["is_estimate"]
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def readiness_item_create(
+    *,
+    code: str,
+    name: str,
+    description: str = "",
+    order: int = 0,
+    active: bool = True,
+    is_estimate: bool = False,
+) -> ReadinessItem:
+    """An asta siap item the command adds: its own, not an estimate, unless it says so."""
+    item = ReadinessItem(
+        code=code,
+        name=name,
+        description=description,
+        order=order,
+        active=active,
+        is_estimate=is_estimate,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def readiness_item_update(*, item: ReadinessItem, data: Mapping[str, Any]) -> ReadinessItem:
+    """Change the fields in ``data``; a default the command edits is no longer an estimate."""
+    unknown = set(data) - READINESS_ITEM_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable on an asta siap item: {', '.join(sorted(unknown))}")
+    item = ReadinessItem.objects.select_for_update().get(pk=item.pk)
+    for name, value in data.items():
+        setattr(item, name, value)
+    _edited_by_command(item, data)
+    item.full_clean()
+    item.save()
+    return item
