@@ -1,9 +1,11 @@
 """Two admins assign the same person to overlapping times at the same moment, on PostgreSQL.
 
 Each admin's save runs in its own thread, with its own connection and transaction, released
-together by a barrier. assignment_create locks the person's row, so the second waits for the
-first to commit and then fails validation; where a writer bypasses that lock, the exclusion
-constraint stops it and the service turns the violation into the same kind of message.
+together by a barrier: through the paths admins use (the assignment form, the bulk assign
+action) and through the door they share (services.assignment_create). The door locks the
+person's row, so the second waits for the first to commit and then fails validation; where a
+writer bypasses that lock, the exclusion constraint stops it and the service turns the
+violation into the same kind of message.
 """
 
 import threading
@@ -13,10 +15,12 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
 
 from deployments.models import Assignment, PostKind
 from deployments.services import assignment_create
-from tests.factories import AssignmentFactory, PersonnelFactory, TPSFactory, phase
+from tests.factories import AssignmentFactory, PersonnelFactory, TPSFactory, UserFactory, phase
 from tests.hardening.support import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -42,6 +46,89 @@ def _in_parallel(*saves) -> list[object]:
     for thread in threads:
         thread.join(timeout=60)
     return outcomes
+
+
+def _admin_client(username: str) -> Client:
+    from core.access import GROUP_ADMIN
+
+    client = Client()
+    user = UserFactory(username=username, is_staff=True, groups=[GROUP_ADMIN])
+    client.force_login(user, backend="opsboard.auth.OpsboardBackend")
+    return client
+
+
+def _window(starts: str, ends: str = "2024-11-28 18:00") -> dict[str, str]:
+    (start_day, start_time), (end_day, end_time) = starts.split(), ends.split()
+    return {
+        "starts_at_0": start_day,
+        "starts_at_1": start_time,
+        "ends_at_0": end_day,
+        "ends_at_1": end_time,
+    }
+
+
+def test_two_admins_saving_the_assignment_form_for_one_person_exactly_one_succeeds():
+    person, pemungutan = PersonnelFactory(), phase()
+    tps_a, tps_b = TPSFactory(), TPSFactory()
+    url = reverse("admin:deployments_assignment_add")
+
+    def admin_posts(username, tps, starts):
+        client = _admin_client(username)
+        data = {
+            "personnel": person.pk,
+            "phase": pemungutan.pk,
+            "kind": PostKind.PAM_TPS,
+            "tps": [tps.pk],
+            "status": Assignment.Status.ACTIVE,
+            "_save": "1",
+            **_window(starts),
+        }
+        return lambda: client.post(url, data)
+
+    outcomes = _in_parallel(
+        admin_posts("admin_a", tps_a, "2024-11-26 07:00"),
+        admin_posts("admin_b", tps_b, "2024-11-26 09:00"),
+    )
+
+    assert sorted(o.status_code for o in outcomes) == [200, 302], outcomes
+    refused = next(o for o in outcomes if o.status_code == 200)
+    assert "sudah bertugas pada waktu yang tumpang tindih" in refused.content.decode()
+    assert Assignment.objects.filter(personnel=person).count() == 1
+
+
+def test_two_admins_bulk_assigning_overlapping_people_one_action_wins_whole():
+    # Admin A assigns P1 and P2, admin B P2 and P3, to overlapping times: the person both
+    # name is locked by both actions, so one waits, sees the other's assignment, and is
+    # refused as a whole (all or nothing).
+    p1, p2, p3 = PersonnelFactory(), PersonnelFactory(), PersonnelFactory()
+    pemungutan = phase()
+    tps = TPSFactory()
+    url = reverse("admin:deployments_personnel_changelist")
+
+    def admin_acts(username, people, starts):
+        client = _admin_client(username)
+        data = {
+            "action": "assign_selected",
+            "_selected_action": [str(p.pk) for p in people],
+            "apply": "1",
+            "phase": pemungutan.pk,
+            "kind": PostKind.PAM_TPS,
+            "tps": [tps.pk],
+            **_window(starts),
+        }
+        return lambda: client.post(url, data)
+
+    outcomes = _in_parallel(
+        admin_acts("admin_a", [p1, p2], "2024-11-26 07:00"),
+        admin_acts("admin_b", [p2, p3], "2024-11-26 09:00"),
+    )
+
+    assert sorted(o.status_code for o in outcomes) == [200, 302], outcomes
+    refused = next(o for o in outcomes if o.status_code == 200)
+    assert "tumpang tindih" in refused.content.decode()
+    assert Assignment.objects.filter(personnel=p2).count() == 1
+    made = Assignment.objects.filter(personnel__in=[p1, p2, p3])
+    assert made.count() == 2  # the winner's two; none of the refused action's
 
 
 def test_two_admins_assigning_one_person_to_overlapping_times_exactly_one_succeeds():
