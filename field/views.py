@@ -30,7 +30,7 @@ from deployments.models import Assignment, PostKind
 from field import selectors, services
 from field.forms import CheckInForm, ReportForm, StatusStepForm, new_key
 from field.models import Instruction, SituationReport, TPSStatusStep
-from field.photos import request_too_large, too_large_message
+from field.photos import PhotoBusy, request_too_large, too_large_message
 from tps.models import TPS
 
 ME = "field/me.html"
@@ -362,21 +362,14 @@ def _report(request: HttpRequest) -> HttpResponse:
             tps=tps,
             photo=data.get("photo"),
         )
+    except PhotoBusy as exc:
+        # Nothing stored: the phone's queue keeps a 503 and sends it again (field.js).
+        return _report_refused(request, form, {"photo": [str(exc)]}, status=503)
     except ValidationError as exc:
         errors = {"photo": exc.messages} if exc.code in ("too_large", "image") else {}
         if not errors:
             errors = {"__all__": exc.messages}
-        if wants_json(request):
-            return _refused(request, errors)
-        for name, lines in errors.items():
-            for line in lines:
-                form.add_error(None if name == "__all__" else name, line)
-        return render(
-            request,
-            "field/report.html",
-            {"form": form, "photo_max_mb": _photo_max_mb()},
-            status=422,
-        )
+        return _report_refused(request, form, errors, status=422)
     message = _("Laporan %(kind)s terkirim %(when)s.") % {
         "kind": record.get_kind_display().lower(),
         "when": wib(record.at),
@@ -386,6 +379,20 @@ def _report(request: HttpRequest) -> HttpResponse:
             "when": wib(record.at)
         }
     return _done(request, message, created=created, record_id=record.pk, anchor="#lapor")
+
+
+def _report_refused(request: HttpRequest, form, errors: dict[str, list[str]], *, status: int):
+    if wants_json(request):
+        return _refused(request, errors, status=status)
+    for name, lines in errors.items():
+        for line in lines:
+            form.add_error(None if name == "__all__" else name, line)
+    return render(
+        request,
+        "field/report.html",
+        {"form": form, "photo_max_mb": _photo_max_mb()},
+        status=status,
+    )
 
 
 @field_officer_required
@@ -414,7 +421,12 @@ def report_photo(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(SituationReport.objects.visible_to(request.user), pk=pk)
     if not report.photo:
         raise Http404(_("Laporan ini tanpa foto."))
-    response = FileResponse(report.photo.open("rb"), content_type="image/jpeg")
+    try:
+        handle = report.photo.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (a restore without the photo folder, a purge cut short).
+        raise Http404(_("Foto laporan ini tidak ada lagi.")) from None
+    response = FileResponse(handle, content_type="image/jpeg")
     patch_cache_control(response, private=True, max_age=3600)
     response["Content-Disposition"] = f'inline; filename="laporan-{report.pk}.jpg"'
     return response
