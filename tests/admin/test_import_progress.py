@@ -5,8 +5,7 @@ import threading
 import pytest
 from django.db import connections
 
-from deployments.imports import jobs, resource
-from deployments.imports import import_job_create, import_job_validate
+from deployments.imports import import_job_create, import_job_validate, jobs, resource
 from deployments.models import ImportJob
 from tests.admin.helpers import PERSONNEL_COLUMNS, csv_bytes, row
 

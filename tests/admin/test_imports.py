@@ -17,9 +17,9 @@ from deployments.imports import (
     import_job_validate,
     template_bytes,
 )
+from deployments.imports.sheets import INTERACTIVE_ROW_LIMIT, SheetError, read_sheet
 from deployments.models import Assignment, ImportJob, Personnel, PostKind
 from deployments.phases import WIB
-from deployments.imports.sheets import INTERACTIVE_ROW_LIMIT, SheetError, read_sheet
 from tests.admin.helpers import (
     ASSIGNMENT_COLUMNS,
     PERSONNEL_COLUMNS,
