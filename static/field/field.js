@@ -242,8 +242,12 @@
         L.tileLayer(box.getAttribute("data-tiles"), { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map);
       }
       L.circle(tps, { radius: +details.getAttribute("data-far"), weight: 1, fill: false }).addTo(map);
+      // Leaflet puts a string tooltip in as HTML; the TPS and desa names are data, so they go in
+      // as text (a name with "<" shows as typed, never as markup).
+      var label = document.createElement("span");
+      label.textContent = details.getAttribute("data-name");
       L.circleMarker(tps, { radius: 10, color: "#0b4f8a", fillOpacity: 0.9 }).addTo(map)
-        .bindTooltip(details.getAttribute("data-name"), { permanent: true });
+        .bindTooltip(label, { permanent: true });
       if (navigator.geolocation) {
         navigator.geolocation.getCurrentPosition(function (p) {
           var me = [p.coords.latitude, p.coords.longitude];
