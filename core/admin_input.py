@@ -20,8 +20,8 @@ from django.contrib.admin import FieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
-from django.db import connection
+from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
+from django.db import DataError, ProgrammingError, connection, transaction
 
 
 class ReadableAutocompleteMixin:
@@ -72,7 +72,36 @@ class ReadableChangeList(ChangeList):
                     value.astimezone(UTC)
                 except OverflowError as exc:
                     raise IncorrectLookupParameters(exc) from exc
+        for key, value in (remaining or {}).items():
+            # A query string cannot spell a range's two ends: Django hands the text over as it
+            # is, each character a bound, and only the database notices the mismatch, as a 500.
+            values = value if isinstance(value, list) else [value]
+            if key.endswith("__range") and any(isinstance(v, str) for v in values):
+                raise IncorrectLookupParameters(f"{key}: a range cannot come from a URL")
         return filters
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        # Django applies the filters lazily: a value the field cannot hold ("2024-11-27" for an
+        # IP address) fails only when the query is compiled, for the count, outside the
+        # admin's own check. Compiling it here turns that into the "?e=1" redirect.
+        try:
+            queryset.query.get_compiler(queryset.db).as_sql()
+        except (EmptyResultSet, FullResultSet):
+            pass
+        except (ValueError, TypeError, ValidationError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+        return queryset
+
+    def get_results(self, request):
+        # What only the database can refuse (a regular expression it cannot read, a value its
+        # column type cannot hold): refused like any other unreadable filter. The savepoint
+        # keeps the request's transaction usable for the redirect.
+        try:
+            with transaction.atomic(using=self.queryset.db):
+                super().get_results(request)
+        except (DataError, ProgrammingError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
 
 
 def _flat(values):
