@@ -2,9 +2,10 @@
  *
  * Every `data-poll-seconds` (30 s) the figures, the tables, the trend and the freshness mark are
  * fetched again through htmx, as one request whose answer swaps them together (out of band).
- * Polling pauses while the tab is hidden and catches up as soon as it is shown again. The map is
- * outside the swapped parts, so it keeps its position; the response's HX-Trigger tells it whether
- * to recolour its markers (a new snapshot) or to load another layer (other filters).
+ * Polling pauses while the tab is hidden and catches up as soon as it is shown again; the side
+ * panels' refresh (panels.js) does the same. The map is outside the swapped parts, so it keeps
+ * its position; the response's HX-Trigger tells it whether to recolour its markers (a new
+ * snapshot) or to load another layer (other filters).
  *
  * The tab-visibility check lives here because the Content-Security-Policy allows no eval, and
  * htmx trigger filters would need it.
