@@ -44,14 +44,7 @@ def coverage_snapshot(phase: Phase | None) -> CoverageSnapshot | None:
     the per-TPS ``required``/``assigned``/``covered``/``status``/``lacks`` of tps.geojson,
     tps-status.json and the ``status`` filter.
     """
-    if phase is None:
-        return None
-    return (
-        CoverageSnapshot.objects.filter(phase=phase)
-        .select_related("phase")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    return CoverageSnapshot.objects.select_related("phase").current_for(phase)
 
 
 def coverage_is_stale(snapshot: CoverageSnapshot) -> bool:

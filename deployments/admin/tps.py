@@ -18,13 +18,13 @@ from django.utils.translation import gettext_lazy
 from core import clock
 from core.access import access_of
 from core.admin_input import ReadableAutocompleteAdminMixin
+from core.formats import wib_stamp
 from deployments import services
 from deployments.admin.base import (
     KecamatanFilter,
     OpsboardHistoryAdmin,
     PointMapMixin,
     _errors_message,
-    _fmt,
     _intermediate,
 )
 from deployments.admin.forms import (
@@ -54,9 +54,7 @@ def _coverage_snapshot(request) -> CoverageSnapshot | None:
     if not hasattr(request, "_opsboard_snapshot"):
         operation = current_operation(with_phases=True)
         phase = default_phase(operation, clock.now())
-        request._opsboard_snapshot = (
-            CoverageSnapshot.objects.current_for(phase) if phase is not None else None
-        )
+        request._opsboard_snapshot = CoverageSnapshot.objects.current_for(phase)
     return request._opsboard_snapshot
 
 
@@ -122,7 +120,8 @@ class GuardInline(ReadableAutocompleteAdminMixin, admin.TabularInline):
         if not row.pk:
             return "–"
         a = row.assignment
-        return f"{_fmt(a.starts_at)} – {_fmt(a.ends_at)} ({a.phase})"
+        starts, ends = (wib_stamp(t, with_zone=False) for t in (a.starts_at, a.ends_at))
+        return f"{starts} – {ends} ({a.phase})"
 
     @admin.display(description=gettext_lazy("status"))
     def guard_status(self, row):

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from deployments.models.assignment import moment_label
+from core.formats import wib_stamp
 from deployments.models.operation import Operation, Phase
 from tps.models import TPS, Desa
 
@@ -41,7 +41,12 @@ class CoverageStatus(models.TextChoices):
 
 
 class CoverageSnapshotQuerySet(models.QuerySet):
-    def current_for(self, phase: Phase) -> "CoverageSnapshot | None":
+    def current_for(self, phase: Phase | None) -> "CoverageSnapshot | None":
+        """The phase's current snapshot, the one every reader shows: the last created (the
+        primary key breaks a tie of two in one microsecond). None before the first one, or
+        without a phase. One query; chain select_related() before it to read the phase too."""
+        if phase is None:
+            return None
         return self.filter(phase=phase).order_by("-created_at", "-pk").first()
 
 
@@ -75,7 +80,7 @@ class CoverageSnapshot(models.Model):
         indexes = [models.Index(fields=["phase", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.phase} @ {moment_label(self.computed_at)}"
+        return f"{self.phase} @ {wib_stamp(self.computed_at)}"
 
 
 class CoverageArea(models.Model):
