@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
-from core.formats import WIB, display_name
+from core.formats import WIB, display_name, wib_stamp
 
 USERNAME_MAX = AuditEvent._meta.get_field("username").max_length
 WHAT_MAX = AuditEvent._meta.get_field("what").max_length
@@ -43,7 +43,7 @@ class Stamp:
 
     @property
     def when(self) -> str:
-        return self.at.astimezone(WIB).strftime("%d/%m/%Y %H.%M WIB")
+        return wib_stamp(self.at)
 
     @property
     def exported(self) -> str:

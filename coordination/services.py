@@ -23,6 +23,7 @@ from coordination.models import (
     UnitReadiness,
 )
 from core import clock
+from core.formats import author_name
 from deployments.models import Unit
 from tps.models import TPS, Desa, Kecamatan
 
@@ -37,12 +38,6 @@ ASTA_SIAP_DEFAULTS = (
     ("mental-fisik", "Siap mental, fisik dan kesehatan"),
     ("komunikasi", "Siap komunikasi dan pelaporan"),
 )
-
-
-def _name_of(user) -> str:
-    if user is None:
-        return ""
-    return (user.get_full_name() or user.get_username())[:150]
 
 
 # Meetings and their agenda
@@ -190,7 +185,7 @@ def _revision_write(*, meeting: Meeting, text: str, reason: str, by) -> MinutesR
         reason=reason.strip(),
         published_at=clock.now(),
         published_by=by,
-        published_by_name=_name_of(by),
+        published_by_name=author_name(by),
     )
     revision.full_clean()
     revision.save()
@@ -355,7 +350,7 @@ def _edited_by_command(row: ReadinessItem | UnitReadiness, data: Mapping[str, An
 def _judged(row: UnitReadiness, *, by, reviewed_by: str = "") -> None:
     """The one rule for a judgement of a unit's readiness, wherever it is made: it is recorded
     as made by the editor (or the reviewer the editor names), and it is no longer an estimate."""
-    row.reviewed_by = reviewed_by.strip()[:150] or _name_of(by)
+    row.reviewed_by = reviewed_by.strip()[:150] or author_name(by)
     row.is_estimate = False
 
 

@@ -51,9 +51,14 @@ def wib_date(moment: datetime | None) -> str:
     return date_format(local, "j M Y") + " " + wib_time(local)
 
 
-def wib_stamp(moment: datetime) -> str:
-    """27/11/2024 14.30 WIB: the fixed form of messages and files, whatever the language."""
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H.%M WIB")
+def wib_stamp(moment: datetime, *, with_zone: bool = True) -> str:
+    """27/11/2024 14.30 WIB: the fixed form of messages and files, whatever the language.
+
+    ``with_zone=False`` drops " WIB" where a column heading already says it (the admin's).
+    """
+    # In WIB by name, not the active zone: the stamp says WIB whatever a request activated.
+    stamp = timezone.localtime(moment, WIB).strftime("%d/%m/%Y %H.%M")
+    return f"{stamp} WIB" if with_zone else stamp
 
 
 def display_name(user) -> str:

@@ -2,8 +2,8 @@
 
 CSV is UTF-8 with a byte-order mark, so that Excel opens the names of desa right. A cell that
 starts with = + - @ (or a tab or carriage return) is a formula to a spreadsheet; names come from
-the admin and from imports, so such cells are written with a leading apostrophe in CSV and as
-plain text, never as formulas, in XLSX (OWASP "CSV injection").
+the admin and from imports, so such cells are written as text, never as formulas, by the one
+rule of core.spreadsheets (a leading apostrophe in CSV, a quote-prefixed string cell in XLSX).
 
 Every export is a line in the audit log (audit.log), and the file says who exported it and
 when: in XLSX among the notes above the table, in CSV as its last line (these tables are read,
@@ -17,27 +17,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from audit import log as audit
+from core.spreadsheets import csv_cell, mark_xlsx_text
+from core.formats import wib_stamp
 from deployments.coverage import FORCES
 from deployments.models import Force
 from opsboard.dashboard import Dashboard, tps_row
 
 FORMATS = ("xlsx", "csv")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+escape_cell = csv_cell  # the one rule, core.spreadsheets, under the name tests know it by
 
 
 @dataclass
@@ -61,9 +55,7 @@ def _scope(dash: Dashboard) -> dict[str, Any]:
 
 def _notes(dash: Dashboard) -> list[str]:
     snapshot = dash.snapshot
-    computed = (
-        timezone.localtime(snapshot.computed_at).strftime("%d/%m/%Y %H.%M WIB") if snapshot else "-"
-    )
+    computed = wib_stamp(snapshot.computed_at) if snapshot else "-"
     notes = [
         _("Wilayah: %(area)s") % {"area": dash.area_label},
         _("Tahapan: %(phase)s") % {"phase": dash.phase or "-"},
@@ -228,10 +220,10 @@ def csv_response(table: Table, stamp: audit.Stamp, filename: str) -> StreamingHt
 
     def lines() -> Iterator[bytes]:
         yield "\ufeff".encode()
-        yield writer.writerow([escape_cell(h) for h in table.headers]).encode()
+        yield writer.writerow([csv_cell(h) for h in table.headers]).encode()
         for row in table.rows:
-            yield writer.writerow([escape_cell(cell) for cell in row]).encode()
-        yield writer.writerow([escape_cell(stamp.exported)]).encode()
+            yield writer.writerow([csv_cell(cell) for cell in row]).encode()
+        yield writer.writerow([csv_cell(stamp.exported)]).encode()
 
     out = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     out["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -262,8 +254,7 @@ def xlsx_response(table: Table, stamp: audit.Stamp, filename: str) -> HttpRespon
     # openpyxl takes a text starting with "=" for a formula; every text cell is text.
     for row in sheet.iter_rows():
         for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
+            mark_xlsx_text(cell)
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 42)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)

@@ -14,7 +14,6 @@ from django.db.models import (
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -197,10 +196,6 @@ class KecamatanFilter(admin.SimpleListFilter):
             condition |= Q(**{lookup: int(value)})
         matching = queryset.model._default_manager.filter(condition).values("pk")
         return queryset.filter(pk__in=matching)
-
-
-def _fmt(moment) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H.%M")
 
 
 class PointMapMixin:

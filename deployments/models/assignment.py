@@ -6,11 +6,11 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Role, access_of
+from core.formats import wib_stamp
 from deployments.models.operation import Phase
 from deployments.models.pattern import Post, PostKind, Sprin
 from deployments.models.personnel import Force, Personnel
@@ -152,7 +152,7 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         where = self.post.name if self.post_id else self.get_kind_display()
-        start = moment_label(self.starts_at) if self.starts_at else "?"
+        start = wib_stamp(self.starts_at) if self.starts_at else "?"
         who = f"{self.personnel.name}: " if self.personnel_id else ""
         return f"{who}{where}, {start} ({self.get_status_display()})"
 
@@ -230,12 +230,8 @@ class Assignment(models.Model):
                 % {
                     "person": self.personnel.name,
                     "other": clash,
-                    "start": moment_label(clash.starts_at),
-                    "end": moment_label(clash.ends_at),
+                    "start": wib_stamp(clash.starts_at),
+                    "end": wib_stamp(clash.ends_at),
                 },
                 code="overlap",
             )
-
-
-def moment_label(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H.%M WIB")
