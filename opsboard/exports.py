@@ -23,8 +23,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from audit import log as audit
-from core.spreadsheets import csv_cell, mark_xlsx_text
 from core.formats import wib_stamp
+from core.spreadsheets import csv_cell, mark_xlsx_text
 from deployments.coverage import FORCES
 from deployments.models import Force
 from opsboard.dashboard import Dashboard, tps_row
