@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from field import command, views
+from field import command, posko, views
 
 app_name = "field"
 
@@ -30,10 +30,10 @@ urlpatterns = [
     path("lapangan/kartu/cetak/", command.cards_print, name="cards_print"),
     path("lapangan/kartu/cabut/", command.links_revoke, name="links_revoke"),
     path("lapangan/kartu/keluarkan/", command.sessions_end, name="sessions_end"),
-    path("posko/", command.posko, name="posko"),
-    path("posko/checkin/", command.posko_checkin, name="posko_checkin"),
-    path("posko/status/", command.posko_status, name="posko_status"),
-    path("posko/laporan/", command.posko_report, name="posko_report"),
+    path("posko/", posko.posko, name="posko"),
+    path("posko/checkin/", posko.posko_checkin, name="posko_checkin"),
+    path("posko/status/", posko.posko_status, name="posko_status"),
+    path("posko/laporan/", posko.posko_report, name="posko_report"),
 ]
 
 # Under /api/ beside the read API (docs/api-additions.md).
