@@ -46,6 +46,7 @@ class PersonnelResource(SheetResource):
         "active": "Aktif",
     }
     clean_exclude = ("unit", "home_desa", "user")
+    phone_columns = ("Telepon",)
     notes_help = (
         ("Matra", "Polri, TNI atau Linmas."),
         ("NRP/No. Registrasi", "NRP 8 angka untuk Polri; nomor register Satlinmas untuk Linmas."),

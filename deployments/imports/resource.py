@@ -13,8 +13,9 @@ from import_export import resources
 from import_export.fields import Field
 
 from deployments.coverage import coverage_inputs_changed
-from deployments.imports.cells import CellError, show
-from deployments.imports.sheets import Sheet
+from deployments.imports.cells import CellError, cell_decimal, show
+from deployments.imports.sheets import Sheet, SheetRow
+from deployments.phones import normalize_phone
 
 PROGRESS_EVERY = 250
 
@@ -41,6 +42,10 @@ class SheetResource(resources.ModelResource):
     # each again. Constraints are checked by clean() in Indonesian and by the database anyway.
     clean_exclude: ClassVar[tuple[str, ...]] = ()
     notes_help: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # Cells that may start with a sign a spreadsheet reads as a formula, when their value is
+    # what the column expects: a phone +62… (never "+1+1"), a latitude -7,8 (never "-2+3").
+    phone_columns: ClassVar[tuple[str, ...]] = ()
+    number_columns: ClassVar[tuple[str, ...]] = ()
 
     class Meta:
         skip_unchanged = True
@@ -77,18 +82,9 @@ class SheetResource(resources.ModelResource):
         groups: dict[tuple, list] = {}
         order: list[tuple] = []
         for row in sheet.rows:
-            if row.formulas:
-                refused.append(
-                    RowReport(
-                        lines=[row.line],
-                        kind="invalid",
-                        errors=[
-                            (column, _("Sel berisi rumus (%s). Tempel sebagai nilai.") % value)
-                            for column in row.formulas
-                            for value in [row.values[column]]
-                        ],
-                    )
-                )
+            errors = self.formula_errors(row)
+            if errors:
+                refused.append(RowReport(lines=[row.line], kind="invalid", errors=errors))
                 continue
             key = self.row_key(row.values)
             if key is None:
@@ -108,6 +104,37 @@ class SheetResource(resources.ModelResource):
             dataset.append([self.merged_value(rows, column) for column in self.columns])
             self.reports.append(RowReport(lines=[r.line for r in rows]))
         return dataset, refused
+
+    def formula_errors(self, row: SheetRow) -> list[tuple[str, str]]:
+        """(column, message) for every cell a spreadsheet would run as a formula."""
+        errors = []
+        for column, start in row.formulas.items():
+            value = row.values[column]
+            if self.plain_value(column, start, value):
+                continue
+            if start == "=":
+                message = _("Sel berisi rumus (%s). Tempel sebagai nilai.") % value
+            else:
+                message = _(
+                    "Sel diawali %(start)s sehingga dibaca spreadsheet sebagai rumus (%(value)s). "
+                    "Awali dengan tanda kutip ' agar terbaca sebagai teks."
+                ) % {"start": _START_NAMES.get(start, start), "value": value}
+            errors.append((column, message))
+        return errors
+
+    def plain_value(self, column: str, start: str, value) -> bool:
+        if start == "+" and column in self.phone_columns:
+            try:
+                return bool(normalize_phone(value))
+            except ValidationError:
+                return False
+        if start in "+-" and column in self.number_columns:
+            try:
+                cell_decimal(value)
+            except CellError:
+                return False
+            return True
+        return False
 
     def row_key(self, values: dict) -> tuple | None:
         raise NotImplementedError
@@ -226,6 +253,9 @@ class SheetResource(resources.ModelResource):
 
     def export_rows(self, queryset) -> Iterable[list]:
         raise NotImplementedError
+
+
+_START_NAMES = {"\t": "tab", "\r": "CR (carriage return)"}
 
 
 def column_field(column: str) -> Field:

@@ -1,15 +1,21 @@
 """Reading and writing the spreadsheets of the admin's imports: XLSX and CSV, defensively.
 
 Everything a hostile or broken file can do is stopped here, before any row is validated: a file
-over the size limit is refused before it is opened; an XLSX whose members would inflate past a
-limit (a zip bomb) is refused before openpyxl reads it; a CSV that is not UTF-8 or not text is
-refused; rows are counted while they are read and reading stops at the first row over the limit.
-Cells that start with "=" (formulas) are reported per cell, since their value is not what the
-admin sees.
+over the size limit is refused before it is opened; an XLSX is refused before openpyxl reads it
+when its members would inflate past a limit (a zip bomb), when its shared strings (which openpyxl
+loads whole before the first row) are too large, or when a worksheet declares more rows than the
+import reads; a CSV that is not UTF-8 or not text is refused; rows are counted while they are
+read and reading stops at the first row over the limit.
+
+Cells that a spreadsheet would run as formulas (core.spreadsheets: = + - @, tab, carriage return)
+are reported per cell, since their value is not what the admin sees, unless they are marked as
+text: a leading apostrophe (CSV, and how the exports write them) or Excel's quote prefix (XLSX).
+The files written here mark such cells the same way, so that an export re-imports unchanged.
 """
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,11 +24,19 @@ from datetime import date, datetime
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import csv_cell, formula_like, mark_xlsx_text, read_cell
+
 MAX_FILE_BYTES = settings.IMPORT_MAX_BYTES
 # Python's zipfile stops inflating a member at its declared size (and then fails its CRC), so
 # checking the declared sizes bounds what openpyxl can be made to inflate.
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
+MAX_COMPRESSION_RATIO = 100  # for a member over 1 MB; real sheets compress 5 to 30 times
+# openpyxl reads the shared strings whole before the first row: millions of them cost tens of
+# seconds and hundreds of MB. The strings of 50,000 rows of a roster take a few MB.
+MAX_SHARED_STRINGS_BYTES = 20 * 1024 * 1024
+# Excel keeps formatted empty rows in a sheet's dimension and the reader skips them, so a sheet
+# may declare more rows than it holds data; not more than this many times the row limit.
+DIMENSION_SLACK = 2
 MAX_ZIP_MEMBERS = 200
 INTERACTIVE_ROW_LIMIT = 5_000
 BACKGROUND_ROW_LIMIT = 50_000
@@ -38,7 +52,8 @@ class SheetError(Exception):
 class SheetRow:
     line: int  # the row's number in the spreadsheet (the header is line 1)
     values: dict[str, object]
-    formulas: list[str] = field(default_factory=list)  # columns whose cell held a formula
+    # column → the character that makes its cell a formula to a spreadsheet ("=", "+", "\t"…)
+    formulas: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -61,7 +76,7 @@ def read_sheet(content: bytes, file_name: str, *, columns: Sequence[str], row_li
     """The rows of the first sheet (XLSX) or of the file (CSV) under the fixed headers."""
     check_size(len(content))
     if content[:4] == b"PK\x03\x04":
-        raw_rows = _xlsx_rows(content)
+        raw_rows = _xlsx_rows(content, row_limit)
     elif content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise SheetError(
             _("Format .xls (Excel 97–2003) tidak didukung. Simpan ulang sebagai .xlsx atau CSV.")
@@ -91,11 +106,30 @@ def _collect(raw_rows: Iterator[tuple[int, list]], columns: tuple[str, ...], lim
             raise SheetError(_too_many_rows(limit, line))
         row = SheetRow(line=line, values={})
         for column, value in cells.items():
-            if isinstance(value, str) and value.lstrip().startswith("="):
-                row.formulas.append(column)
+            if isinstance(value, str):
+                value, start = _text(value)
+                if start:
+                    row.formulas[column] = start
             row.values[column] = value.strip() if isinstance(value, str) else value
         rows.append(row)
     return Sheet(columns=columns, rows=rows)
+
+
+class QuotedText(str):
+    """An XLSX string cell with Excel's quote prefix: text, whatever it starts with."""
+
+
+def _text(value: str) -> tuple[str, str]:
+    """(the cell's text, the character that would make it a formula, or "" when it is text)."""
+    if isinstance(value, QuotedText):
+        return str(value), ""
+    text, neutralised = read_cell(value)
+    if neutralised:
+        return text, ""
+    if formula_like(value):
+        return value, value[0]
+    stripped = value.lstrip()
+    return value, stripped[0] if formula_like(stripped) else ""
 
 
 def _too_many_rows(limit: int, line: int) -> str:
@@ -151,7 +185,7 @@ def _header_index(values: list, columns: tuple[str, ...]) -> dict[str, int]:
     return index
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list]]:
+def _xlsx_rows(content: bytes, row_limit: int) -> Iterator[tuple[int, list]]:
     from openpyxl import load_workbook
 
     try:
@@ -161,6 +195,18 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list]]:
         raise SheetError(_("Berkas XLSX rusak atau bukan spreadsheet.")) from exc
     if len(members) > MAX_ZIP_MEMBERS:
         raise SheetError(_("Berkas XLSX berisi terlalu banyak bagian; ditolak."))
+    for member in members:
+        if member.filename == "xl/sharedStrings.xml" and (
+            member.file_size > MAX_SHARED_STRINGS_BYTES
+        ):
+            raise SheetError(
+                _(
+                    "Daftar teks berkas XLSX berukuran %(size)s MB saat dibuka (batas %(max)s "
+                    "MB); berkas ditolak tanpa dibaca. Salin datanya ke buku kerja baru, atau "
+                    "unggah CSV."
+                )
+                % {"size": _mb(member.file_size), "max": _mb(MAX_SHARED_STRINGS_BYTES)}
+            )
     total = sum(member.file_size for member in members)
     worst = max(
         (m.file_size / max(m.compress_size, 1) for m in members if m.file_size > 1024 * 1024),
@@ -176,12 +222,44 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list]]:
         )
     if "xl/workbook.xml" not in {m.filename for m in members}:
         raise SheetError(_("Berkas ZIP ini bukan buku kerja Excel (.xlsx)."))
+    _check_declared_rows(archive, members, row_limit)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
         worksheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds on a broken workbook
         raise SheetError(_("Berkas XLSX tidak dapat dibaca: %s") % exc) from exc
     return _xlsx_iter(workbook, worksheet)
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]{1,40})"')
+
+
+def _check_declared_rows(archive: zipfile.ZipFile, members, row_limit: int) -> None:
+    """A worksheet states its extent (<dimension ref="A1:I2000000"/>) before its rows: read the
+    first few KB of each, not the sheet, and refuse one that declares far more than the limit."""
+    for member in members:
+        if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
+            continue
+        try:
+            with archive.open(member) as stream:
+                head = stream.read(4096)
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+            raise SheetError(_("Berkas XLSX rusak atau bukan spreadsheet.")) from exc
+        found = _DIMENSION.search(head)
+        numbers = re.findall(rb"\d+", found.group(1)) if found else []
+        declared = max((int(n) for n in numbers), default=0)  # 40 characters at most
+        if declared > row_limit * DIMENSION_SLACK + 1:
+            raise SheetError(
+                _(
+                    "Lembar berkas XLSX menyatakan %(rows)s baris (%(ref)s), jauh di atas batas "
+                    "%(limit)s baris data; berkas ditolak tanpa dibaca."
+                )
+                % {
+                    "rows": thousands(declared),
+                    "ref": found.group(1).decode("ascii", "replace"),
+                    "limit": thousands(row_limit),
+                }
+            )
 
 
 def _xlsx_iter(workbook, worksheet) -> Iterator[tuple[int, list]]:
@@ -202,7 +280,16 @@ def _xlsx_value(cell):
     # apart, and "Selesai 28/11/2024" (the whole day) must not become 28/11 00.00.
     if isinstance(value, datetime) and "h" not in (getattr(cell, "number_format", "") or ""):
         return value.date()
+    if isinstance(value, str) and getattr(cell, "data_type", "") == "s" and _quoted(cell):
+        return QuotedText(value)
     return value
+
+
+def _quoted(cell) -> bool:
+    try:
+        return bool(cell.style_array.quotePrefix)
+    except (AttributeError, IndexError):
+        return False
 
 
 def _csv_rows(content: bytes) -> Iterator[tuple[int, list]]:
@@ -257,6 +344,7 @@ def xlsx_bytes(
     sheet.append(list(columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+        mark_xlsx_text(cell)
     for row in rows:
         sheet.append([_xlsx_cell(v) for v in row])
     for i, column in enumerate(columns, start=1):
@@ -271,6 +359,7 @@ def xlsx_bytes(
                 cell.number_format = "dd/mm/yyyy"
             elif isinstance(cell.value, str):
                 cell.number_format = "@"  # codes and NRPs stay text, leading zeros and all
+                mark_xlsx_text(cell)  # and a name starting with "=" is text, not a formula
     sheet.freeze_panes = "A2"
     if notes:
         guide = workbook.create_sheet(_("Petunjuk"))
@@ -279,6 +368,9 @@ def xlsx_bytes(
             cell.font = Font(bold=True)
         for column, text in notes:
             guide.append([column, text])
+        for cells in guide.iter_rows():
+            for cell in cells:
+                mark_xlsx_text(cell)
         guide.column_dimensions["A"].width = 24
         guide.column_dimensions["B"].width = 100
     out = io.BytesIO()
@@ -296,9 +388,10 @@ def csv_bytes(columns: Sequence[str], rows: Sequence[Sequence]) -> bytes:
     """UTF-8 with a BOM so that Excel opens it as UTF-8; dates as dd/mm/yyyy HH.MM."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow([csv_cell(c) for c in columns])
     for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
+        # Text as text; numbers stay numbers (a latitude of -7.8 is not a formula).
+        writer.writerow([csv_cell(v) if isinstance(v, str) else _csv_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

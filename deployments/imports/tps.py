@@ -30,6 +30,7 @@ class TPSResource(SheetResource):
         "kerawanan": "Kerawanan",
     }
     clean_exclude = ("desa",)
+    number_columns = ("Lintang", "Bujur")
     notes_help = (
         ("Kode Desa", "Kode Kemendagri 10 angka (mis. 3571011001); titik boleh."),
         ("No. TPS", "Nomor TPS di desa itu (1–999; TPS lokasi khusus 9xx)."),
