@@ -228,6 +228,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # beat re-checks every COVERAGE_BEAT_SECONDS (0: no beat, as in `make run`).
 COVERAGE_DEBOUNCE_SECONDS = env_int("COVERAGE_DEBOUNCE_SECONDS", 2)
 COVERAGE_BEAT_SECONDS = env_int("COVERAGE_BEAT_SECONDS", 0)
+# A recompute's statements may run this long on PostgreSQL (SET LOCAL in its transaction, and
+# the client waits 5 s more): a national-size one takes ~13 s, near the default 15 s bound of
+# every other statement (DATABASE_STATEMENT_TIMEOUT). Keep it below REDIS_VISIBILITY_TIMEOUT.
+COVERAGE_STATEMENT_TIMEOUT_SECONDS = env_int("COVERAGE_STATEMENT_TIMEOUT_SECONDS", 300, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "coverage-safety-net": {
         "task": "deployments.tasks.recompute_coverage_if_behind_task",
@@ -235,7 +239,19 @@ CELERY_BEAT_SCHEDULE = {
     },
     # UU PDP: field photos and personal data go once the pasca phase is over (idempotent).
     "purge-field-data": {"task": "opsboard.tasks.purge_field_data_task", "schedule": 6 * 60 * 60},
+    # UU PDP (docs/access.md, "Retention"): personnel pseudonymised PERSONAL_DATA_RETENTION_DAYS
+    # after pasca, audit lines removed after AUDIT_LOG_RETENTION_DAYS (idempotent, daily).
+    "purge-personal-data": {
+        "task": "opsboard.tasks.purge_personal_data_task",
+        "schedule": 24 * 60 * 60,
+    },
 }
+# Retention under UU PDP 27/2022 (docs/access.md, "Retention"): days after the end of the pasca
+# phase (operation clock) that the names, phones and identifiers of Linmas and TNI, and every
+# field account, are kept; days of real time that the audit log keeps a line (at least 30, the
+# floor the database's purge function enforces).
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 90)
+AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 365, minimum=30)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -9,13 +9,17 @@ enough to run unchanged on SQLite and PostgreSQL, which must give the same verdi
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from core import clock
+from core.db.postgresql.base import answering_within
 from deployments.coverage.selectors import requirements_for
 from deployments.coverage.sql import (
     DESA_ALL_CLASSES,
@@ -48,6 +52,46 @@ KEEP_ALL_FOR = timedelta(days=2)
 # Memory for the sorts and hashes of one recompute on PostgreSQL (SET LOCAL: this transaction
 # only). ~12 MB suffices at 60,000 TPS; national scale spills some to disk either way.
 COVERAGE_WORK_MEM = "64MB"
+# The client waits this much longer than the server's own statement_timeout, so that a slow but
+# live server cancels the statement itself, with a clear error (core/db/postgresql).
+ANSWER_MARGIN_SECONDS = 5
+
+
+@contextmanager
+def _long_statements(using: str) -> Iterator[None]:
+    """A recompute's transaction on PostgreSQL: statements may run for
+    COVERAGE_STATEMENT_TIMEOUT_SECONDS instead of the default 15 s, and the client waits for
+    their answer that long too (plus the margin). A national-size recompute takes ~13 s, and a
+    worker queued behind another's lock waits about as long.
+
+    Enter it inside the transaction.atomic() block: set_config(..., true) is SET LOCAL, gone at
+    the transaction's end. synchronous_commit: a snapshot is derived data that the engine
+    recomputes after a crash, so the commit need not wait for the WAL flush of tens of
+    thousands of rows; atomicity is unchanged, a crash still leaves the previous snapshot
+    current. work_mem: the per-TPS aggregate sorts a few hundred thousand assignment rows,
+    which spill to disk with the default 4 MB. SQLite has none of these: a no-op there.
+
+    Nested (coverage_compute inside coverage_recompute's transaction) it sends nothing: the
+    outer block's settings hold until that transaction ends, after the inner block.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql" or getattr(connection, "_coverage_long", False):
+        yield
+        return
+    seconds = settings.COVERAGE_STATEMENT_TIMEOUT_SECONDS
+    with answering_within(connection, seconds + ANSWER_MARGIN_SECONDS):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('synchronous_commit', 'off', true), "
+                "set_config('work_mem', %s, true), "
+                "set_config('statement_timeout', %s, true)",
+                [COVERAGE_WORK_MEM, f"{seconds}s"],
+            )
+        connection._coverage_long = True
+        try:
+            yield
+        finally:
+            connection._coverage_long = False
 
 
 def _unassigned_counts(phase: Phase, *, using: str) -> dict[str, int]:
@@ -77,19 +121,7 @@ def coverage_compute(
     started = time.monotonic()
     required = requirements_for(operation, phase, using=using)
     unassigned = _unassigned_counts(phase, using=using)
-    with transaction.atomic(using=using):
-        if connections[using].vendor == "postgresql":
-            # For this transaction only. synchronous_commit: a snapshot is derived data that
-            # the engine recomputes after a crash, so the commit need not wait for the WAL
-            # flush of tens of thousands of rows; atomicity is unchanged, a crash still leaves
-            # the previous snapshot current. work_mem: the per-TPS aggregate sorts a few
-            # hundred thousand assignment rows, which spill to disk with the default 4 MB.
-            with connections[using].cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('synchronous_commit', 'off', true), "
-                    "set_config('work_mem', %s, true)",
-                    [COVERAGE_WORK_MEM],
-                )
+    with transaction.atomic(using=using), _long_statements(using):
         snapshot = CoverageSnapshot.objects.using(using).create(
             operation=operation,
             phase=phase,
@@ -154,7 +186,9 @@ def coverage_recompute(
     # outside the computation's transaction, so that a worker killed half-way does not leave it
     # set and every later change waiting for beat.
     CoverageState.objects.filter(operation_id=operation_id).update(pending=False)
-    with transaction.atomic():
+    # Long statements from the lock on: a worker queued behind another's recompute waits on
+    # that lock for as long as the other computes, several phases of ~13 s each at most.
+    with transaction.atomic(), _long_statements("default"):
         operation = Operation.objects.select_for_update().filter(pk=operation_id).first()
         if operation is None:  # deleted since the task was queued
             return []

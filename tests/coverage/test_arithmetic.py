@@ -201,8 +201,9 @@ def test_compute_issues_the_same_queries_at_any_size(
 ):
     # requirements (1), unassigned counts (1), savepoint + snapshot insert (2), then the rows:
     # on SQLite the per-TPS insert (1), desa by class (1), 4 rollups by class and in all (8),
-    # desa in all (1); on PostgreSQL the transaction settings (1) and all of those rows in
-    # one statement (1). Then the duration update (1) and the savepoint release (1).
+    # desa in all (1); on PostgreSQL the transaction settings (synchronous_commit, work_mem and
+    # statement_timeout in 1) and all of those rows in one statement (1). Then the duration
+    # update (1) and the savepoint release (1).
     expected = 8 if connection.vendor == "postgresql" else 17
     pemungutan = phase()
     for _ in range(3):
