@@ -23,9 +23,8 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.access import Role, access_of
-from deployments.models import Assignment, Personnel, Phase, PostKind
-from deployments.selectors import current_operation
-from deployments.services import personnel_account_create
+from deployments.models import Assignment, Personnel, PostKind
+from deployments.services import pasca_end, personnel_account_create
 from field.geo import distance_m
 from field.models import (
     CheckIn,
@@ -439,14 +438,6 @@ class PurgeResult:
     links: int
 
 
-def pasca_end() -> datetime | None:
-    operation = current_operation(with_phases=True)
-    if operation is None:
-        return None
-    pasca = next((p for p in operation.phases.all() if p.code == Phase.Code.PASCA), None)
-    return pasca.ends_at if pasca is not None else None
-
-
 @transaction.atomic
 def field_data_purge(*, at: datetime | None = None) -> PurgeResult | None:
     """Once the pasca phase is over: delete report photos and sign-in links, and strip who
@@ -454,7 +445,8 @@ def field_data_purge(*, at: datetime | None = None) -> PurgeResult | None:
 
     What remains is what the operation's record needs and names nobody: which TPS, which step,
     when, of which kind, how far. Returns None (and changes nothing) before the end of pasca.
-    Idempotent: a second run finds nothing left to remove.
+    Idempotent: a second run finds nothing left to remove. The people themselves are
+    deployments.services.personnel_data_purge's, PERSONAL_DATA_RETENTION_DAYS later.
     """
     at = at or clock.now()
     end = pasca_end()

@@ -1,7 +1,9 @@
-"""Celery tasks of the project app: thin interfaces over plain functions."""
+"""Celery tasks of the UU PDP retention: thin interfaces over plain functions (their names
+keep the project app's, as beat and running workers know them)."""
 
 from celery import shared_task
 
+from deployments.services import personal_data_purge
 from field.services import field_data_purge
 
 
@@ -10,3 +12,11 @@ def purge_field_data_task() -> None:
     """UU PDP retention of field data (field.services.field_data_purge); idempotent,
     a no-op before the end of the pasca phase. Run by beat every six hours."""
     field_data_purge()
+
+
+@shared_task(name="opsboard.tasks.purge_personal_data_task")
+def purge_personal_data_task() -> None:
+    """UU PDP retention of the people deployed and of the audit log
+    (deployments.services.personal_data_purge); idempotent, the personnel part a no-op until
+    PERSONAL_DATA_RETENTION_DAYS after pasca. Run by beat daily."""
+    personal_data_purge()

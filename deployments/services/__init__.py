@@ -3,6 +3,7 @@
 assignments: the one door for assignment writes (create one or many, update, cancel). personnel:
 replacing a person, deactivating one who still holds duties. gaps: fill gaps' proposal and its
 confirmation. operations: an operation with its phases. accounts: a deployed person's login.
+retention: the UU PDP purge of the people deployed after the operation.
 """
 
 from deployments.services.accounts import personnel_account_create
@@ -28,11 +29,21 @@ from deployments.services.personnel import (
     personnel_future_resolve,
     personnel_replace,
 )
+from deployments.services.retention import (
+    PersonalDataPurge,
+    PersonnelPurgeResult,
+    pasca_end,
+    personal_data_purge,
+    personnel_data_purge,
+    personnel_purge_due,
+)
 
 __all__ = [
     "OVERLAP_CONSTRAINT",
     "AssignmentDraft",
     "FutureAction",
+    "PersonalDataPurge",
+    "PersonnelPurgeResult",
     "Proposal",
     "Proposed",
     "assignment_create",
@@ -47,9 +58,13 @@ __all__ = [
     "gaps_propose",
     "operation_create",
     "overlap_error_from",
+    "pasca_end",
+    "personal_data_purge",
     "personnel_account_create",
+    "personnel_data_purge",
     "personnel_deactivate",
     "personnel_future_resolve",
     "personnel_lock",
+    "personnel_purge_due",
     "personnel_replace",
 ]

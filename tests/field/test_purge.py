@@ -124,3 +124,29 @@ def test_beat_runs_the_task(settings):
 
     assert "opsboard.tasks.purge_field_data_task" in tasks
     assert "opsboard.tasks.purge_field_data_task" in app.tasks
+
+
+def test_the_personal_data_command_purges_field_data_too(field_data, settings):
+    settings.OPSBOARD_NOW = AFTER_PASCA
+    out = StringIO()
+
+    call_command("purge_personal_data", stdout=out)
+
+    assert not field_data["photo"].exists()
+    assert SituationReport.objects.get().person is None
+    assert "Data lapangan: 1 foto" in out.getvalue()
+    # The people stay until PERSONAL_DATA_RETENTION_DAYS after pasca.
+    assert "Data personel belum dihapus: disimpan sampai Selasa, 1 April 2025" in out.getvalue()
+
+
+def test_the_field_purge_leaves_the_people_alone(field_data, guard, settings):
+    settings.OPSBOARD_NOW = AFTER_PASCA
+    name = guard.name
+
+    field_data_purge()
+
+    guard.refresh_from_db()
+    assert (guard.name, guard.user_id is not None) == (name, True)
+    assert "opsboard.tasks.purge_personal_data_task" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
