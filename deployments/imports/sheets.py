@@ -313,9 +313,11 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list]]:
 
 
 def _csv_iter(reader) -> Iterator[tuple[int, list]]:
+    line = 1  # where the row starts: a quoted cell may hold line breaks
     try:
         for values in reader:
-            yield reader.line_num, values
+            yield line, values
+            line = reader.line_num + 1
     except csv.Error as exc:
         raise SheetError(_("Berkas CSV tidak dapat dibaca: %s") % exc) from exc
 
