@@ -2,7 +2,19 @@
 
 from datetime import datetime
 
-from deployments.models import CoverageArea, CoverageSnapshot, Operation, Phase, Unit, UnitQuerySet
+from django.db.models import QuerySet
+
+from deployments.models import (
+    Assignment,
+    CoverageArea,
+    CoverageSnapshot,
+    Operation,
+    Personnel,
+    Phase,
+    Unit,
+    UnitQuerySet,
+)
+from tps.models import TPS
 
 
 def current_operation(*, with_phases: bool = False) -> Operation | None:
@@ -33,6 +45,16 @@ def default_phase(operation: Operation | None, at: datetime) -> Phase | None:
         if phase.starts_at <= at < phase.ends_at:
             return phase
     return next((phase for phase in phases if phase.code == Phase.Code.PEMUNGUTAN), None)
+
+
+def tps_guarded_by(
+    person: Personnel, *, at: datetime, among: QuerySet[TPS] | None = None
+) -> QuerySet[TPS]:
+    """The TPS of the person's Pam TPS duties not yet ended at ``at``, each once (a subquery,
+    not a join: no DISTINCT needed), among ``among`` (all TPS by default). Not evaluated."""
+    stations = TPS.objects.all() if among is None else among
+    duties = Assignment.objects.duties_of(person, at=at).guarding()
+    return stations.filter(pk__in=duties.values("tps"))
 
 
 def units_visible_to(user) -> UnitQuerySet:

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
 from core.access import Role, access_of
-from deployments.models import Assignment, Personnel, PostKind
-from field import services
+from deployments.models import Personnel
+from field import selectors, services
 from field.command import ADMIN_ROLES, _forbidden
 from field.forms import PersonForm, PoskoCheckInForm, PoskoReportForm, PoskoStatusForm
 from tps.models import TPS
@@ -46,17 +46,7 @@ def posko_operator_required(view: Callable) -> Callable:
 
 
 def _posko_stations(user, person: Personnel) -> list[TPS]:
-    duties = Assignment.objects.not_cancelled().filter(
-        personnel=person, kind=PostKind.PAM_TPS, ends_at__gt=clock.now()
-    )
-    return list(
-        TPS.objects.visible_to(user)
-        .filter(assignments__in=duties)
-        .select_related("desa")
-        .defer("desa__boundary")
-        .distinct()
-        .order_by("desa__name", "number")
-    )
+    return selectors.guard_stations(person, at=clock.now(), among=TPS.objects.visible_to(user))
 
 
 def _posko_context(request: HttpRequest, person: Personnel | None, **forms) -> dict:

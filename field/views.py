@@ -26,12 +26,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import clock
 from core.formats import wib_time as wib
 from core.http import field_officer_required
-from deployments.models import Assignment, PostKind
+from deployments.models import Assignment
 from field import selectors, services
 from field.forms import CheckInForm, ReportForm, StatusStepForm, new_key
 from field.models import Instruction, SituationReport, TPSStatusStep
 from field.photos import PhotoBusy, request_too_large, too_large_message
-from tps.models import TPS
 
 ME = "field/me.html"
 SEEN_COOKIE = "opsboard_seen"
@@ -282,19 +281,6 @@ def tps_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _guard_stations(person, at) -> list[TPS]:
-    duties = Assignment.objects.not_cancelled().filter(
-        personnel=person, kind=PostKind.PAM_TPS, ends_at__gt=at
-    )
-    return list(
-        TPS.objects.filter(assignments__in=duties)
-        .select_related("desa")
-        .defer("desa__boundary")
-        .distinct()
-        .order_by("desa__name", "number")
-    )
-
-
 @csrf_exempt  # the size check must come before anything reads the body; see _report
 @field_officer_required
 @require_http_methods(["GET", "POST"])
@@ -313,7 +299,7 @@ def _report_too_large(request: HttpRequest) -> HttpResponse:
     if wants_json(request):
         return JsonResponse({"errors": {"photo": [message]}}, status=413)
     person = request.user.personnel
-    form = ReportForm(stations=_guard_stations(person, clock.now()))
+    form = ReportForm(stations=selectors.guard_stations(person, at=clock.now()))
     return render(
         request,
         "field/report.html",
@@ -330,7 +316,7 @@ def _photo_max_mb() -> int:
 def _report(request: HttpRequest) -> HttpResponse:
     person = request.user.personnel
     at = clock.now()
-    stations = _guard_stations(person, at)
+    stations = selectors.guard_stations(person, at=at)
     if request.method == "GET":
         return render(
             request,

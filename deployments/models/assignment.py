@@ -34,6 +34,15 @@ class AssignmentQuerySet(models.QuerySet):
     def at(self, moment: datetime) -> "AssignmentQuerySet":
         return self.not_cancelled().filter(starts_at__lte=moment, ends_at__gt=moment)
 
+    def duties_of(self, person: Personnel, *, at: datetime) -> "AssignmentQuerySet":
+        """The person's duties not yet ended at ``at``, under way or still to come: what /me/
+        shows and what a guard's requests may reach (a duty ended is no longer theirs)."""
+        return self.not_cancelled().filter(personnel=person, ends_at__gt=at)
+
+    def guarding(self) -> "AssignmentQuerySet":
+        """Duties at TPS (Pam TPS), the ones that carry TPS."""
+        return self.filter(kind=PostKind.PAM_TPS)
+
     def in_kecamatan(self, kecamatan_id: int) -> "AssignmentQuerySet":
         """A kecamatan's roster: guards of its TPS, its posts and its Polsek's own people.
 

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from core.db.aggregates import JSONArrayAgg
 from deployments.models import Assignment, Force, Personnel, PostKind, Unit
 from deployments.ranks import POLRI_RANKS, TNI_RANKS
+from deployments.selectors import tps_guarded_by
 from field.models import CheckIn, Instruction, InstructionAck, TPSStatusStep
 from tps.models import TPS, Indicator, Kecamatan
 
@@ -178,8 +179,7 @@ def field_officer_overview(person: Personnel, *, at: datetime) -> FieldOverview:
     who to report to; open instructions. A Padal's sector list adds one. A query whose input is
     empty is not sent."""
     assignments = list(
-        Assignment.objects.not_cancelled()
-        .filter(personnel=person, ends_at__gt=at)
+        Assignment.objects.duties_of(person, at=at)
         .select_related("phase", "sprin", "post__desa__kecamatan")
         .defer("post__desa__boundary", "post__desa__kecamatan__boundary")
         .order_by("starts_at", "pk")
@@ -365,27 +365,31 @@ def guard_tps_or_none(person: Personnel, pk: int, *, at: datetime) -> TPS | None
     """A TPS of the person's Pam TPS duties not yet ended, or None: how a guard's requests
     reach a TPS, so that another TPS is a 404."""
     return (
-        TPS.objects.filter(
-            pk=pk,
-            assignments__in=Assignment.objects.not_cancelled().filter(
-                personnel=person, kind=PostKind.PAM_TPS, ends_at__gt=at
-            ),
-        )
+        tps_guarded_by(person, at=at)
+        .filter(pk=pk)
         .select_related("desa__kecamatan")
         .defer(*BOUNDARIES)
         .first()
     )
 
 
+def guard_stations(person: Personnel, *, at: datetime, among=None) -> list[TPS]:
+    """The TPS of the person's Pam TPS duties not yet ended, with their desa, by desa and
+    number: the choices of a check-in or a report, on the phone or at the Posko (``among``: the
+    TPS the Posko operator may see). One query."""
+    return list(
+        tps_guarded_by(person, at=at, among=among)
+        .select_related("desa")
+        .defer("desa__boundary")
+        .order_by("desa__name", "number")
+    )
+
+
 def areas_of(person: Personnel, *, at: datetime) -> tuple[set[int], set[int]]:
     """The kecamatan and desa of the person's duties not yet ended (the TPS's, the post's, and
     a Padal's sector): where instructions to them come from. One query."""
-    rows = (
-        Assignment.objects.not_cancelled()
-        .filter(personnel=person, ends_at__gt=at)
-        .values_list(
-            "tps__desa_id", "tps__desa__kecamatan_id", "post__desa_id", "post__desa__kecamatan_id"
-        )
+    rows = Assignment.objects.duties_of(person, at=at).values_list(
+        "tps__desa_id", "tps__desa__kecamatan_id", "post__desa_id", "post__desa__kecamatan_id"
     )
     kecamatan_ids, desa_ids = set(), set()
     for tps_desa, tps_kecamatan, post_desa, post_kecamatan in rows:
