@@ -95,7 +95,10 @@ def test_a_database_from_before_the_move_keeps_rows_trigger_content_types_and_gr
             for ct in ContentType.objects.filter(app_label="opsboard", model__in=MOVED)
         }
         assert set(before) == set(MOVED)
-        assert not ContentType.objects.filter(app_label__in=["field", "audit"]).exists()
+        # (Models the field app gained after the move, e.g. FieldSession, keep their own types.)
+        assert not ContentType.objects.filter(
+            app_label__in=["field", "audit"], model__in=MOVED
+        ).exists()
 
         _migrate(latest)
     finally:
