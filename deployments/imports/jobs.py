@@ -19,7 +19,7 @@ from deployments.imports.sheets import (
     BACKGROUND_ROW_LIMIT,
     INTERACTIVE_ROW_LIMIT,
     SheetError,
-    check_size,
+    check_upload,
     read_sheet,
     thousands,
 )
@@ -44,8 +44,9 @@ class Outcome:
 def import_job_create(
     *, kind: str, file_name: str, content: bytes, background: bool, by
 ) -> ImportJob:
-    """Keep the upload as a job; refused before parsing when it is over the size limit."""
-    check_size(len(content))
+    """Keep the upload as a job; refused before parsing when it is over the size limit, or an
+    XLSX whose zip directory or declared extent is over the limits (sheets.check_upload)."""
+    check_upload(content, row_limit=BACKGROUND_ROW_LIMIT if background else INTERACTIVE_ROW_LIMIT)
     return ImportJob.objects.create(
         kind=kind,
         file_name=file_name[:255],

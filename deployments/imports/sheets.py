@@ -72,6 +72,14 @@ def check_size(size: int) -> None:
         raise SheetError(_("Berkas kosong."))
 
 
+def check_upload(content: bytes, *, row_limit: int) -> None:
+    """What can be refused before a job is kept: the size and, for an XLSX, its zip directory
+    and declared extent (openpyxl is not called). read_sheet checks the same again."""
+    check_size(len(content))
+    if content[:4] == b"PK\x03\x04":
+        _check_archive(content, row_limit)
+
+
 def read_sheet(content: bytes, file_name: str, *, columns: Sequence[str], row_limit: int) -> Sheet:
     """The rows of the first sheet (XLSX) or of the file (CSV) under the fixed headers."""
     check_size(len(content))
@@ -188,6 +196,17 @@ def _header_index(values: list, columns: tuple[str, ...]) -> dict[str, int]:
 def _xlsx_rows(content: bytes, row_limit: int) -> Iterator[tuple[int, list]]:
     from openpyxl import load_workbook
 
+    _check_archive(content, row_limit)
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        worksheet = workbook.worksheets[0]
+    except Exception as exc:  # openpyxl raises many kinds on a broken workbook
+        raise SheetError(_("Berkas XLSX tidak dapat dibaca: %s") % exc) from exc
+    return _xlsx_iter(workbook, worksheet)
+
+
+def _check_archive(content: bytes, row_limit: int) -> None:
+    """The zip directory and the first KB of each sheet, before openpyxl inflates anything."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
@@ -223,12 +242,6 @@ def _xlsx_rows(content: bytes, row_limit: int) -> Iterator[tuple[int, list]]:
     if "xl/workbook.xml" not in {m.filename for m in members}:
         raise SheetError(_("Berkas ZIP ini bukan buku kerja Excel (.xlsx)."))
     _check_declared_rows(archive, members, row_limit)
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-        worksheet = workbook.worksheets[0]
-    except Exception as exc:  # openpyxl raises many kinds on a broken workbook
-        raise SheetError(_("Berkas XLSX tidak dapat dibaca: %s") % exc) from exc
-    return _xlsx_iter(workbook, worksheet)
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]{1,40})"')

@@ -502,9 +502,11 @@ def test_a_zip_that_is_not_a_workbook_is_refused(ops_admin):
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("foto.jpg", b"x" * 100)
 
-    job = validate(P, out.getvalue(), name="data.xlsx", by=ops_admin)
+    with pytest.raises(SheetError) as refused:  # when the upload is kept: nothing is stored
+        validate(P, out.getvalue(), name="data.xlsx", by=ops_admin)
 
-    assert "bukan buku kerja Excel" in job.message
+    assert "bukan buku kerja Excel" in str(refused.value)
+    assert not ImportJob.objects.exists()
 
 
 @pytest.mark.django_db
@@ -522,11 +524,12 @@ def test_a_zip_bomb_disguised_as_xlsx_is_refused_before_it_is_opened(ops_admin, 
 
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(1))
 
-    job = validate(P, out.getvalue(), name="data.xlsx", by=ops_admin)
+    with pytest.raises(SheetError) as refused:  # when the upload is kept: nothing is stored
+        validate(P, out.getvalue(), name="data.xlsx", by=ops_admin)
 
     assert len(out.getvalue()) < 2 * 1024 * 1024
-    assert job.status == ImportJob.Status.INVALID
-    assert "membengkak" in job.message
+    assert "membengkak" in str(refused.value)
+    assert not ImportJob.objects.exists()
     assert opened == []
 
 
