@@ -14,6 +14,7 @@ Both are refused here the way Django refuses its own unreadable filters: the for
 the changelist's redirect to "?e=1".
 """
 
+import contextlib
 from datetime import UTC, datetime
 
 from django.contrib.admin import FieldListFilter
@@ -21,7 +22,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
-from django.db import DataError, ProgrammingError, connection, transaction
+from django.db import DataError, ProgrammingError, connection, connections, transaction
 
 
 class ReadableAutocompleteMixin:
@@ -95,12 +96,15 @@ class ReadableChangeList(ChangeList):
 
     def get_results(self, request):
         # What only the database can refuse (a regular expression it cannot read, a value its
-        # column type cannot hold): refused like any other unreadable filter. The savepoint
-        # keeps the request's transaction usable for the redirect.
+        # driver cannot send for the column) is refused like any other unreadable filter. Inside
+        # an outer transaction (tests, a caller's atomic block) a savepoint keeps it usable for
+        # the redirect; requests themselves run in autocommit, where a failed query harms nothing.
+        connection = connections[self.queryset.db]
+        guard = transaction.atomic(using=self.queryset.db) if connection.in_atomic_block else None
         try:
-            with transaction.atomic(using=self.queryset.db):
+            with guard or contextlib.nullcontext():
                 super().get_results(request)
-        except (DataError, ProgrammingError) as exc:
+        except (DataError, ProgrammingError, TypeError) as exc:
             raise IncorrectLookupParameters(exc) from exc
 
 
