@@ -258,7 +258,7 @@ def tps_in_scope(user, filters: TPSFilters):
     if filters.get("kabkota"):
         tps = tps.filter(desa__kecamatan__kabkota=filters["kabkota"])
     if filters.get("kecamatan"):
-        tps = tps.filter(desa__kecamatan=filters["kecamatan"])
+        tps = tps.in_kecamatan(filters["kecamatan"])
     if filters.get("desa"):
         tps = tps.filter(desa=filters["desa"])
     if filters.get("kerawanan"):

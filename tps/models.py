@@ -23,12 +23,16 @@ class Kerawanan(models.TextChoices):
 class AreaQuerySet(models.QuerySet):
     kecamatan_path = "kecamatan"
 
+    def in_kecamatan(self, kecamatan) -> "AreaQuerySet":
+        """The rows of one kecamatan (a Kecamatan or its id)."""
+        return self.filter(**{self.kecamatan_path: kecamatan})
+
     def visible_to(self, user) -> "AreaQuerySet":
         access = access_of(user)
         if access.sees_everything:
             return self
         if access.kecamatan_id is not None:
-            return self.filter(**{f"{self.kecamatan_path}_id": access.kecamatan_id})
+            return self.in_kecamatan(access.kecamatan_id)
         return self.none()
 
 
@@ -64,13 +68,7 @@ class KabKota(models.Model):
 
 
 class KecamatanQuerySet(AreaQuerySet):
-    def visible_to(self, user) -> "KecamatanQuerySet":
-        access = access_of(user)
-        if access.sees_everything:
-            return self
-        if access.kecamatan_id is not None:
-            return self.filter(pk=access.kecamatan_id)
-        return self.none()
+    kecamatan_path = "pk"  # AreaQuerySet.visible_to: a kecamatan is its own scope
 
 
 class Kecamatan(models.Model):

@@ -51,7 +51,7 @@ def _scope_area(user) -> tuple[str, str]:
     access = access_of(user)
     if access.sees_everything:
         return CoverageArea.Level.OPERATION, "all"
-    code = Kecamatan.objects.filter(pk=access.kecamatan_id).values_list("code", flat=True).first()
+    code = Kecamatan.objects.visible_to(user).values_list("code", flat=True).first()
     return CoverageArea.Level.KECAMATAN, code or ""
 
 

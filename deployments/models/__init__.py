@@ -13,6 +13,7 @@ from deployments.models.coverage import (
     CoverageState,
     CoverageStatus,
     CoverageTPS,
+    CoverageTPSQuerySet,
 )
 from deployments.models.imports import ImportJob
 from deployments.models.operation import Operation, Phase
@@ -35,6 +36,7 @@ __all__ = [
     "CoverageState",
     "CoverageStatus",
     "CoverageTPS",
+    "CoverageTPSQuerySet",
     "Force",
     "ImportJob",
     "Operation",

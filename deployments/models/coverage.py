@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.access import access_of
 from core.formats import wib_stamp
 from deployments.models.operation import Operation, Phase
 from tps.models import TPS, Desa
@@ -145,6 +146,21 @@ class CoverageArea(models.Model):
         return f"{self.level} {self.code} {self.kerawanan}".strip()
 
 
+class CoverageTPSQuerySet(models.QuerySet):
+    def in_kecamatan(self, kecamatan) -> "CoverageTPSQuerySet":
+        """The rows of one kecamatan (a Kecamatan or its id), through the desa the row copies."""
+        return self.filter(desa__kecamatan=kecamatan)
+
+    def visible_to(self, user) -> "CoverageTPSQuerySet":
+        """All rows, or for Polsek staff their kecamatan's, as TPS.objects.visible_to."""
+        access = access_of(user)
+        if access.sees_everything:
+            return self
+        if access.kecamatan_id is not None:
+            return self.in_kecamatan(access.kecamatan_id)
+        return self.none()
+
+
 class CoverageTPS(models.Model):
     """Coverage of one TPS in a snapshot: required and assigned per force, and the verdict."""
 
@@ -186,6 +202,8 @@ class CoverageTPS(models.Model):
     linmas_required = models.FloatField(default=0)
     linmas_assigned = models.FloatField(default=0)
     linmas_guards = models.PositiveIntegerField(default=0)
+
+    objects = CoverageTPSQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cakupan TPS")

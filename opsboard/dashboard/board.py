@@ -196,16 +196,12 @@ class Dashboard(GapTable):
 
     def coverage_rows(self) -> QuerySet:
         """The snapshot's per-TPS rows the user may see that match the filters (not evaluated)."""
-        rows = CoverageTPS.objects.filter(snapshot=self.snapshot)
-        if not self.access.sees_everything:
-            if self.access.kecamatan_id is None:
-                return rows.none()
-            rows = rows.filter(desa__kecamatan_id=self.access.kecamatan_id)
+        rows = CoverageTPS.objects.visible_to(self.user).filter(snapshot=self.snapshot)
         f = self.filters
         if f.get("kabkota") is not None:
             rows = rows.filter(desa__kecamatan__kabkota=f["kabkota"])
         if f.get("kecamatan") is not None:
-            rows = rows.filter(desa__kecamatan=f["kecamatan"])
+            rows = rows.in_kecamatan(f["kecamatan"])
         if f.get("desa") is not None:
             rows = rows.filter(desa=f["desa"])
         if f.get("kerawanan"):
