@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.access import Role, access_of
-from deployments.models import Assignment, Personnel, PostKind
+from deployments.models import Assignment, Personnel
 from deployments.services import pasca_end, personnel_account_create
 from field.geo import distance_m
 from field.models import (
@@ -231,8 +231,9 @@ def field_sessions_end(*, person: Personnel) -> int:
 def guard_assignment(person: Personnel, tps: TPS, *, at: datetime) -> Assignment:
     """The person's Pam TPS duty at this TPS that has not ended yet, soonest first."""
     assignment = (
-        Assignment.objects.not_cancelled()
-        .filter(personnel=person, kind=PostKind.PAM_TPS, tps=tps, ends_at__gt=at)
+        Assignment.objects.duties_of(person, at=at)
+        .guarding()
+        .filter(tps=tps)
         .select_related("phase")
         .order_by("starts_at")
         .first()
