@@ -318,15 +318,17 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def celery_worker(env: dict[str, str], log: Path) -> Iterator[Process]:
-    """A real worker (solo pool: the task runs in the process we may SIGKILL)."""
+def celery_worker(env: dict[str, str], log: Path, *, pool: str = "solo") -> Iterator[Process]:
+    """A real worker. The solo pool runs the task in the process we may SIGKILL; ``prefork``
+    runs it as deployed, in one pool child that the worker replaces when it dies."""
+    pool_args = ["--pool=prefork", "--concurrency=1"] if pool == "prefork" else ["--pool=solo"]
     worker = Process(
         [
             str(VENV_BIN / "celery"),
             "-A",
             "opsboard",
             "worker",
-            "--pool=solo",
+            *pool_args,
             "--without-mingle",
             "--without-gossip",
             "--loglevel=INFO",

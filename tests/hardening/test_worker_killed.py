@@ -24,7 +24,6 @@ from django.db import connection
 from deployments.models import CoverageArea, CoverageSnapshot, CoverageState, CoverageTPS
 from tests.hardening.conftest import edit_code
 from tests.hardening.support import (
-    VENV_BIN,
     Process,
     app_environ,
     celery_worker,
@@ -148,33 +147,9 @@ def test_a_worker_killed_mid_recompute_leaves_the_previous_snapshot_and_the_next
     assert CoverageArea.objects.filter(snapshot=landed, level="operation").exists()
 
 
-@contextmanager
 def prefork_worker(env: dict[str, str], log: Path):
     """A real worker as deployed: prefork, one child that runs the tasks."""
-    worker = Process(
-        [
-            str(VENV_BIN / "celery"),
-            "-A",
-            "opsboard",
-            "worker",
-            "--pool=prefork",
-            "--concurrency=1",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel=INFO",
-            f"--hostname=hardening-{log.stem}@%h",
-        ],
-        env,
-        log,
-    )
-    try:
-        worker.wait_for_output(r"ready\.", timeout=60)
-        yield worker
-    except BaseException:
-        print(worker.output()[-6000:])
-        raise
-    finally:
-        worker.stop()
+    return celery_worker(env, log, pool="prefork")
 
 
 def _pool_child(worker: Process) -> int:
