@@ -8,19 +8,24 @@ to the account before carries a signed cookie naming it (bound to the user id), 
 attempts are held only to the username-and-address limit: the real user signs in from their
 own device through the attack, while attempts from every other device, the attacker's
 included, stay locked. An attack that locks a username is logged at WARNING on the
-``opsboard.security`` logger (docs/access.md); each failed attempt is in the audit log already.
+``opsboard.security`` logger (docs/access.md) and listed on the admin index for those who may
+unlock it (lockouts_under_attack); each failed attempt is in the audit log already.
 """
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.core import signing
+from django.db.models import Count, Max, Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 # axes_accessattempt.username is a varchar(255).
 USERNAME_MAX = 255
@@ -106,6 +111,41 @@ def _log_lockout(sender, request=None, username=None, ip_address=None, **kwargs)
         username,
         ip_address,
     )
+
+
+@dataclass(frozen=True)
+class UsernameUnderAttack:
+    username: str
+    failures: int
+    last_attempt: datetime
+    addresses: int
+
+
+# The admin index lists this many; the axes changelist holds the rest.
+UNDER_ATTACK_SHOWN = 20
+
+
+def lockouts_under_attack(limit: int = UNDER_ATTACK_SHOWN) -> list[UsernameUnderAttack]:
+    """Usernames with at least AXES_FAILURE_LIMIT failures in the cool-off window, counted on
+    every address together: the username-wide lockout that a trusted device gets past, so the
+    admins see an attack the account's own user may never notice. Newest first, one query.
+
+    Counted as axes counts them (failures_since_start summed over the rows whose last attempt
+    is inside AXES_COOLOFF_TIME), so the list is the usernames axes holds locked right now.
+    """
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    rows = (
+        AccessAttempt.objects.filter(attempt_time__gte=since, username__isnull=False)
+        .values("username")
+        .annotate(
+            failures=Sum("failures_since_start"),
+            last_attempt=Max("attempt_time"),
+            addresses=Count("ip_address", distinct=True),
+        )
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-last_attempt", "username")[:limit]
+    )
+    return [UsernameUnderAttack(**row) for row in rows]
 
 
 class TrustedDeviceMiddleware:
