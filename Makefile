@@ -40,12 +40,14 @@ test: install
 	@scripts/test.sh $(ARGS)
 
 # The import layers of README.md (Layout) are a contract in pyproject.toml, checked by import-linter;
-# scripts/check_module_size.py keeps every module (migrations and tests aside) at 500 lines or less.
+# scripts/check_module_size.py keeps every module (migrations and tests aside) at 500 lines or less,
+# scripts/check_import_cycles.py finds import circles inside an app too.
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) scripts/check_module_size.py
+	$(PY) scripts/check_import_cycles.py
 	$(MANAGE) makemigrations --check --dry-run
 
 format: install
