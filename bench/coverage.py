@@ -1,6 +1,7 @@
 """make bench: the coverage engine against its floor, per operation size, on PostgreSQL.
 
-For each size: build a synthetic operation in a fresh database (opsboard_bench), then in a
+For each size: build a synthetic operation in a fresh database of this run's own
+(opsboard_bench_<pid>_<hex>, dropped after it), then in a
 separate process run one recompute (wall time, queries, peak memory) and the floor, one bare
 INSERT … SELECT … GROUP BY that computes and stores the same per-TPS figures over the same
 tables. Prints a table and, with --write, puts it into docs/benchmarks.md.
@@ -19,10 +20,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from report import write_section  # noqa: E402  (bench/ is on sys.path when run as a script)
+from report import database_name, write_section  # noqa: E402  (bench/ is on sys.path as a script)
 
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
-DB_NAME = "opsboard_bench"
+# This run's own; the benchmark creates and drops only it (REDIS_URL is unset: no Redis).
+DB_NAME = database_name()
 
 FLOOR_SQL = """
 INSERT INTO bench_floor (tps_id, polri_assigned, tni_assigned, linmas_assigned,
@@ -103,8 +105,14 @@ def psql(sql: str) -> None:
 
 
 def bench_size(tps: int) -> dict:
-    psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
     psql(f"CREATE DATABASE {DB_NAME}")
+    try:
+        return measure_size(tps)
+    finally:
+        psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+
+
+def measure_size(tps: int) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": BASE_URL + DB_NAME,
@@ -144,7 +152,6 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     options = parser.parse_args()
     rows = [bench_size(int(size)) for size in options.sizes.split(",")]
-    psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
     report = table(rows)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"Coverage recompute vs floor on PostgreSQL ({machine}):\n{report}")

@@ -1,7 +1,8 @@
 """The command dashboard under load: server time, requests per second beside a bare view, and
 the map payload, per operation size (issue 5's budgets; `make bench` calls this).
 
-For each size: a fresh PostgreSQL database (opsboard_bench_dash) with the Kediri demo (839 TPS)
+For each size: a fresh PostgreSQL database of this run's own
+(opsboard_bench_dash_<pid>_<hex>, dropped after it) with the Kediri demo (839 TPS)
 or a synthetic operation (`generate_synthetic`, e.g. 60,312 TPS), gunicorn in production
 settings on loopback, one signed-in command-staff session, then:
 
@@ -35,10 +36,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from report import write_section  # noqa: E402  (bench/ is on sys.path when run as a script)
+from report import database_name, write_section  # noqa: E402  (bench/ is on sys.path as a script)
 
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
-DB_NAME = "opsboard_bench_dash"
+# This run's own; the benchmark creates and drops only it (REDIS_URL is unset: no Redis).
+DB_NAME = database_name("dash")
 PASSWORD = secrets.token_urlsafe(16)  # a fresh one per run; the database is dropped after
 ELECTION_DAY = "2024-11-27T09:00:00+07:00"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -138,8 +140,14 @@ def throughput(port: int, cookie: str, path: str, clients: int, seconds: float) 
 
 
 def bench_size(tps: int, clients: int, seconds: float) -> dict:
-    psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
     psql(f"CREATE DATABASE {DB_NAME}")
+    try:
+        return measure_size(tps, clients, seconds)
+    finally:
+        psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+
+
+def measure_size(tps: int, clients: int, seconds: float) -> dict:
     var_dir = tempfile.mkdtemp(prefix="opsboard-bench-")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("OPSBOARD_", "REDIS_URL"))},
@@ -253,7 +261,6 @@ def main() -> None:
     rows = [
         bench_size(int(size), options.clients, options.seconds) for size in options.sizes.split(",")
     ]
-    psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
     report = table(rows)
     machine = (
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
