@@ -34,7 +34,7 @@ ifdef DEMO_PASSWORD_DEFAULTED
 	@echo "Demo password (OPSBOARD_DEMO_PASSWORD was not set): $(OPSBOARD_DEMO_PASSWORD)"
 endif
 	@echo
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install
 	@scripts/test.sh $(ARGS)

@@ -93,6 +93,13 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(autouse=True)
+def public_site_url(settings):
+    # Tests run with DEBUG=false, like production, which refuses to print cards on a loopback
+    # address (field/public_url.py): give them a public address, as a deployment has.
+    settings.OPSBOARD_PUBLIC_URL = "https://opsboard.test"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Every persona hashes a password on creation and many tests sign in; PBKDF2's deliberate
     # slowness is not what any test is about and made up most of the suite's run time.

@@ -38,6 +38,7 @@ from field.forms import (
     PersonForm,
 )
 from field.models import Instruction, SituationReport, TPSStatusStep
+from field.public_url import public_url_problem
 from field.qr import qr_svg
 
 ADMIN_ROLES = frozenset({Role.SUPERUSER, Role.ADMIN})
@@ -226,6 +227,7 @@ def instruction_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _cards_context(**forms) -> dict:
     return {
+        "public_url_problem": public_url_problem(),
         "form": forms.get("form") or CardRunForm(),
         "revoke_form": forms.get("revoke_form") or PersonForm(prefix="revoke"),
         "signout_form": forms.get("signout_form") or PersonForm(prefix="signout"),
@@ -251,6 +253,10 @@ def cards_print(request: HttpRequest) -> HttpResponse:
     A POST, because it issues links and revokes the earlier unused ones; the page is the only
     place the new links exist (the database keeps their digests), so it is not cached.
     """
+    if public_url_problem():
+        # A loopback address on a card leads nowhere from a phone: issue nothing (the earlier
+        # links stay usable) and say which setting to fix.
+        return render(request, "field/cards.html", _cards_context(), status=409)
     form = CardRunForm(request.POST)
     if not form.is_valid():
         return render(

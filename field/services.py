@@ -37,15 +37,16 @@ from field.models import (
     token_digest,
 )
 from field.photos import photo_prepare
+from field.public_url import public_url
 from tps.models import TPS, Desa, Kecamatan
 
 # Sign-in links
 
 
 def signin_url(token: str) -> str:
-    """The absolute link on the card: built on OPSBOARD_PUBLIC_URL, never on the request's
-    Host header (a card is printed once and must lead to the real site)."""
-    return settings.OPSBOARD_PUBLIC_URL + reverse("field:signin", kwargs={"token": token})
+    """The absolute link on the card: built on the public address (field/public_url.py), never
+    on the request's Host header (a card is printed once and must lead to the real site)."""
+    return public_url() + reverse("field:signin", kwargs={"token": token})
 
 
 def _link_expiry(last_end: datetime | None) -> datetime:

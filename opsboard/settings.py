@@ -37,7 +37,10 @@ if not DEBUG:
 
 # The operation clock (API.md): domain "now". Authentication always uses real time.
 OPSBOARD_NOW = env_datetime("OPSBOARD_NOW")
-OPSBOARD_PUBLIC_URL = env_str("OPSBOARD_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The port `make run` serves on (runserver 127.0.0.1:$PORT). Unset OPSBOARD_PUBLIC_URL means
+# http://127.0.0.1:$PORT, which only development prints on cards (field/public_url.py).
+PORT = env_int("PORT", 8000, minimum=1)
+OPSBOARD_PUBLIC_URL = env_str("OPSBOARD_PUBLIC_URL").rstrip("/")
 OPSBOARD_TILE_URL = env_str("OPSBOARD_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
 

@@ -131,3 +131,58 @@ def test_the_qr_code_is_an_svg_of_the_whole_matrix():
     widths = [int(w) for w in re.findall(r"h(\d+)v1", svg)]
     assert svg.startswith("<svg ") and "style=" not in svg
     assert sum(widths) == dark
+
+
+# The public address on the card (field/public_url.py)
+
+
+def test_in_development_the_card_link_is_where_make_run_serves(
+    login, ops_admin, guard, tps_a, settings
+):
+    settings.DEBUG = True
+    settings.OPSBOARD_PUBLIC_URL = ""
+    settings.PORT = 18080
+
+    body = login(ops_admin).post("/lapangan/kartu/cetak/", {"desa": tps_a.desa.pk}).content.decode()
+
+    assert re.search(r">\s*http://127\.0\.0\.1:18080/masuk/[\w-]{43}/\s*<", body)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["", "http://127.0.0.1:8000", "http://127.8.9.1", "http://localhost:8000", "http://[::1]"],
+)
+def test_in_production_a_loopback_public_url_prints_nothing(
+    login, ops_admin, guard, tps_a, settings, url
+):
+    settings.DEBUG = False
+    settings.OPSBOARD_PUBLIC_URL = url
+    before = SignInLink.objects.count()
+
+    response = login(ops_admin).post("/lapangan/kartu/cetak/", {"desa": tps_a.desa.pk})
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Alamat publik belum diatur" in body and "OPSBOARD_PUBLIC_URL" in body
+    assert "/masuk/" not in body
+    assert SignInLink.objects.count() == before
+
+
+def test_in_production_a_real_public_url_is_on_the_card(login, ops_admin, guard, tps_a, settings):
+    settings.DEBUG = False
+    settings.OPSBOARD_PUBLIC_URL = "https://opsboard.example"
+
+    response = login(ops_admin).post("/lapangan/kartu/cetak/", {"desa": tps_a.desa.pk})
+
+    assert response.status_code == 200
+    assert re.search(r"https://opsboard\.example/masuk/[\w-]{43}/", response.content.decode())
+    assert SignInLink.objects.filter(person=guard).count() == 1
+
+
+def test_the_cards_page_warns_before_printing_on_a_loopback_address(login, ops_admin, settings):
+    settings.DEBUG = False
+    settings.OPSBOARD_PUBLIC_URL = "http://localhost"
+
+    body = login(ops_admin).get("/lapangan/kartu/").content.decode()
+
+    assert "Alamat publik belum diatur" in body
