@@ -66,6 +66,12 @@ def _errors(form) -> dict[str, list[str]]:
 # Sign-in by link
 
 
+def _signin_invalid(request: HttpRequest, token: str) -> HttpResponse:
+    """What an officer whose card no longer works must do: a new card from the Posko."""
+    trouble = selectors.signin_link_trouble(token)
+    return render(request, "field/signin_invalid.html", {"trouble": trouble}, status=404)
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -75,11 +81,11 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         link = services.signin_link_lookup(token)
         if link is None:
-            return render(request, "field/signin_invalid.html", status=404)
+            return _signin_invalid(request, token)
         return render(request, "field/signin.html", {"person": link.person})
     person = services.signin_link_redeem(token=token)
     if person is None:
-        return render(request, "field/signin_invalid.html", status=404)
+        return _signin_invalid(request, token)
     login(request, person.user, backend="opsboard.auth.OpsboardBackend")
     return redirect("opsboard:me")
 

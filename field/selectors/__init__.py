@@ -2,7 +2,8 @@
 
 - ``officer``: the officer's /me/ — their TPS, team, whom they report to, open instructions;
 - ``cards``: the assignment cards of a print run;
-- ``command``: the command's panels — check-ins, TPS field status for the map, incident feed.
+- ``command``: the command's panels — check-ins, TPS field status for the map, incident feed;
+- ``signin``: why a sign-in link does not work (used, revoked, expired).
 
 Each function issues a fixed number of queries whatever the data size; the query-count tests in
 tests/field/ list them.
@@ -25,12 +26,14 @@ from field.selectors.officer import (
     step_label,
     tps_timeline,
 )
+from field.selectors.signin import SignInTrouble, signin_link_trouble
 
 __all__ = [
     "GUARD_DUTIES",
     "Card",
     "FieldOverview",
     "ReportTo",
+    "SignInTrouble",
     "TeamMember",
     "areas_of",
     "card_run_people",
@@ -43,6 +46,7 @@ __all__ = [
     "kapolsek_of",
     "padal_sector",
     "rank_order",
+    "signin_link_trouble",
     "step_label",
     "tps_field_status",
     "tps_timeline",

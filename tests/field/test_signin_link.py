@@ -179,3 +179,58 @@ def test_redeeming_twice_signs_in_once(guard):
 
     assert first == guard
     assert second is None
+
+
+# What the page of a link that no longer works tells the officer
+
+
+@pytest.fixture
+def card_holder(tps_a, election_day):
+    """A Linmas whose field account the card makes: it has no password."""
+    return guard_at(tps_a, name="Pemegang Kartu")
+
+
+def test_a_used_card_says_to_ask_the_posko_for_a_new_one_not_for_a_password(client, card_holder):
+    _link, token = signin_link_issue(person=card_holder)
+    client.post(_path(token))
+    client.logout()
+
+    body = client.get(_path(token)).content.decode()
+
+    assert "Kartu ini sudah dipakai. Bila ponsel Anda keluar, minta kartu baru di Posko" in body
+    assert "sebutkan nama dan NRP/nomor register" in body
+    assert "kata sandi" not in body
+
+
+def test_an_expired_card_says_so(client, card_holder):
+    link, token = signin_link_issue(person=card_holder)
+    SignInLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    response = client.post(_path(token))
+
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "Kartu ini sudah kedaluwarsa" in body and "Posko Polres" in body
+    assert "kata sandi" not in body
+
+
+def test_a_revoked_card_says_so(client, card_holder):
+    _link, token = signin_link_issue(person=card_holder)
+    signin_links_revoke(person=card_holder)
+
+    body = client.get(_path(token)).content.decode()
+
+    assert "Kartu ini sudah dicabut" in body and "Posko Polres" in body
+    assert "kata sandi" not in body
+
+
+def test_an_account_with_a_password_is_offered_the_password_sign_in(client, guard):
+    _link, token = signin_link_issue(person=guard)
+    guard.user.set_password("sandi-yang-panjang-sekali")
+    guard.user.save()
+    signin_links_revoke(person=guard)
+
+    body = client.get(_path(token)).content.decode()
+
+    assert "Kartu ini sudah dicabut" in body
+    assert "Masuk dengan kata sandi" in body
