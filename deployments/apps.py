@@ -9,7 +9,11 @@ class DeploymentsConfig(AppConfig):
     def ready(self) -> None:
         # The task modules register their tasks on import, the beat and worker need them
         # whether or not autodiscovery ran; the receivers feed the coverage engine.
+        from core.readable import name_generated_models
         from deployments import tasks  # noqa: F401
         from deployments.coverage import triggers
 
         triggers.connect()
+        # Assignment.tps' through rows ("Assignment_tps object (21)" in the admin's delete
+        # confirmation) and the history records, named readably (core/readable.py).
+        name_generated_models(self)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from tests.factories import AssignmentFactory
 
 
 @pytest.mark.django_db
@@ -16,6 +17,33 @@ def test_the_admin_index_and_login_page_say_opsboard_not_django(login, ops_admin
         assert "Opsboard — Administrasi" in text
         assert "Django" not in text
     assert "Data operasi" in index
+
+
+@pytest.mark.django_db
+def test_deleting_an_assignment_lists_its_tps_by_name(login, superuser, tps_006, officer):
+    assignment = AssignmentFactory(personnel=officer)
+    assignment.tps.set([tps_006])
+
+    page = login(superuser).get(
+        reverse("admin:deployments_assignment_delete", args=[assignment.pk])
+    )
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert " object (" not in text
+    assert str(tps_006) in text
+
+
+@pytest.mark.django_db
+def test_history_records_read_in_indonesian_and_wib(tps_006, officer):
+    assignment = AssignmentFactory(personnel=officer)
+    assignment.tps.set([tps_006])
+
+    record = assignment.history.first()
+
+    assert str(record).startswith(f"{assignment}, per ")
+    assert str(record).endswith(" WIB")
+    assert str(record.tps.first()).startswith(f"{tps_006}, per ")
 
 
 @pytest.mark.django_db
