@@ -5,11 +5,11 @@ import uuid
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from deployments.models import Force, Personnel
 from field.models import SituationReport, TPSStatusStep
+from field.selectors.posko import identifier_key, with_identifier_key
 from tps.models import Desa, Kecamatan
 
 ACCURACY_MAX_METRES = 1_000_000
@@ -170,10 +170,13 @@ class PersonForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        identifier = "".join((data.get("identifier") or "").split())
-        if not identifier:
+        identifier = " ".join((data.get("identifier") or "").split())
+        if not identifier_key(identifier):
             return data
-        matches = self.people.filter(Q(identifier__iexact=identifier), active=True)
+        # Spaces, dots and dashes do not count, on either side: "LM 3571011001 01" is found.
+        matches = with_identifier_key(self.people).filter(
+            identifier_key=identifier_key(identifier), active=True
+        )
         if data.get("force"):
             matches = matches.filter(force=data["force"])
         found = list(matches[:2])
@@ -188,6 +191,26 @@ class PersonForm(forms.Form):
             )
         data["person"] = found[0]
         return data
+
+
+class PoskoFindForm(forms.Form):
+    """The Posko's search: whoever phoned in, by whatever they gave (field.selectors.posko)."""
+
+    q = forms.CharField(
+        label=_("Nama, NRP / No. registrasi, telepon atau TPS"),
+        max_length=100,
+        help_text=_("Contoh: Anang, 8506 1234, 0812 3456 7890, TPS 006 Bandar Lor."),
+    )
+    force = forms.ChoiceField(
+        label=_("Matra"), choices=[("", _("— semua —")), *Force.choices], required=False
+    )
+
+    def __init__(self, data=None, **kwargs):
+        # Links of before (…?identifier=…) still find the person.
+        if data is not None and "q" not in data and "identifier" in data:
+            data = data.copy()
+            data["q"] = data["identifier"]
+        super().__init__(data, **kwargs)
 
 
 class PoskoCheckInForm(forms.Form):

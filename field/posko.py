@@ -22,7 +22,7 @@ from core.access import Role, access_of
 from deployments.models import Personnel
 from field import selectors, services
 from field.command import ADMIN_ROLES, _forbidden
-from field.forms import PersonForm, PoskoCheckInForm, PoskoReportForm, PoskoStatusForm
+from field.forms import PoskoCheckInForm, PoskoFindForm, PoskoReportForm, PoskoStatusForm
 from tps.models import TPS
 
 POSKO_PERMISSION = "field.record_via_posko"
@@ -49,12 +49,16 @@ def _posko_stations(user, person: Personnel) -> list[TPS]:
     return selectors.guard_stations(person, at=clock.now(), among=TPS.objects.visible_to(user))
 
 
-def _posko_context(request: HttpRequest, person: Personnel | None, **forms) -> dict:
+def _posko_context(
+    request: HttpRequest, person: Personnel | None, found: list[Personnel] = (), **forms
+) -> dict:
     stations = _posko_stations(request.user, person) if person else []
     return {
         "person": person,
+        "found": found[: selectors.RESULTS_SHOWN],
+        "found_more": len(found) > selectors.RESULTS_SHOWN,
         "stations": stations,
-        "find_form": forms.get("find_form") or PersonForm(initial={}),
+        "find_form": forms.get("find_form") or PoskoFindForm(),
         "checkin_form": forms.get("checkin_form") or PoskoCheckInForm(stations=stations),
         "status_form": forms.get("status_form") or PoskoStatusForm(stations=stations),
         "report_form": forms.get("report_form") or PoskoReportForm(stations=stations),
@@ -64,25 +68,53 @@ def _posko_context(request: HttpRequest, person: Personnel | None, **forms) -> d
 @posko_operator_required
 @require_GET
 def posko(request: HttpRequest) -> HttpResponse:
-    person = None
-    find_form = PersonForm(request.GET or None, people=Personnel.objects.visible_to(request.user))
-    if request.GET and find_form.is_valid():
-        person = find_form.cleaned_data["person"]
-    return render(request, "field/posko.html", _posko_context(request, person, find_form=find_form))
+    """Find the person: one match opens them, several are listed to choose from (each a link
+    to ?person=<id>), none says so."""
+    people = Personnel.objects.visible_to(request.user).active()
+    if "person" in request.GET:
+        person = get_object_or_404(people, pk=_person_id(request.GET.get("person")))
+        return render(request, "field/posko.html", _posko_context(request, person))
+    person, found = None, []
+    find_form = PoskoFindForm(request.GET or None)
+    if find_form.is_bound and find_form.is_valid():
+        data = find_form.cleaned_data
+        found = selectors.posko_people_find(
+            people=people,
+            stations=TPS.objects.visible_to(request.user),
+            query=data["q"],
+            force=data.get("force") or "",
+        )
+        if len(found) == 1:
+            person, found = found[0], []
+        elif not found:
+            find_form.add_error(
+                None,
+                _(
+                    "Tidak ada personel aktif dengan nama, nomor, telepon atau TPS “%(q)s” "
+                    "dalam wilayah Anda."
+                )
+                % {"q": data["q"]},
+            )
+    context = _posko_context(request, person, found, find_form=find_form)
+    return render(request, "field/posko.html", context)
+
+
+def _person_id(raw: str | None) -> int:
+    try:
+        return int(raw or "")
+    except ValueError:
+        raise Http404(_("Personel tidak ditemukan.")) from None
 
 
 def _posko_person(request: HttpRequest) -> Personnel:
     # The id comes from the page's hidden field: anything else names nobody (a 404, as an id
     # outside the operator's scope), rather than reaching the query and failing there.
-    try:
-        pk = int(request.POST.get("person", ""))
-    except ValueError:
-        raise Http404(_("Personel tidak ditemukan.")) from None
+    pk = _person_id(request.POST.get("person"))
     return get_object_or_404(Personnel.objects.visible_to(request.user).active(), pk=pk)
 
 
 def _posko_back(person: Personnel) -> str:
-    return reverse("field:posko") + "?identifier=" + person.identifier + "&force=" + person.force
+    return reverse("field:posko") + f"?person={person.pk}"
 
 
 def _posko_invalid(request, person, **forms) -> HttpResponse:

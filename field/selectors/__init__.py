@@ -3,6 +3,7 @@
 - ``officer``: the officer's /me/ — their TPS, team, whom they report to, open instructions;
 - ``cards``: the assignment cards of a print run;
 - ``command``: the command's panels — check-ins, TPS field status for the map, incident feed;
+- ``posko``: the Posko's lookup of a person by name, number, phone or TPS;
 - ``signin``: why a sign-in link does not work (used, revoked, expired).
 
 Each function issues a fixed number of queries whatever the data size; the query-count tests in
@@ -26,10 +27,12 @@ from field.selectors.officer import (
     step_label,
     tps_timeline,
 )
+from field.selectors.posko import RESULTS_SHOWN, posko_people_find
 from field.selectors.signin import SignInTrouble, signin_link_trouble
 
 __all__ = [
     "GUARD_DUTIES",
+    "RESULTS_SHOWN",
     "Card",
     "FieldOverview",
     "ReportTo",
@@ -45,6 +48,7 @@ __all__ = [
     "incident_feed",
     "kapolsek_of",
     "padal_sector",
+    "posko_people_find",
     "rank_order",
     "signin_link_trouble",
     "step_label",
