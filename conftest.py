@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = "/usr/bin/chromium"
@@ -90,6 +91,16 @@ def pytest_terminal_summary(terminalreporter):
 
 
 # Personas
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # LocaleMiddleware activates each request's language in the test's thread and leaves it so:
+    # a test that calls gettext directly after another test's English request would read
+    # English. Every test starts in the product's default language, as a new request does.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
