@@ -18,9 +18,9 @@ from deployments.coverage import coverage_compute, coverage_recompute
 from deployments.models import CoverageSnapshot
 from tests.factories import AssignmentFactory, LinmasFactory, TPSFactory, phase
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's"
-)
+# statement_timeout is PostgreSQL's: deselected and counted without it, never skipped, and
+# always run in CI (conftest.py).
+pytestmark = pytest.mark.services
 
 
 def _timeouts() -> tuple[int, float | None]:
