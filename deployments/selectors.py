@@ -11,8 +11,6 @@ from deployments.models import (
     Operation,
     Personnel,
     Phase,
-    Unit,
-    UnitQuerySet,
 )
 from tps.models import TPS
 
@@ -55,11 +53,6 @@ def tps_guarded_by(
     stations = TPS.objects.all() if among is None else among
     duties = Assignment.objects.duties_of(person, at=at).guarding()
     return stations.filter(pk__in=duties.values("tps"))
-
-
-def units_visible_to(user) -> UnitQuerySet:
-    """The units a user may name in a filter (UnitQuerySet.visible_to)."""
-    return Unit.objects.visible_to(user)
 
 
 def coverage_areas_at(

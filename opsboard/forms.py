@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from deployments.models import Force, Operation, Phase
-from deployments.selectors import default_phase, units_visible_to
+from deployments.models import Force, Operation, Phase, Unit
+from deployments.selectors import default_phase
 from opsboard import selectors
 from tps.models import Desa, KabKota, Kecamatan, Kerawanan
 
@@ -167,7 +167,7 @@ class PersonnelFilterForm(APIFilterForm):
 
     def __init__(self, data, *, user) -> None:
         super().__init__(data, user=user)
-        self.fields["unit"].queryset = units_visible_to(user)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user)
         self.fields["desa"].queryset = Desa.objects.visible_to(user).defer("boundary")
 
     def clean_page(self) -> int:
