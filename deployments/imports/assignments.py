@@ -18,6 +18,7 @@ from deployments.imports.cells import (
     local_time,
     parse_date,
     parse_moment,
+    person_name,
     sheet_identifiers,
 )
 from deployments.imports.resource import SheetResource, column_field
@@ -105,6 +106,9 @@ class AssignmentResource(SheetResource):
             "tgl_sprin",
         )
         import_id_fields = ("matra", "nrp", "mulai")
+
+    def row_name(self, values: dict) -> str:
+        return person_name(values)
 
     def row_key(self, values: dict) -> tuple | None:
         try:
@@ -292,7 +296,8 @@ class AssignmentResource(SheetResource):
                     % {"number": sprin.number, "date": sprin.date.strftime("%d/%m/%Y")}
                 )
 
-    def check(self, assignment: Assignment) -> None:
+    def check(self, assignment: Assignment, *, failed: set[str] = frozenset()) -> None:
+        # The fields of refused cells are empty; what the model says of them is dropped.
         assignment_validate(assignment, tps=self.tps_wanted.get(self.row_number, []))
 
     def signature(self, assignment: Assignment, *, saved: bool) -> dict[str, object]:

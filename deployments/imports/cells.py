@@ -183,3 +183,12 @@ def cell_identifier(values) -> tuple[str, str]:
 def sheet_identifiers(dataset) -> list[str]:
     rows = (dict(zip(dataset.headers, values, strict=True)) for values in dataset)
     return sorted({identifier for r in rows if (identifier := cell_identifier(r)[0])})
+
+
+def person_name(values) -> str:
+    """ "Andi Wijaya (85061234)": the name and NRP/register number a row gives, as written."""
+    name = cell_text(values.get("Nama"))
+    identifier = cell_identifier(values)[0]
+    if name and identifier:
+        return f"{name} ({identifier})"
+    return name or identifier

@@ -128,10 +128,15 @@ def _run(job: ImportJob, *, dry_run: bool, user) -> Outcome:
         writing=not dry_run,
     )
     dataset, refused = resource.prepare(sheet)
+    # Rows refused before validation make this a dry run whatever was asked.
+    dry_run = dry_run or bool(refused)
+    if getattr(resource, "bulk", False):
+        for message in resource.bulk_import(dataset, dry_run=dry_run):
+            refused.append(RowReport(lines=[], kind="error", errors=[("", message)]))
+        return _summary(resource.reports[1:], refused)
     result = resource.import_data(
         dataset,
-        # Rows refused before validation make this a dry run whatever was asked.
-        dry_run=dry_run or bool(refused),
+        dry_run=dry_run,
         use_transactions=True,
         rollback_on_validation_errors=True,
         raise_errors=False,
@@ -153,13 +158,18 @@ def _outcome(resource: SheetResource, result, refused: list[RowReport]) -> Outco
             report.errors.append(("", _("Kesalahan basis data: %s") % error.error))
     for error in result.base_errors:
         refused.append(RowReport(lines=[], kind="error", errors=[("", str(error.error))]))
-    every = sorted([*reports[1:], *refused], key=lambda r: r.lines[:1] or [0])
+    return _summary(reports[1:], refused)
+
+
+def _summary(reports: list[RowReport], refused: list[RowReport]) -> Outcome:
+    """Counts, every error of every row (with the row's name) and the preview's first rows."""
+    every = sorted([*reports, *refused], key=lambda r: r.lines[:1] or [0])
     counts = dict.fromkeys(("new", "update", "skip", "invalid"), 0)
     for report in every:
         kind = "invalid" if report.errors else report.kind
         counts[kind] = counts.get(kind, 0) + 1
     errors = [
-        {"lines": _lines(r.lines), "column": column, "message": message}
+        {"lines": _lines(r.lines), "name": r.name, "column": column, "message": message}
         for r in every
         for column, message in r.errors
     ]
@@ -167,7 +177,7 @@ def _outcome(resource: SheetResource, result, refused: list[RowReport]) -> Outco
         {
             "lines": _lines(r.lines),
             "kind": "invalid" if r.errors else r.kind,
-            "label": r.label,
+            "label": r.label or r.name,
             "changes": r.changes,
             "notes": r.notes,
         }

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from core import clock
+from deployments.imports.bulk import BulkSheetResource
 from deployments.imports.cells import (
     CellError,
     cell_choice,
@@ -14,15 +15,18 @@ from deployments.imports.cells import (
     cell_text,
     cell_yes_no,
     chunks,
+    person_name,
     sheet_identifiers,
 )
-from deployments.imports.resource import SheetResource, column_field
-from deployments.models import Force, Personnel, Unit
+from deployments.imports.resource import column_field
+from deployments.models import Assignment, Force, Personnel, Unit
 from deployments.ranks import RANKS_BY_FORCE
 from tps.models import Desa
 
 
-class PersonnelResource(SheetResource):
+class PersonnelResource(BulkSheetResource):
+    """Imported set-based (bulk.py): a Polda roster of 156,000 rows in one transaction."""
+
     columns = (
         "Matra",
         "NRP/No. Registrasi",
@@ -47,6 +51,8 @@ class PersonnelResource(SheetResource):
     }
     clean_exclude = ("unit", "home_desa", "user")
     phone_columns = ("Telepon",)
+    duplicates_refuse_both = True
+    update_fields = ("name", "rank", "corps", "unit", "phone", "home_desa", "active")
     notes_help = (
         ("Matra", "Polri, TNI atau Linmas."),
         ("NRP/No. Registrasi", "NRP 8 angka untuk Polri; nomor register Satlinmas untuk Linmas."),
@@ -69,10 +75,13 @@ class PersonnelResource(SheetResource):
     desa = column_field("Kode Desa Asal")
     aktif = column_field("Aktif")
 
-    class Meta(SheetResource.Meta):
+    class Meta(BulkSheetResource.Meta):
         model = Personnel
         fields = ("matra", "nrp", "nama", "pangkat", "korps", "satuan", "telepon", "desa", "aktif")
         import_id_fields = ("matra", "nrp")
+
+    def row_name(self, values: dict) -> str:
+        return person_name(values)
 
     def row_key(self, values: dict) -> tuple | None:
         try:
@@ -84,16 +93,24 @@ class PersonnelResource(SheetResource):
         return (cell_choice(row["Matra"], Force, "Matra"), cell_identifier(row)[0])
 
     def preload(self, dataset) -> None:
-        identifiers = sheet_identifiers(dataset)
-        for chunk in chunks(identifiers):
-            for person in Personnel.objects.filter(identifier__in=chunk).select_related("unit"):
-                self.existing[(person.force, person.identifier)] = person
+        # The file's people (one query per 2,000 NRPs), every unit and every desa: the rows
+        # are then read without a query; units and desa are shared by the people who name them.
         self.units = list(Unit.objects.all())
+        self.units_by_id = {u.pk: u for u in self.units}
         self.units_by_code = {u.code.casefold(): u for u in self.units}
         self.units_by_name: dict[str, list[Unit]] = defaultdict(list)
         for unit in self.units:
             self.units_by_name[unit.name.casefold()].append(unit)
-        self.desa_by_code = {d.code: d for d in Desa.objects.all()}
+        desa = list(Desa.objects.only("pk", "code", "name"))
+        self.desa_by_code = {d.code: d for d in desa}
+        self.desa_by_id = {d.pk: d for d in desa}
+        for chunk in chunks(sheet_identifiers(dataset)):
+            for person in Personnel.objects.filter(identifier__in=chunk):
+                person.unit = self.units_by_id[person.unit_id]
+                if person.home_desa_id is not None:
+                    person.home_desa = self.desa_by_id[person.home_desa_id]
+                self.existing[(person.force, person.identifier)] = person
+        self.deactivating: list[tuple[int, Personnel]] = []
 
     def read_row(self, person: Personnel, row, errors) -> None:
         try:
@@ -126,15 +143,31 @@ class PersonnelResource(SheetResource):
         except CellError as exc:
             errors["Aktif"].append(str(exc))
         else:
-            if person.pk and person.active and not active and _holds_future(person):
-                errors["Aktif"].append(
+            if person.pk and person.active and not active:
+                self.deactivating.append((self.row_number, person))  # check_rows asks
+            person.active = active
+
+    def check_rows(self) -> None:
+        """Who the file deactivates while they still hold duties to come: one query."""
+        ids = [person.pk for _number, person in self.deactivating]
+        holding: set[int] = set()
+        for chunk in chunks(ids):
+            holding.update(
+                Assignment.objects.not_cancelled()
+                .filter(personnel_id__in=chunk, ends_at__gt=clock.now())
+                .values_list("personnel_id", flat=True)
+            )
+        for number, person in self.deactivating:
+            if person.pk in holding:
+                self.error(
+                    number,
+                    "Aktif",
                     _(
                         "%s masih memegang penugasan mendatang: nonaktifkan lewat admin, yang "
                         "menanyakan nasib penugasannya."
                     )
-                    % person.name
+                    % person.name,
                 )
-            person.active = active
 
     def unit_for(self, text: str) -> tuple[Unit | None, str]:
         if not text:
@@ -180,7 +213,3 @@ def _rank(force: str, text: str) -> str:
         if rank.casefold() == text.casefold():
             return rank
     return text
-
-
-def _holds_future(person: Personnel) -> bool:
-    return person.assignments.not_cancelled().filter(ends_at__gt=clock.now()).exists()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.fields import Field
@@ -27,6 +27,9 @@ class RowReport:
     lines: list[int]
     kind: str = ""  # new, update, skip, invalid, error
     label: str = ""
+    # Who or what the row is about, as the sheet writes it (name and NRP, or the TPS): shown
+    # beside the row's errors, which exist precisely when the row could not become a record.
+    name: str = ""
     changes: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
@@ -46,6 +49,9 @@ class SheetResource(resources.ModelResource):
     # what the column expects: a phone +62… (never "+1+1"), a latitude -7,8 (never "-2+3").
     phone_columns: ClassVar[tuple[str, ...]] = ()
     number_columns: ClassVar[tuple[str, ...]] = ()
+    # A duplicate natural key is an error of both rows (which of the two is right is for the
+    # admin to say), where a second row cannot be a legitimate part of the first's record.
+    duplicates_refuse_both: ClassVar[bool] = False
 
     class Meta:
         skip_unchanged = True
@@ -81,10 +87,14 @@ class SheetResource(resources.ModelResource):
         refused: list[RowReport] = []
         groups: dict[tuple, list] = {}
         order: list[tuple] = []
+        also: dict[tuple, list[tuple[str, str]]] = defaultdict(list)  # the first row's share
         for row in sheet.rows:
+            name = self.row_name(row.values)
             errors = self.formula_errors(row)
             if errors:
-                refused.append(RowReport(lines=[row.line], kind="invalid", errors=errors))
+                refused.append(
+                    RowReport(lines=[row.line], kind="invalid", name=name, errors=errors)
+                )
                 continue
             key = self.row_key(row.values)
             if key is None:
@@ -93,8 +103,12 @@ class SheetResource(resources.ModelResource):
                 problem = self.merge(groups[key], row)
                 if problem:
                     refused.append(
-                        RowReport(lines=[row.line], kind="invalid", errors=[("", problem)])
+                        RowReport(
+                            lines=[row.line], kind="invalid", name=name, errors=[("", problem)]
+                        )
                     )
+                    if self.duplicates_refuse_both:
+                        also[key].append(("", self.duplicate_of(row.line)))
                 continue
             groups[key] = [row]
             order.append(key)
@@ -102,7 +116,13 @@ class SheetResource(resources.ModelResource):
         for key in order:
             rows = groups[key]
             dataset.append([self.merged_value(rows, column) for column in self.columns])
-            self.reports.append(RowReport(lines=[r.line for r in rows]))
+            self.reports.append(
+                RowReport(
+                    lines=[r.line for r in rows],
+                    name=self.row_name(rows[0].values),
+                    errors=also.get(key, []),
+                )
+            )
         return dataset, refused
 
     def formula_errors(self, row: SheetRow) -> list[tuple[str, str]]:
@@ -139,10 +159,17 @@ class SheetResource(resources.ModelResource):
     def row_key(self, values: dict) -> tuple | None:
         raise NotImplementedError
 
+    def row_name(self, values: dict) -> str:
+        """Who or what a row is about, as written (before any of it is validated)."""
+        return ""
+
     def merge(self, rows: list, row) -> str:
         """A second row with the same natural key: a duplicate, refused with its first line."""
+        return self.duplicate_of(rows[0].line)
+
+    def duplicate_of(self, line: int) -> str:
         return _("Duplikat baris %(line)s (%(key)s sama).") % {
-            "line": rows[0].line,
+            "line": line,
             "key": ", ".join(self.get_import_id_fields_columns()),
         }
 
@@ -213,22 +240,38 @@ class SheetResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        if not errors:
-            try:
-                self.check(instance)
-            except ValidationError as exc:
-                for name, messages in exc.message_dict.items():
-                    column = self.field_columns.get(name, "" if name == NON_FIELD_ERRORS else name)
-                    errors.setdefault(column, []).extend(messages)
+        self.check_into(instance, errors)
         if errors:
             raise ValidationError(errors)
 
-    def check(self, instance) -> None:
-        """The model's rules for one row; ValidationError by field."""
+    def check_into(self, instance, errors: dict[str, list[str]]) -> None:
+        """The model's rules for the row, added to the errors its cells already gave: every
+        error of the row at once. A column whose cell was refused keeps that one reason (the
+        model would only say again that the value is missing)."""
+        failed = {column for column, messages in errors.items() if messages}
+        try:
+            self.check(instance, failed=failed)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                column = self.field_columns.get(name, "" if name == NON_FIELD_ERRORS else name)
+                if column not in failed:
+                    errors.setdefault(column, []).extend(messages)
+        except (ObjectDoesNotExist, AttributeError, TypeError):
+            # A rule that needs a value the cells could not give; those cells say why.
+            if not failed:
+                raise
+
+    def check(self, instance, *, failed: set[str] = frozenset()) -> None:
+        """The model's rules for one row; ValidationError by field. `failed`: the columns whose
+        cells were refused, whose fields are left out."""
+        unread = tuple(f for f, column in self.field_columns.items() if column in failed)
         instance.full_clean(
-            exclude=self.clean_exclude, validate_unique=False, validate_constraints=False
+            exclude=(*self.clean_exclude, *unread),
+            validate_unique=False,
+            validate_constraints=False,
         )
-        self.validate_more(instance)
+        if not failed:
+            self.validate_more(instance)
 
     def validate_more(self, instance) -> None:
         pass

@@ -54,6 +54,11 @@ class TPSResource(SheetResource):
         fields = ("desa", "nomor", "alamat", "lintang", "bujur", "pemilih", "kerawanan")
         import_id_fields = ("desa", "nomor")
 
+    def row_name(self, values: dict) -> str:
+        number = cell_text(values["No. TPS"])
+        number = number.zfill(3) if number.isdigit() else number
+        return " ".join(p for p in (_("TPS"), number, cell_code(values["Kode Desa"])) if p)
+
     def row_key(self, values: dict) -> tuple | None:
         try:
             return self.instance_key(values)

@@ -546,15 +546,20 @@ def test_formulas_are_refused_per_cell(ops_admin, polsek_mojoroto):
 
 
 @pytest.mark.django_db
-def test_duplicate_rows_are_refused_naming_the_first(ops_admin, polsek_mojoroto):
+def test_duplicate_rows_are_refused_both_naming_the_other(ops_admin, polsek_mojoroto):
     content = xlsx(
         PERSONNEL_COLUMNS, [person_row(), person_row(), person_row(nrp_no_registrasi="85061299")]
     )
 
     job = validate(P, content, by=ops_admin)
 
+    # Which of the two is right is for the admin to say: both rows carry the error.
     assert job.status == ImportJob.Status.INVALID
-    assert errors_of(job) == ["3||Duplikat baris 2 (Matra, NRP/No. Registrasi sama)."]
+    assert errors_of(job) == [
+        "2||Duplikat baris 3 (Matra, NRP/No. Registrasi sama).",
+        "3||Duplikat baris 2 (Matra, NRP/No. Registrasi sama).",
+    ]
+    assert [e["name"] for e in job.errors] == ["Andi Wijaya (85061234)"] * 2
     assert not Personnel.objects.exists()
 
 
