@@ -5,12 +5,16 @@ beat schedule (CELERY_BEAT_SCHEDULE) still resolve; deployments/tasks.py imports
 that autodiscovery finds them.
 """
 
-from celery import shared_task
+from celery import current_app, shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from deployments.coverage.engine import coverage_prune, coverage_recompute
 from deployments.models import Operation
+
+# The dashboard's warm-up (opsboard/tasks.py), named by string: this app may not import that one.
+WARM_DASHBOARD_TASK = "opsboard.tasks.warm_dashboard_task"
 
 
 @shared_task(
@@ -33,6 +37,10 @@ def recompute_coverage_if_behind_task() -> int:
 
 def _recompute_then_prune(operation_id: int | None) -> int:
     written = coverage_recompute(operation_id=operation_id)
+    if written and settings.REDIS_URL:
+        # Only a cache shared with the web workers is worth warming: without Redis each process
+        # has its own, and tasks run inside the request that queued them.
+        current_app.send_task(WARM_DASHBOARD_TASK, args=[[snapshot.pk for snapshot in written]])
     for operation_id in {snapshot.operation_id for snapshot in written}:
         prune_coverage_task.delay(operation_id)
     return len(written)

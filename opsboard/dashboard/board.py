@@ -6,7 +6,6 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext
@@ -24,6 +23,7 @@ from deployments.models import (
     Unit,
 )
 from opsboard import selectors
+from opsboard.dashboard import cache
 from opsboard.dashboard.filters import (
     GAP_SORT_DEFAULT,
     STATUS_LABELS,
@@ -149,7 +149,27 @@ class Dashboard(GapTable):
                 *map(str, extra),
             ]
         )
-        return cache.get_or_set(key, compute, CACHE_SECONDS)
+        return cache.get_or_compute(key, compute, CACHE_SECONDS)
+
+    def validator(self, *variant: Any) -> str:
+        """What a part of the page shows depends on, as an ETag's digest: the snapshot, the
+        language, the role and scope, the page's whole state (filters, the gap table's order and
+        page), and the variant of the answer (which part, polled or not, and
+        the staleness for the parts that show it: real time, one query).
+
+        Everything else a part shows follows from those: the figures are the snapshot's, and the
+        engine writes a new snapshot whenever assignments, patterns or TPS change.
+        """
+        snapshot = self.snapshot
+        return cache.digest(
+            "dash:v1",
+            snapshot.pk if snapshot is not None else "-",
+            translation.get_language() or "",
+            self.access.role,
+            scope_key(self.access),
+            urlencode(sorted(self.page_params.items())),
+            *variant,
+        )
 
     # Filter choices
 

@@ -5,13 +5,13 @@ import json
 from typing import Any
 
 import shapely
-from django.core.cache import cache
 from django.db.models import Avg, Count, F, FilteredRelation, Q
 from shapely.geometry import mapping, shape
 
 from core.access import access_of
 from deployments.models import CoverageStatus, Phase, Post, PostKind
 from opsboard import selectors
+from opsboard.dashboard import cache
 from opsboard.dashboard.filters import scope_key
 from tps.models import Desa, Kecamatan
 
@@ -79,7 +79,7 @@ def boundary_collection(user, level: str) -> bytes:
         separators=(",", ":"),
         ensure_ascii=False,
     ).encode()
-    cache.set(key, body, 60 * 60)
+    cache.put(key, body, 60 * 60)
     return body
 
 

@@ -7,6 +7,11 @@
  * its position; the response's HX-Trigger tells it whether to recolour its markers (a new
  * snapshot) or to load another layer (other filters).
  *
+ * A poll names the version it already shows (If-None-Match, the ETag of the last poll's answer
+ * for the same URL); the server answers 304 with an empty body while nothing changed, and only
+ * the time of the refresh is updated here, from the X-Opsboard-Refreshed header. Any other
+ * request (filters, sorting, pages) swaps other content in, so the next poll asks afresh.
+ *
  * The tab-visibility check lives here because the Content-Security-Policy allows no eval, and
  * htmx trigger filters would need it.
  */
@@ -26,6 +31,11 @@
   var board = mapEl && window.L && window.OpsboardMap ? window.OpsboardMap.create(mapEl) : null;
   var lastRefresh = Date.now();
   var inFlight = false;
+  var shown = { url: "", etag: "" }; // what the last poll's answer swapped in
+  // 304: keep what is shown (htmx would otherwise swap the empty body in).
+  htmx.config.responseHandling = [{ code: "304", swap: false }].concat(
+    htmx.config.responseHandling
+  );
 
   function pollMilliseconds() {
     // Read on every tick: tests shorten the interval by changing the attribute.
@@ -42,11 +52,16 @@
     }
     inFlight = true;
     lastRefresh = Date.now();
+    var url = window.location.pathname + window.location.search;
+    var headers = { "X-Opsboard-Poll": "1" };
+    if (shown.url === url && shown.etag) {
+      headers["If-None-Match"] = shown.etag;
+    }
     htmx
-      .ajax("GET", window.location.pathname + window.location.search, {
+      .ajax("GET", url, {
         target: "#figures",
         swap: "outerHTML",
-        headers: { "X-Opsboard-Poll": "1" }
+        headers: headers
       })
       .then(
         function () {
@@ -69,10 +84,35 @@
     }
   });
 
-  document.body.addEventListener("htmx:afterRequest", function () {
+  function pollHeaders(detail) {
+    var config = detail && detail.requestConfig;
+    return (config && config.headers) || {};
+  }
+
+  document.body.addEventListener("htmx:afterRequest", function (event) {
     // A filter change or a page of the gap table is as fresh as a poll.
     lastRefresh = Date.now();
     inFlight = false;
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr) {
+      return;
+    }
+    var polled = pollHeaders(event.detail)["X-Opsboard-Poll"] === "1";
+    if (!polled) {
+      shown = { url: "", etag: "" };
+    } else if (xhr.status === 200) {
+      shown = {
+        url: window.location.pathname + window.location.search,
+        etag: xhr.getResponseHeader("ETag") || ""
+      };
+    } else if (xhr.status === 304) {
+      var stamp = document.querySelector('[data-figure="refreshed-at"]');
+      var refreshed = xhr.getResponseHeader("X-Opsboard-Refreshed");
+      if (stamp && refreshed) {
+        stamp.textContent = refreshed;
+      }
+      toast.hidden = true;
+    }
   });
   document.body.addEventListener("opsboard:refreshed", function (event) {
     if (board) {
