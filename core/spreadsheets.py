@@ -54,3 +54,23 @@ def read_cell(text: str) -> tuple[str, bool]:
     if text.startswith(NEUTRALISER) and _needs_mark(text[1:]):
         return text[1:], True
     return text, False
+
+
+# CSV in two dialects. Excel opens a .csv with the list separator and the decimal mark of the
+# computer's regional settings: in Indonesian that is ";" and ",", so a comma file opens as one
+# column and 12.5 reads as 125 or as text. People get Excel's dialect (with a byte-order mark,
+# without which Excel reads UTF-8 names as cp1252); programs get the plain one.
+EXCEL_CSV_DELIMITER = ";"
+EXCEL_DECIMAL_MARK = ","
+
+
+def excel_csv_cell(value: Any) -> Any:
+    """The value as a cell of the Excel-for-Indonesia CSV: text neutralised as in csv_cell, a
+    fraction with a decimal comma (12,5), whole numbers as they are, nothing as empty."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float):
+        # Fixed-point, never an exponent (1e-07 is text to Excel); tables round to 3 places.
+        text = format(value, "f").rstrip("0").rstrip(".")
+        return "0" if text in ("", "-0") else text.replace(".", EXCEL_DECIMAL_MARK)
+    return csv_cell(value)

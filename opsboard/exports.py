@@ -1,9 +1,18 @@
 """The gap table and the area table as XLSX (the default) or CSV, for the daily report.
 
-CSV is UTF-8 with a byte-order mark, so that Excel opens the names of desa right. A cell that
-starts with = + - @ (or a tab or carriage return) is a formula to a spreadsheet; names come from
-the admin and from imports, so such cells are written as text, never as formulas, by the one
-rule of core.spreadsheets (a leading apostrophe in CSV, a quote-prefixed string cell in XLSX).
+Three formats (docs/dashboard.md, Exports):
+
+- ``xlsx``: typed cells: counts and guards as numbers, fulfilment as a fraction formatted 0.0%,
+  when coverage was computed as a date cell, codes and names as text.
+- ``csv-excel``, the CSV for people: what Excel set to Indonesian opens in columns, with
+  numbers it can sum: UTF-8 with a byte-order mark (else Excel reads the names of desa as
+  cp1252), ``;`` between cells and a decimal comma (12,5), as its regional settings expect.
+- ``csv``, the CSV for programs: comma-separated, decimal point, no byte-order mark.
+
+A cell that starts with = + - @ (or a tab or carriage return) is a formula to a spreadsheet;
+names come from the admin and from imports, so such cells are written as text, never as
+formulas, by the one rule of core.spreadsheets (a leading apostrophe in both CSV, a
+quote-prefixed string cell in XLSX).
 
 Every export is a line in the audit log (audit.log), and the file says who exported it and
 when: in XLSX among the notes above the table, in CSV as its last line (these tables are read,
@@ -12,8 +21,9 @@ never imported back), and in the file name.
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -23,15 +33,32 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from audit import log as audit
-from core.formats import wib_stamp
-from core.spreadsheets import csv_cell, mark_xlsx_text
+from core.formats import WIB
+from core.spreadsheets import EXCEL_CSV_DELIMITER, csv_cell, excel_csv_cell, mark_xlsx_text
 from deployments.coverage import FORCES
 from deployments.models import Force
 from opsboard.dashboard import Dashboard, tps_row
 
-FORMATS = ("xlsx", "csv")
+FORMATS = ("xlsx", "csv-excel", "csv")
+EXTENSIONS = {"xlsx": "xlsx", "csv-excel": "csv", "csv": "csv"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_PERCENT = "0.0%"
+XLSX_COUNT = "#,##0"  # 2.285 in Indonesian Excel, 2,285 in English
+XLSX_DATETIME = "dd/mm/yyyy hh:mm"
 escape_cell = csv_cell  # the one rule, core.spreadsheets, under the name tests know it by
+
+
+class Percent(float):
+    """A fulfilment as a fraction (0.955): 95.5 under a "(%)" heading in CSV, 0.955 shown as
+    95,5% in XLSX, so that a spreadsheet computes with it as the fraction it is."""
+
+    def as_csv(self) -> float:
+        return round(self * 100, 1)
+
+
+def _local(moment: datetime) -> datetime:
+    """A spreadsheet date has no zone: the moment in WIB, which the heading names."""
+    return moment.astimezone(WIB).replace(tzinfo=None)
 
 
 @dataclass
@@ -40,7 +67,7 @@ class Table:
     filename: str  # without the time, the user and the extension, which the export adds
     headers: list[str]
     rows: Iterable[list[Any]]
-    notes: list[str]
+    notes: list[list[Any]]  # rows above the table: a text, or a label and its value
     row_count: int
     scope: dict[str, Any]  # for the audit log: the area, the phase and the filters
 
@@ -53,17 +80,22 @@ def _scope(dash: Dashboard) -> dict[str, Any]:
     }
 
 
-def _notes(dash: Dashboard) -> list[str]:
+def _notes(dash: Dashboard) -> list[list[Any]]:
     snapshot = dash.snapshot
-    computed = wib_stamp(snapshot.computed_at) if snapshot else "-"
+    computed: list[Any] = [_("Cakupan dihitung (WIB):")]
+    if snapshot is not None:
+        computed.append(_local(snapshot.computed_at))
+        if dash.stale:
+            computed.append(_("usang"))
+    else:
+        computed.append("-")
     notes = [
-        _("Wilayah: %(area)s") % {"area": dash.area_label},
-        _("Tahapan: %(phase)s") % {"phase": dash.phase or "-"},
-        _("Cakupan dihitung: %(at)s%(stale)s")
-        % {"at": computed, "stale": _(" (usang)") if dash.stale else ""},
+        [_("Wilayah: %(area)s") % {"area": dash.area_label}],
+        [_("Tahapan: %(phase)s") % {"phase": dash.phase or "-"}],
+        computed,
     ]
     if dash.filters.get("kerawanan") or dash.filters.get("status"):
-        notes.append(_("Filter: %(query)s") % {"query": dash.query.lstrip("?")})
+        notes.append([_("Filter: %(query)s") % {"query": dash.query.lstrip("?")}])
     return notes
 
 
@@ -149,7 +181,7 @@ def area_table(dash: Dashboard) -> Table:
             line += [
                 round(force["required"], 3),
                 round(force["assigned"], 3),
-                round(fulfilment * 100, 1) if fulfilment is not None else "",
+                Percent(fulfilment) if fulfilment is not None else None,
             ]
         rows.append(line)
     return Table(
@@ -197,7 +229,7 @@ def _tps_area_table(dash: Dashboard) -> Table:
 def response(request: HttpRequest, table: Table, fmt: str) -> HttpResponse:
     """The file, once its export is in the audit log; the file carries the same stamp."""
     stamp = audit.export_stamp(request)
-    filename = f"{table.filename}-{stamp.file_part}.{fmt}"
+    filename = f"{table.filename}-{stamp.file_part}.{EXTENSIONS[fmt]}"
     audit.record_export(
         request,
         stamp,
@@ -205,6 +237,8 @@ def response(request: HttpRequest, table: Table, fmt: str) -> HttpResponse:
     )
     if fmt == "csv":
         return csv_response(table, stamp, filename)
+    if fmt == "csv-excel":
+        return csv_response(table, stamp, filename, excel=True)
     return xlsx_response(table, stamp, filename)
 
 
@@ -213,17 +247,30 @@ class _Echo:
         return value
 
 
-def csv_response(table: Table, stamp: audit.Stamp, filename: str) -> StreamingHttpResponse:
+def _machine_cell(value: Any) -> Any:
+    return csv_cell(value.as_csv() if isinstance(value, Percent) else value)
+
+
+def _excel_cell(value: Any) -> Any:
+    return excel_csv_cell(value.as_csv() if isinstance(value, Percent) else value)
+
+
+def csv_response(
+    table: Table, stamp: audit.Stamp, filename: str, *, excel: bool = False
+) -> StreamingHttpResponse:
     """Streamed: the whole gap table of a Polda-sized operation never sits in memory. The stamp
-    is the last line, where a reader finds it and the header stays the first line."""
-    writer = csv.writer(_Echo())
+    is the last line, where a reader finds it and the header stays the first line. ``excel``:
+    the dialect of Excel set to Indonesian (byte-order mark, ";", decimal comma)."""
+    writer = csv.writer(_Echo(), delimiter=EXCEL_CSV_DELIMITER if excel else ",")
+    cell: Callable[[Any], Any] = _excel_cell if excel else _machine_cell
 
     def lines() -> Iterator[bytes]:
-        yield "\ufeff".encode()
-        yield writer.writerow([csv_cell(h) for h in table.headers]).encode()
+        if excel:
+            yield "\ufeff".encode()
+        yield writer.writerow([cell(h) for h in table.headers]).encode()
         for row in table.rows:
-            yield writer.writerow([csv_cell(cell) for cell in row]).encode()
-        yield writer.writerow([csv_cell(stamp.exported)]).encode()
+            yield writer.writerow([cell(value) for value in row]).encode()
+        yield writer.writerow([cell(stamp.exported)]).encode()
 
     out = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     out["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -237,8 +284,8 @@ def xlsx_response(table: Table, stamp: audit.Stamp, filename: str) -> HttpRespon
     sheet.title = table.title[:31]
     sheet.append([table.title])
     sheet["A1"].font = Font(bold=True, size=13)
-    for note in [*table.notes, stamp.exported]:
-        sheet.append([note])
+    for note in [*table.notes, [stamp.exported, _local(stamp.at)]]:
+        sheet.append(note)
     sheet.append([])
     header_row = sheet.max_row + 1
     sheet.append(list(table.headers))
@@ -248,12 +295,19 @@ def xlsx_response(table: Table, stamp: audit.Stamp, filename: str) -> HttpRespon
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     widths = [len(str(h)) for h in table.headers]
     for row in table.rows:
-        sheet.append(row)
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], min(len(str(cell)), 40))
+        sheet.append([float(v) if isinstance(v, Percent) else v for v in row])
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], min(len(str(value)), 40))
+            cell = sheet.cell(row=sheet.max_row, column=i + 1)
+            if isinstance(value, Percent):
+                cell.number_format = XLSX_PERCENT
+            elif isinstance(value, int) and not isinstance(value, bool):
+                cell.number_format = XLSX_COUNT
     # openpyxl takes a text starting with "=" for a formula; every text cell is text.
     for row in sheet.iter_rows():
         for cell in row:
+            if isinstance(cell.value, datetime):
+                cell.number_format = XLSX_DATETIME
             mark_xlsx_text(cell)
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 42)

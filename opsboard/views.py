@@ -201,14 +201,16 @@ def wallscreen(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @dashboard_required
 def export_table(request: HttpRequest, table: str) -> HttpResponse:
-    """The gap table or the area table, as filtered on the dashboard: XLSX, or CSV."""
+    """The gap table or the area table, as filtered on the dashboard: XLSX, CSV for Excel set
+    to Indonesian (csv-excel), or CSV for programs (csv)."""
     form = _filter_form(request)
     if not form.is_valid():
         return _invalid_filters(request, form)
     fmt = request.GET.get("format") or "xlsx"
     if fmt not in exports.FORMATS:
         return HttpResponse(
-            _("Format ekspor tidak dikenal: %(format)s (gunakan xlsx atau csv).") % {"format": fmt},
+            _("Format ekspor tidak dikenal: %(format)s (gunakan xlsx, csv-excel atau csv).")
+            % {"format": fmt},
             status=400,
             content_type="text/plain; charset=utf-8",
         )
