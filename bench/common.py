@@ -28,8 +28,10 @@ Measuring:
 Reporting into docs/benchmarks.md (one marked section per benchmark, one table each):
 
     Figure(figure, goal, measured, method)   one row: what, its goal ("" when none), the
-        measured median and spread as text, how it was measured.
-    figures_table(figures) -> markdown table with those four columns.
+        measured median and spread as text (a tuple of texts: one per measured column), how it
+        was measured.
+    figures_table(figures, columns=()) -> markdown table: figure | goal | measured … | method;
+        columns names the measured columns ("839 TPS", "60,312 TPS"), by default one.
     machine(pg_version, load) -> "x86_64, 2 cores, Python 3.11.7, PostgreSQL 15.8, load average
         0.9 at the start" (load: os.getloadavg()[0] read when the run started)
     measured_line(pg_version, load) -> "Measured 2026-12-02 16:30 UTC on <machine(…)>."
@@ -189,18 +191,29 @@ def ratios(numerators: list[float], denominators: list[float]) -> list[float]:
 class Figure:
     figure: str
     goal: str
-    measured: str
+    measured: str | tuple[str, ...]  # one text per measured column of figures_table
     method: str
 
 
-def figures_table(figures: list[Figure]) -> str:
+def figures_table(figures: list[Figure], columns: tuple[str, ...] = ()) -> str:
+    """One row per figure; `columns` names the measured columns when there are several (one
+    per operation size, say), else there is one, "measured (median, min–max)"."""
+
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| figure | goal | measured (median, min–max) | method |", "|---|---|---|---|"]
+    columns = columns or ("measured (median, min–max)",)
+    lines = [
+        f"| figure | goal | {' | '.join(columns)} | method |",
+        "|---|---|" + "---:|" * len(columns) + "---|",
+    ]
     for f in figures:
+        measured = (f.measured,) if isinstance(f.measured, str) else f.measured
+        if len(measured) != len(columns):
+            raise ValueError(f"{f.figure}: {len(measured)} values for {len(columns)} columns")
         lines.append(
-            f"| {cell(f.figure)} | {cell(f.goal) or '—'} | {cell(f.measured)} | {cell(f.method)} |"
+            f"| {cell(f.figure)} | {cell(f.goal) or '—'} | "
+            f"{' | '.join(cell(m) for m in measured)} | {cell(f.method)} |"
         )
     return "\n".join(lines)
 
