@@ -5,22 +5,34 @@ answer is private to the signed-in user: the session cookie already adds ``Vary:
 ``private, max-age=0`` keeps shared caches from storing one user's scope for another.
 """
 
+import json
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage
-from django.http import HttpRequest, JsonResponse
-from django.utils.cache import patch_cache_control
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core import clock
-from core.access import DASHBOARD_ROLES
+from core.access import DASHBOARD_ROLES, access_of
 from core.http import api_view
+from deployments.models import CoverageSnapshot
 from deployments.selectors import current_operation, default_phase
 from opsboard import selectors
+from opsboard.dashboard import cache
+from opsboard.dashboard.filters import scope_key
 from opsboard.forms import APIFilterForm, PersonnelFilterForm, TPSFilterForm
 
 GEOJSON = "application/geo+json"
+BODY_SECONDS = 15 * 60
+# Bodies above this are rebuilt rather than stored: the whole map layer of a Polda (~9 MB) is
+# what bbox= and the aggregated markers exist to avoid, and would crowd out everything else.
+BODY_MAX_BYTES = 2 * 1024 * 1024
 
 
 def _json(data: dict[str, Any], *, status: int = 200, content_type: str = "application/json"):
@@ -37,6 +49,53 @@ def _json(data: dict[str, Any], *, status: int = 200, content_type: str = "appli
 
 def _invalid(form: APIFilterForm) -> JsonResponse:
     return _json(form.error_body(), status=400)
+
+
+def conditional_json(
+    request: HttpRequest,
+    snapshot: CoverageSnapshot | None,
+    build: Callable[[], dict[str, Any]],
+    *,
+    name: str,
+    content_type: str = "application/json",
+    extra: tuple = (),
+) -> HttpResponse:
+    """A JSON answer that follows the coverage snapshot: 304 while the client holds this version,
+    else the body built once per version across all workers (the shared cache).
+
+    The ETag names the snapshot, the role and scope, the language and the query string: all an
+    answer of these endpoints depends on (the engine writes a new snapshot on every change of
+    its inputs, TPS included). Without a snapshot there is nothing to follow: no ETag.
+    """
+    if snapshot is None:
+        return _json(build(), content_type=content_type)
+    access = access_of(request.user)
+    tag = '"{}"'.format(
+        cache.digest(
+            name,
+            cache.snapshot_token(snapshot),
+            access.role,
+            scope_key(access),
+            translation.get_language() or "",
+            urlencode(sorted(request.GET.items())),
+            *extra,
+        )
+    )
+    response = get_conditional_response(request, etag=tag)
+    if response is None:
+        key = f"opsboard:api:body:v1:{tag[1:-1]}"
+        body = cache.get(key)
+        if body is None:
+            data = build()
+            body = json.dumps(
+                data, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder
+            ).encode()
+            if len(body) <= BODY_MAX_BYTES:
+                cache.put(key, body, BODY_SECONDS)
+        response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = tag
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @api_view(*DASHBOARD_ROLES)
@@ -56,15 +115,40 @@ def tps_geojson(request: HttpRequest) -> JsonResponse:
     )
     if not form.is_valid():
         return _invalid(form)
-    collection = selectors.tps_feature_collection(request.user, form.cleaned_data)
-    return _json(collection, content_type=GEOJSON)
+    filters = form.cleaned_data
+    snapshot = filters["snapshot"]
+    # The layer says whether its snapshot is stale, which is real time (one query).
+    stale = selectors.coverage_is_stale(snapshot) if snapshot is not None else False
+    return conditional_json(
+        request,
+        snapshot,
+        lambda: selectors.tps_feature_collection(request.user, filters, stale=stale),
+        name="tps:v1",
+        content_type=GEOJSON,
+        extra=(stale,),
+    )
 
 
 @api_view(*DASHBOARD_ROLES)
 @require_GET
-def tps_status(request: HttpRequest) -> JsonResponse:
+def tps_status(request: HttpRequest) -> HttpResponse:
+    """API.md's shape; ``?since=<snapshot id>`` gives only what changed since that snapshot
+    (docs/api-additions.md)."""
+    raw = request.GET.get("since", "")
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        message = _("since harus berupa nomor snapshot (bilangan bulat positif): %(value)s") % {
+            "value": raw[:40]
+        }
+        return _json({"errors": {"since": [message]}}, status=400)
     phase = default_phase(current_operation(with_phases=True), clock.now())
-    return _json(selectors.tps_status(request.user, phase))
+    snapshot = selectors.coverage_snapshot(phase)
+
+    def build() -> dict[str, Any]:
+        # An unknown or pruned snapshot gives the whole status, without "since": start afresh.
+        since = selectors.earlier_snapshot(snapshot, int(raw)) if raw else None
+        return selectors.tps_status(request.user, phase, snapshot=snapshot, since=since)
+
+    return conditional_json(request, snapshot, build, name="status:v1")
 
 
 @api_view(*DASHBOARD_ROLES)

@@ -142,7 +142,7 @@ class Dashboard(GapTable):
             [
                 "opsboard:dash:v1",
                 part,
-                str(snapshot.pk),
+                cache.snapshot_token(snapshot),
                 translation.get_language() or "",
                 scope_key(self.access),
                 urlencode(sorted(self.params.items())),
@@ -160,10 +160,9 @@ class Dashboard(GapTable):
         Everything else a part shows follows from those: the figures are the snapshot's, and the
         engine writes a new snapshot whenever assignments, patterns or TPS change.
         """
-        snapshot = self.snapshot
         return cache.digest(
             "dash:v1",
-            snapshot.pk if snapshot is not None else "-",
+            cache.snapshot_token(self.snapshot),
             translation.get_language() or "",
             self.access.role,
             scope_key(self.access),

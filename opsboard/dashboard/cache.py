@@ -35,6 +35,15 @@ def digest(*parts: Any) -> str:
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
+def snapshot_token(snapshot) -> str:
+    """The snapshot in keys and ETags: its id and its real-time creation. The id alone would
+    name another snapshot's entries after a database is restored from a backup (or rolled
+    back, as in tests) while Redis kept its keys."""
+    if snapshot is None:
+        return "-"
+    return f"{snapshot.pk}.{int(snapshot.created_at.timestamp() * 1_000_000)}"
+
+
 def get(key: str) -> Any:
     try:
         return cache.get(key)
