@@ -6,13 +6,14 @@ from django.views.i18n import set_language
 
 from field import urls as field_urls
 from field import views as field_views
-from opsboard import views
+from opsboard import print_views, views
 
 urlpatterns_app = [
     path("", views.dashboard, name="dashboard"),
     path("wall/", views.wallscreen, name="wallscreen"),
     path("export/gaps/", views.export_table, {"table": "gaps"}, name="gaps_export"),
     path("export/areas/", views.export_table, {"table": "areas"}, name="areas_export"),
+    path("cetak/", print_views.print_summary, name="print_summary"),
     path("tps/<int:pk>/", views.tps_detail, name="tps_detail"),
     path("tps/<int:pk>/popup/", views.tps_popup, name="tps_popup"),
     path("me/", field_views.me, name="me"),
