@@ -4,7 +4,7 @@ data."""
 import re
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin import helpers
 from django.db.models import (
     CharField,
     IntegerField,
@@ -12,6 +12,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,31 +20,23 @@ from core import clock
 from core.access import access_of
 from core.admin_input import ReadableAutocompleteAdminMixin
 from core.formats import wib_stamp
-from deployments import services
+from deployments.admin import gaps
 from deployments.admin.base import (
     KecamatanFilter,
     OpsboardHistoryAdmin,
     PointMapMixin,
-    _errors_message,
-    _intermediate,
 )
 from deployments.admin.forms import (
     GuardForm,
     GuardFormSet,
 )
 from deployments.admin.sheets import SheetAdminMixin
-from deployments.imports.sheets import (
-    thousands,
-)
 from deployments.models import (
     Assignment,
     CoverageSnapshot,
     CoverageStatus,
     CoverageTPS,
     ImportJob,
-    Personnel,
-    Phase,
-    Sprin,
 )
 from deployments.selectors import current_operation, default_phase
 from tps.models import TPS
@@ -239,54 +232,41 @@ class TPSAdmin(SheetAdminMixin, PointMapMixin, OpsboardHistoryAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         return None
 
+    def get_urls(self):
+        own = [
+            path(
+                "isi-kekosongan/",
+                self.admin_site.admin_view(self.fill_gaps_view),
+                name="tps_tps_fill_gaps",
+            )
+        ]
+        return own + super().get_urls()
+
+    def fill_gaps_view(self, request):
+        return gaps.fill_gaps_view(request, self)
+
     @admin.action(
         description=gettext_lazy("Isi kekosongan: usulkan penjaga untuk TPS terpilih"),
         permissions=["add_assignment"],
     )
     def fill_gaps(self, request, queryset):
         operation = current_operation(with_phases=True)
-        phase_id = request.POST.get("phase")
-        phase = default_phase(operation, clock.now())
-        if phase_id and phase_id.isdigit():
-            phase = Phase.objects.filter(operation=operation, pk=int(phase_id)).first() or phase
+        phase = gaps.chosen_phase(operation, request.POST.get("phase", ""))
         if phase is None:
             self.message_user(request, _("Belum ada operasi dan tahapannya."), messages.ERROR)
             return None
-        if request.POST.get("apply"):
-            sprin = Sprin.objects.filter(pk=request.POST.get("sprin") or 0).first()
-            try:
-                made = services.gaps_apply(
-                    tokens=request.POST.getlist("proposal"),
-                    phase=phase,
-                    sprin=sprin,
-                    people=_people_for(request.user),
-                    by=request.user,
-                )
-            except ValidationError as exc:
-                _errors_message(
-                    request, self, exc, _("Usulan tidak diterapkan; tidak ada yang disimpan:")
-                )
-                return None
-            self.message_user(
-                request,
-                _("%(n)s penugasan dibuat. Cakupan dihitung ulang dalam beberapa detik.")
-                % {"n": thousands(len(made))},
-                messages.SUCCESS,
-            )
+        if request.POST.get("apply") and gaps.apply_posted(request, self, phase):
             return None
-        proposal = services.gaps_propose(
-            tps=queryset, phase=phase, people=_people_for(request.user)
-        )
-        return _intermediate(
+        return gaps.proposal_page(
             request,
             self,
-            "admin/deployments/fill_gaps.html",
-            {
-                "title": _("Isi kekosongan: usulan penjaga"),
+            stations=queryset,
+            phase=phase,
+            operation=operation,
+            extra={
                 "queryset": queryset,
-                "proposal": proposal,
-                "phases": operation.phases.all(),
-                "sprins": Sprin.objects.order_by("-date")[:50],
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "action": request.POST.get("action"),
             },
         )
 
@@ -294,11 +274,6 @@ class TPSAdmin(SheetAdminMixin, PointMapMixin, OpsboardHistoryAdmin):
         return request.user.has_perm("deployments.add_assignment") and not self._read_only_for(
             request
         )
-
-
-def _people_for(user):
-    """Whom fill gaps may propose: everyone, or for Polsek staff the people of their kecamatan."""
-    return None if access_of(user).sees_everything else Personnel.objects.visible_to(user)
 
 
 def _with_user(assignment: Assignment, request) -> Assignment:

@@ -1,9 +1,9 @@
 """Writes of deployments: typed, keyword-only, atomic, locking where two admins could race.
 
-assignments: the one door for assignment writes (create one or many, update, cancel). personnel:
-replacing a person, deactivating one who still holds duties. gaps: fill gaps' proposal and its
-confirmation. operations: an operation with its phases. accounts: a deployed person's login.
-retention: the UU PDP purge of the people deployed after the operation.
+assignments: the one door for assignment writes (create one or many, update, move, cancel).
+personnel: replacing a person, deactivating one who still holds duties. gaps: fill gaps'
+proposal and its confirmation. operations: an operation with its phases. accounts: a deployed
+person's login. retention: the UU PDP purge of the people deployed after the operation.
 """
 
 from deployments.services.accounts import personnel_account_create
@@ -11,6 +11,7 @@ from deployments.services.assignments import (
     OVERLAP_CONSTRAINT,
     AssignmentDraft,
     assignment_create,
+    assignment_move,
     assignment_save,
     assignment_update,
     assignment_validate,
@@ -20,7 +21,8 @@ from deployments.services.assignments import (
     overlap_error_from,
     personnel_lock,
 )
-from deployments.services.gaps import Proposal, Proposed, gaps_apply, gaps_propose
+from deployments.services.gaps import Proposal, Proposed, gaps_propose
+from deployments.services.gaps_apply import gaps_apply
 from deployments.services.operations import operation_create
 from deployments.services.personnel import (
     FutureAction,
@@ -47,6 +49,7 @@ __all__ = [
     "Proposal",
     "Proposed",
     "assignment_create",
+    "assignment_move",
     "assignment_save",
     "assignment_update",
     "assignment_validate",

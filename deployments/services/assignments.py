@@ -16,8 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.formats import wib_stamp
 from deployments.coverage import coverage_inputs_changed
-from deployments.models import Assignment, Force, Personnel, Phase, Post, Sprin
+from deployments.models import Assignment, Force, Personnel, Phase, Post, PostKind, Sprin
 from tps.models import TPS
 
 OVERLAP_CONSTRAINT = "deployments_assignment_no_overlap"
@@ -248,6 +249,78 @@ def assignments_cancel(*, assignments: Iterable[Assignment], by, reason: str = "
     if count:
         coverage_inputs_changed()
     return count
+
+
+@transaction.atomic
+def assignment_move(
+    *,
+    assignment: Assignment,
+    at: datetime,
+    ends_at: datetime,
+    kind: str = PostKind.PAM_TPS,
+    tps: Sequence[TPS] = (),
+    post: Post | None = None,
+    phase: Phase | None = None,
+    sprin: Sprin | None = None,
+    linmas_other_desa: bool | None = None,
+    linmas_other_desa_reason: str = "",
+    by=None,
+    reason: str = "",
+) -> Assignment:
+    """End the person's duty at `at` and start the new one at `at`, in one transaction.
+
+    The old duty ends exactly where the new one begins (intervals are half-open), so the
+    overlap rule holds without cancelling anything by hand first. A duty that has not begun by
+    `at` is cancelled instead (its window would be empty). The old duty is written first and
+    the new one validated after it, so a refusal of the new one (a third duty overlapping it,
+    a Linmas outside their own desa, a window outside the phase) rolls both back: nothing
+    changes. The new duty keeps the old one's phase and Sprin unless others are given.
+    """
+    person = personnel_lock([assignment.personnel])[assignment.personnel_id]
+    old = (
+        # The duty's row only: its post and Sprin may be null, outside FOR UPDATE's reach.
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("phase", "post", "sprin")
+        .filter(pk=assignment.pk)
+        .first()
+    )
+    if old is None or old.status == Assignment.Status.CANCELLED:
+        raise ValidationError(
+            _("Tugas lama sudah dibatalkan atau tidak ada; tidak ada yang dipindahkan.")
+        )
+    old.personnel = person
+    if at >= old.ends_at:
+        raise ValidationError(
+            _("Tugas lama %(duty)s sudah selesai pada %(end)s; buat penugasan baru saja.")
+            % {"duty": old, "end": wib_stamp(old.ends_at)},
+            code="ended",
+        )
+    if ends_at <= at:
+        raise ValidationError(
+            _("Tugas baru harus selesai sesudah waktu pindah %(at)s.") % {"at": wib_stamp(at)},
+            code="ends_at",
+        )
+    moved_to = ", ".join(str(t) for t in tps) if tps else (post.name if post else "")
+    if at <= old.starts_at:
+        old.status = Assignment.Status.CANCELLED  # never begun: nothing of it remains
+    else:
+        old.ends_at = at
+    assignment_validate(old, tps=list(old.tps.all()))
+    assignment_save(old, tps=None, by=by, reason=reason or _("Dipindahkan ke %s") % moved_to)
+    draft = AssignmentDraft(
+        personnel=person,
+        phase=phase or old.phase,
+        kind=kind,
+        starts_at=at,
+        ends_at=ends_at,
+        tps=list(tps),
+        post=post,
+        sprin=sprin or old.sprin,
+        linmas_other_desa=linmas_other_desa,
+        linmas_other_desa_reason=linmas_other_desa_reason,
+    )
+    where = old.post.name if old.post_id else old.get_kind_display()
+    return _create(draft, person, by=by, reason=reason or _("Pindahan dari %s") % where)
 
 
 def overlap_error_from(exc: IntegrityError, personnel: Personnel) -> Exception:

@@ -16,6 +16,7 @@ from tests.factories import (
     PersonnelFactory,
     PostFactory,
     SatlinmasFactory,
+    SprinFactory,
     TPSFactory,
     phase,
 )
@@ -246,6 +247,7 @@ def test_fill_gaps_preview_writes_nothing_and_confirmation_closes_the_gaps(
         PersonnelFactory(unit=polsek_mojoroto)
     ids = [t.pk for t in [*stations, far]]
     changelist = "admin:tps_tps_changelist"
+    sprin = SprinFactory(operation=phase().operation)
 
     preview = _action(client, changelist, "fill_gaps", ids)
     written_by_preview = Assignment.objects.count()
@@ -262,6 +264,7 @@ def test_fill_gaps_preview_writes_nothing_and_confirmation_closes_the_gaps(
         apply="1",
         phase=phase().pk,
         proposal=tokens,
+        sprin=sprin.pk,
     )
     coverage_recompute(force=True)
 
@@ -278,6 +281,7 @@ def test_fill_gaps_preview_writes_nothing_and_confirmation_closes_the_gaps(
     assert rows[far.pk] == "unguarded"
     polri = Assignment.objects.filter(personnel__force="POLRI")
     assert all(set(a.tps.all()) == set(stations) for a in polri)
+    assert set(Assignment.objects.values_list("sprin", flat=True)) == {sprin.pk}
 
 
 @pytest.mark.django_db
@@ -295,14 +299,24 @@ def test_fill_gaps_refuses_a_proposal_gone_stale(
     ]
     AssignmentFactory(personnel=linmas[0], kind=PostKind.POSKO, post=PostFactory())
 
+    sprin = SprinFactory(operation=phase().operation)
     applied = _action(
-        client, changelist, "fill_gaps", [tps.pk], apply="1", phase=phase().pk, proposal=tokens
+        client,
+        changelist,
+        "fill_gaps",
+        [tps.pk],
+        apply="1",
+        phase=phase().pk,
+        proposal=tokens,
+        sprin=sprin.pk,
     )
 
-    assert applied.status_code == 302
+    # The refusal is said on a fresh proposal, which no longer holds the busy Linmas.
+    assert applied.status_code == 200
     assert Assignment.objects.filter(kind=PostKind.PAM_TPS).count() == 0
-    page = client.get(applied["Location"])
-    assert "tidak ada yang disimpan" in page.content.decode()
+    text = applied.content.decode()
+    assert "tidak ada yang disimpan" in text
+    assert "tumpang tindih" in text
 
 
 def _hidden(html: str, form_id: str) -> list[tuple[str, str]]:
