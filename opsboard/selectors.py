@@ -313,6 +313,7 @@ def tps_feature_collection(
     return {
         "type": "FeatureCollection",
         "computed_at": iso(snapshot.computed_at) if snapshot else None,
+        "snapshot": snapshot.pk if snapshot else None,
         "stale": (coverage_is_stale(snapshot) if stale is None else stale) if snapshot else False,
         "phase": phase.code if phase is not None else None,
         "features": features,

@@ -256,7 +256,22 @@ CELERY_BEAT_SCHEDULE = {
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 90)
 AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 365, minimum=30)
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With Redis, one cache for every gunicorn worker and the Celery worker that warms it after a
+# snapshot (docs/dashboard.md, "Cache"); its keys carry REDIS_KEY_PREFIX like the broker's. Short
+# socket timeouts: the dashboard computes what a cut Redis cannot give (opsboard/dashboard/cache.py)
+# instead of waiting on it. Without Redis (`make run`) each process keeps its own.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
+            "TIMEOUT": 15 * 60,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -3,6 +3,7 @@ layers under /api/). The field officer's /me/ lives in field/views.py."""
 
 import json
 import logging
+import re
 import sys
 
 import redis
@@ -15,7 +16,13 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -24,12 +31,15 @@ from django.views.decorators.http import require_GET
 from core import clock
 from core.access import DASHBOARD_ROLES
 from core.db.postgresql.base import answering_within
+from core.formats import wib_time
 from core.http import HtmxHttpRequest, api_view, dashboard_required
 from deployments.selectors import current_operation, default_phase
 from opsboard import exports
+from opsboard.api import conditional_json
 from opsboard.dashboard import (
     AGGREGATE_LEVELS,
     BOUNDARY_LEVELS,
+    CACHE_SECONDS,
     MAP_AGGREGATE_ABOVE,
     Dashboard,
     DashboardFilterForm,
@@ -40,6 +50,7 @@ from opsboard.dashboard import (
     tps_coverage,
     tps_guards,
 )
+from opsboard.dashboard import cache as shared_cache
 from opsboard.forms import TPSFilterForm
 from opsboard.selectors import coverage_snapshot
 from tps.models import TPS
@@ -89,6 +100,11 @@ DASHBOARD_PARTS = {"figures": "live", "gaps": "gaps", "areas": "areas"}
 POLL_SECONDS = 30
 WALL_CYCLE_SECONDS = 20
 POLL_HEADER = "X-Opsboard-Poll"
+# A part's body is rendered once per version (its ETag) across all workers; only the time of the
+# refresh is written into it on the way out, and sent as a header beside a 304.
+REFRESHED_AT = re.compile(rb'(data-figure="refreshed-at">)[^<]*(<)')
+REFRESHED_HEADER = "X-Opsboard-Refreshed"
+PART_VARY = ["HX-Request", "HX-Target", POLL_HEADER]
 
 
 def _filter_form(request: HttpRequest) -> DashboardFilterForm:
@@ -144,6 +160,33 @@ def _refreshed_event(dash: Dashboard) -> str:
     )
 
 
+def _conditional_part(
+    request: HttpRequest, dash: Dashboard, template: str, context: dict, *variant
+) -> HttpResponse:
+    """A part of a page for htmx: 304 while the browser holds this version of it, else its body.
+
+    The ETag says what the part depends on (Dashboard.validator): the same answer for every
+    worker, so a poll after a change costs one render in the whole server, not one per worker.
+    """
+    tag = f'"{dash.validator(template, *variant)}"'
+    refreshed = wib_time(context["refreshed_at"])
+    response = get_conditional_response(request, etag=tag)
+    if response is None:
+        body = shared_cache.get_or_compute(
+            f"opsboard:dash:body:v1:{tag[1:-1]}",
+            lambda: render_to_string(template, context, request).encode(),
+            CACHE_SECONDS,
+        )
+        stamp = escape(refreshed).encode()
+        body = REFRESHED_AT.sub(lambda m: m.group(1) + stamp + m.group(2), body, count=1)
+        response = HttpResponse(body)
+    response["ETag"] = tag
+    response[REFRESHED_HEADER] = refreshed
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, PART_VARY)
+    return response
+
+
 @require_GET
 @dashboard_required
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
@@ -162,12 +205,19 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "poll_seconds": POLL_SECONDS,
         "map": _map_settings(),
     }
-    response = render(request, DASHBOARD + (f"#{part}" if part else ""), context)
-    if part is not None and not poll:
+    if part is None:
+        response = render(request, DASHBOARD, context)
+        patch_vary_headers(response, PART_VARY)
+        return response
+    # The live bundle shows the staleness mark, which is real time (one query).
+    variant = (part, poll, dash.stale) if part == "live" else (part,)
+    response = _conditional_part(request, dash, f"{DASHBOARD}#{part}", context, *variant)
+    if response.status_code != 200:
+        return response
+    if not poll:
         response["HX-Push-Url"] = reverse("opsboard:dashboard") + dash.page_query
     if part == "live":
         response["HX-Trigger"] = _refreshed_event(dash)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
 
 
@@ -186,15 +236,18 @@ def wallscreen(request: HtmxHttpRequest) -> HttpResponse:
         "cycle_seconds": WALL_CYCLE_SECONDS,
         "map": _map_settings(),
     }
-    if not part:
-        # The whole operation first, then each kecamatan in scope, round and round.
-        options = dash.kecamatan_options if dash.access.sees_everything else []
-        context["cycle"] = ",".join(["", *(k.code for k in options)])
-        context["total_tps"] = dash.figures["tps_total"] if not dash.filtered else 0
-    response = render(request, "opsboard/wallscreen.html" + ("#wall-live" if part else ""), context)
     if part:
-        response["HX-Trigger"] = _refreshed_event(dash)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+        template = "opsboard/wallscreen.html#wall-live"
+        response = _conditional_part(request, dash, template, context, dash.stale)
+        if response.status_code == 200:
+            response["HX-Trigger"] = _refreshed_event(dash)
+        return response
+    # The whole operation first, then each kecamatan in scope, round and round.
+    options = dash.kecamatan_options if dash.access.sees_everything else []
+    context["cycle"] = ",".join(["", *(k.code for k in options)])
+    context["total_tps"] = dash.figures["tps_total"] if not dash.filtered else 0
+    response = render(request, "opsboard/wallscreen.html", context)
+    patch_vary_headers(response, PART_VARY)
     return response
 
 
@@ -311,10 +364,22 @@ def posts_geojson(request: HttpRequest) -> HttpResponse:
     return _geojson(post_collection(request.user, form.cleaned_data["phase"]))
 
 
+# Below this zoom the map's markers are kecamatan, from it desa (static/opsboard/map.js).
+DESA_FROM_ZOOM = 13
+MAX_ZOOM = 22
+
+
 @api_view(*DASHBOARD_ROLES)
 @require_GET
 def tps_aggregate(request: HttpRequest) -> HttpResponse:
-    level = request.GET.get("level") or "kecamatan"
+    zoom = request.GET.get("zoom") or ""
+    if zoom and not (zoom.isascii() and zoom.isdigit() and int(zoom) <= MAX_ZOOM):
+        return _bad_parameter(
+            "zoom",
+            _("zoom harus bilangan bulat 0–%(max)s: %(value)s") % {"max": MAX_ZOOM, "value": zoom},
+        )
+    default = "desa" if zoom and int(zoom) >= DESA_FROM_ZOOM else "kecamatan"
+    level = request.GET.get("level") or default
     if level not in AGGREGATE_LEVELS:
         return _bad_parameter(
             "level",
@@ -328,7 +393,14 @@ def tps_aggregate(request: HttpRequest) -> HttpResponse:
     )
     if not form.is_valid():
         return JsonResponse(form.error_body(), status=400)
-    return _geojson(tps_aggregates(request.user, form.cleaned_data, level))
+    filters = form.cleaned_data
+    return conditional_json(
+        request,
+        filters["snapshot"],
+        lambda: tps_aggregates(request.user, filters, level),
+        name="aggregate:v1",
+        content_type=GEOJSON,
+    )
 
 
 # Error pages (handler500 in opsboard/urls.py)

@@ -7,6 +7,14 @@
  * one marker per kecamatan or desa and loads single TPS only for the view once few enough are
  * in it, so the browser never holds tens of thousands of features.
  *
+ * A pan or a zoom costs only what came into view: single TPS and desa markers are fetched for
+ * the view padded by half its size (bbox=, zoom=), and nothing is fetched while the view stays
+ * inside what the map already has for the same filters and snapshot. A newer request aborts the
+ * one in flight (AbortController). Every layer answers with an ETag and `no-cache`, so the
+ * browser revalidates (If-None-Match → 304, no body) instead of downloading it again; a new
+ * snapshot recolours the markers from /api/tps-status.json?since=<the snapshot they show>, the
+ * TPS whose status changed only.
+ *
  * No eval, no inline script: the page's Content-Security-Policy allows neither.
  */
 (function () {
@@ -21,10 +29,11 @@
     khusus: { color: "#0e7490", weight: 3, radius: 7 }
   };
 
-  function getJSON(url) {
+  function getJSON(url, signal) {
     return fetch(url, {
       credentials: "same-origin",
-      headers: { Accept: "application/json, application/geo+json" }
+      headers: { Accept: "application/json, application/geo+json" },
+      signal: signal
     }).then(function (response) {
       if (!response.ok) {
         throw new Error(url + " → " + response.status);
@@ -38,6 +47,10 @@
       return url;
     }
     return url + (url.indexOf("?") < 0 ? "?" : "&") + query;
+  }
+
+  function aborted(error) {
+    return Boolean(error) && error.name === "AbortError";
   }
 
   function clamp(value, low, high) {
@@ -68,6 +81,10 @@
       focus: ""
     };
     var seq = { tps: 0, aggregates: 0 };
+    var inFlight = { tps: null, aggregates: null };
+    // What the map has: for which filters, snapshot and level, over which bounds.
+    var have = { tps: null, aggregates: null };
+    var coloured = ""; // the snapshot the TPS markers show
 
     var map = L.map(el, {
       preferCanvas: true,
@@ -226,8 +243,34 @@
       fitTo(kecamatanLayer);
     }
 
-    function bbox() {
-      var b = map.getBounds();
+    function fetchLayer(kind, url) {
+      if (inFlight[kind]) {
+        inFlight[kind].abort();
+      }
+      var controller = window.AbortController ? new AbortController() : null;
+      inFlight[kind] = controller;
+      return getJSON(url, controller ? controller.signal : undefined).then(function (body) {
+        if (inFlight[kind] === controller) {
+          inFlight[kind] = null;
+        }
+        return body;
+      });
+    }
+
+    function haveKey(kind, level) {
+      return [kind, level || "", state.query, state.snapshot].join("|");
+    }
+
+    function covers(held, key) {
+      // Held for these filters and this snapshot, over bounds that contain the view.
+      if (!held || held.key !== key) {
+        return false;
+      }
+      return !held.bounds || held.bounds.contains(map.getBounds());
+    }
+
+    function bbox(bounds) {
+      var b = bounds || map.getBounds();
       return [
         clamp(b.getWest(), -180, 180).toFixed(6),
         clamp(b.getSouth(), -90, 90).toFixed(6),
@@ -237,26 +280,36 @@
     }
 
     function loadTps(fit) {
+      var key = haveKey(state.mode === "bbox" ? "bbox" : "tps");
+      if (!fit && covers(have.tps, key)) {
+        return Promise.resolve();
+      }
       var mine = ++seq.tps;
       var url = withQuery(d.tpsUrl + "?fields=map", state.query);
+      var bounds = null;
       if (state.mode === "bbox") {
-        url += "&bbox=" + bbox();
+        bounds = map.getBounds().pad(0.5);
+        url += "&bbox=" + bbox(bounds) + "&zoom=" + Math.round(map.getZoom());
       }
       say(d.labelLoading);
-      return getJSON(url)
+      return fetchLayer("tps", url)
         .then(function (collection) {
           if (mine !== seq.tps) {
             return;
           }
           say("");
+          have.tps = { key: key, bounds: bounds };
+          coloured = collection.snapshot ? String(collection.snapshot) : "";
           drawTps(collection);
           if (fit) {
             fitToData();
           }
           el.dispatchEvent(new CustomEvent("opsboard:map-drawn", { bubbles: true }));
         })
-        .catch(function () {
-          say(d.labelError);
+        .catch(function (error) {
+          if (!aborted(error)) {
+            say(d.labelError);
+          }
         });
     }
 
@@ -272,11 +325,29 @@
       return L.divIcon({ className: cls, html: formatNumber(props.tps), iconSize: [size, size] });
     }
 
+    function aggregatesInView(level) {
+      // Kecamatan markers are few: all of them at once. Desa markers: the padded view.
+      var key = haveKey("aggregates", level);
+      if (covers(have.aggregates, key)) {
+        return Promise.resolve(have.aggregates.collection);
+      }
+      var url = withQuery(d.aggregateUrl + "?level=" + level, state.query);
+      var bounds = null;
+      if (level === "desa") {
+        bounds = map.getBounds().pad(0.5);
+        url += "&bbox=" + bbox(bounds) + "&zoom=" + Math.round(map.getZoom());
+      }
+      return fetchLayer("aggregates", url).then(function (collection) {
+        have.aggregates = { key: key, bounds: bounds, collection: collection };
+        return collection;
+      });
+    }
+
     function loadAggregates(fit) {
       var mine = ++seq.aggregates;
       var level = map.getZoom() >= 13 ? "desa" : "kecamatan";
       say(d.labelLoading);
-      return getJSON(withQuery(d.aggregateUrl + "?level=" + level, state.query))
+      return aggregatesInView(level)
         .then(function (collection) {
           if (mine !== seq.aggregates) {
             return;
@@ -312,12 +383,15 @@
             return;
           }
           state.mode = "aggregate";
+          have.tps = null;
           tpsLayer.clearLayers();
           markers.clear();
           updateCounts();
         })
-        .catch(function () {
-          say(d.labelError);
+        .catch(function (error) {
+          if (!aborted(error)) {
+            say(d.labelError);
+          }
         });
     }
 
@@ -338,12 +412,15 @@
     }
 
     var moveTimer = null;
+    // moveend follows every pan and every zoom (zoomend comes just before it).
     map.on("moveend", function () {
       if (state.mode === "tps") {
         return;
       }
       window.clearTimeout(moveTimer);
       moveTimer = window.setTimeout(function () {
+        // The desa markers (cached while the view stays inside them) say whether few enough
+        // TPS are in view to draw them singly.
         loadAggregates(false);
       }, 250);
     });
@@ -352,8 +429,10 @@
       if (state.mode !== "tps") {
         return load(false);
       }
-      return getJSON(d.statusUrl)
+      var url = d.statusUrl + (coloured ? "?since=" + encodeURIComponent(coloured) : "");
+      return getJSON(url)
         .then(function (body) {
+          coloured = body.snapshot ? String(body.snapshot) : "";
           Object.keys(body.status || {}).forEach(function (id) {
             var marker = markers.get(id);
             var status = body.status[id];
