@@ -1,7 +1,8 @@
 """The personnel sheet: one row per person, keyed by force and NRP or register number."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -9,11 +10,11 @@ from core import clock
 from deployments.imports.bulk import BulkSheetResource
 from deployments.imports.cells import (
     CellError,
-    cell_choice,
     cell_code,
     cell_identifier,
     cell_text,
     cell_yes_no,
+    choice_reader,
     chunks,
     person_name,
     sheet_identifiers,
@@ -85,12 +86,17 @@ class PersonnelResource(BulkSheetResource):
 
     def row_key(self, values: dict) -> tuple | None:
         try:
-            return (cell_choice(values["Matra"], Force, "Matra"), cell_identifier(values)[0])
+            return (self.force_of(values["Matra"]), cell_identifier(values)[0])
         except CellError:
             return None
 
     def instance_key(self, row) -> tuple:
-        return (cell_choice(row["Matra"], Force, "Matra"), cell_identifier(row)[0])
+        return (self.force_of(row["Matra"]), cell_identifier(row)[0])
+
+    @cached_property
+    def force_of(self) -> Callable[[object], str]:
+        """The Matra reader of this import, three times a row: its labels are read once."""
+        return choice_reader(Force, "Matra")
 
     def preload(self, dataset) -> None:
         # The file's people (one query per 2,000 NRPs), every unit and every desa: the rows
@@ -114,7 +120,7 @@ class PersonnelResource(BulkSheetResource):
 
     def read_row(self, person: Personnel, row, errors) -> None:
         try:
-            person.force = cell_choice(row["Matra"], Force, "Matra")
+            person.force = self.force_of(row["Matra"])
         except CellError as exc:
             errors["Matra"].append(str(exc))
         identifier, written = cell_identifier(row)

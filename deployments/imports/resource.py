@@ -17,7 +17,7 @@ from deployments.imports.cells import CellError, cell_decimal, show
 from deployments.imports.sheets import Sheet, SheetRow
 from deployments.phones import normalize_phone
 
-PROGRESS_EVERY = 250
+PROGRESS_EVERY = 1_000  # rows between two progress writes (one query each)
 
 
 @dataclass
@@ -88,8 +88,9 @@ class SheetResource(resources.ModelResource):
         groups: dict[tuple, list] = {}
         order: list[tuple] = []
         also: dict[tuple, list[tuple[str, str]]] = defaultdict(list)  # the first row's share
+        names: dict[int, str] = {}
         for row in sheet.rows:
-            name = self.row_name(row.values)
+            name = names[row.line] = self.row_name(row.values)
             errors = self.formula_errors(row)
             if errors:
                 refused.append(
@@ -119,7 +120,7 @@ class SheetResource(resources.ModelResource):
             self.reports.append(
                 RowReport(
                     lines=[r.line for r in rows],
-                    name=self.row_name(rows[0].values),
+                    name=names[rows[0].line],
                     errors=also.get(key, []),
                 )
             )

@@ -24,7 +24,14 @@ from datetime import date, datetime
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import csv_cell, formula_like, mark_xlsx_text, read_cell
+from core.spreadsheets import (
+    FORMULA_STARTS,
+    NEUTRALISER,
+    csv_cell,
+    formula_like,
+    mark_xlsx_text,
+    read_cell,
+)
 
 MAX_FILE_BYTES = settings.IMPORT_MAX_BYTES
 # Python's zipfile stops inflating a member at its declared size (and then fails its CRC), so
@@ -115,12 +122,18 @@ def _collect(raw_rows: Iterator[tuple[int, list]], columns: tuple[str, ...], lim
         row = SheetRow(line=line, values={})
         for column, value in cells.items():
             if isinstance(value, str):
-                value, start = _text(value)
-                if start:
-                    row.formulas[column] = start
-            row.values[column] = value.strip() if isinstance(value, str) else value
+                # Most cells start with a letter or a digit: nothing to neutralise or refuse.
+                if value and (value[0] in _MARKED_STARTS or value[0].isspace()):
+                    value, start = _text(value)
+                    if start:
+                        row.formulas[column] = start
+                value = value.strip()
+            row.values[column] = value
         rows.append(row)
     return Sheet(columns=columns, rows=rows)
+
+
+_MARKED_STARTS = frozenset((*FORMULA_STARTS, NEUTRALISER))
 
 
 class QuotedText(str):

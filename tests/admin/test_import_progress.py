@@ -53,6 +53,7 @@ def test_progress_is_visible_outside_the_import_transaction(
             reader.start()
             reader.join()
 
+        write_and_look.close = write.close  # the writer's thread and connection end with the run
         return write_and_look
 
     monkeypatch.setattr(jobs, "_progress_writer", observed)
