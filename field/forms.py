@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deployments.models import Force, Personnel
 from field.models import SituationReport, TPSStatusStep
-from field.selectors.posko import identifier_key, with_identifier_key
+from field.selectors.posko import identifier_key
 from tps.models import Desa, Kecamatan
 
 ACCURACY_MAX_METRES = 1_000_000
@@ -174,9 +174,7 @@ class PersonForm(forms.Form):
         if not identifier_key(identifier):
             return data
         # Spaces, dots and dashes do not count, on either side: "LM 3571011001 01" is found.
-        matches = with_identifier_key(self.people).filter(
-            identifier_key=identifier_key(identifier), active=True
-        )
+        matches = self.people.filter(identifier_key=identifier_key(identifier), active=True)
         if data.get("force"):
             matches = matches.filter(force=data["force"])
         found = list(matches[:2])

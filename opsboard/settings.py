@@ -179,7 +179,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options.setdefault("keepalives_interval", 5)
     _options.setdefault("keepalives_count", 3)
     _options.setdefault("tcp_user_timeout", 10_000)  # ms of unacknowledged data
-    _options.setdefault("options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}")
+    # JIT off: the app's statements are short lookups, and PostgreSQL compiled /me/'s plan at
+    # Polda size for a second to save milliseconds (docs/benchmarks.md, /me/). A statement that
+    # wants it back sets it locally (SET LOCAL jit = on).
+    _options.setdefault(
+        "options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000} -c jit=off"
+    )
     _options["answer_timeout"] = DATABASE_ANSWER_TIMEOUT
 # Tests of the coverage engine compare PostgreSQL with SQLite on the same data (scripts/test.sh).
 if env_bool("OPSBOARD_COMPARE_SQLITE", False):

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace, Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -124,6 +125,17 @@ _TNI_RANK_Q = Q(force=Force.TNI, rank__in=TNI_RANKS)
 _LINMAS_RANK_Q = Q(force=Force.LINMAS, rank="", corps="")
 
 
+# Spaces, dots and dashes that sheets, phones and people put into NRPs and register numbers.
+IDENTIFIER_SEPARATORS = (" ", ".", "-")
+
+
+def _identifier_key_expression():
+    key = Upper("identifier")
+    for separator in IDENTIFIER_SEPARATORS:
+        key = Replace(key, Value(separator), Value(""))
+    return key
+
+
 class PersonnelQuerySet(models.QuerySet):
     def active(self) -> "PersonnelQuerySet":
         return self.filter(active=True)
@@ -178,6 +190,15 @@ class Personnel(models.Model):
             "Jangan pernah NIK."
         ),
     )
+    # Computed by the database from `identifier`, so that no write path (admin, imports,
+    # bulk_create, raw SQL) can leave it stale; indexed for the Posko's and the cards' lookups.
+    identifier_key = models.GeneratedField(
+        expression=_identifier_key_expression(),
+        output_field=models.CharField(max_length=32),
+        db_persist=True,
+        verbose_name=_("NRP/No. registrasi tanpa pemisah"),
+        help_text=_("Huruf besar, tanpa spasi, titik dan tanda -: cara nomor dicari."),
+    )
     name = models.CharField(_("nama"), max_length=120)
     phone = models.CharField(
         _("telepon"), max_length=16, blank=True, help_text=_("Disimpan sebagai +62…")
@@ -228,10 +249,25 @@ class Personnel(models.Model):
                 name="deployments_personnel_phone_e164",
             ),
         ]
+        # The Posko finds a person by number or phone (field.selectors.posko); by name through
+        # a trigram index of PostgreSQL's (migration 0008).
+        indexes = [
+            models.Index(fields=["identifier_key"], name="deployments_personnel_id_key"),
+            models.Index(fields=["phone"], name="deployments_personnel_phone"),
+        ]
 
     def __str__(self) -> str:
         label = {Force.POLRI: "NRP", Force.TNI: "NRP"}.get(self.force, "No. Reg")
         return f"{self.rank_label} {self.name} ({label} {self.identifier})".strip()
+
+    @staticmethod
+    def normalise_identifier(raw: str) -> str:
+        """What identifier_key holds for ``raw``, in Python: how a typed number is compared
+        with the stored ones ("LM 3571.011001-01" is LM-3571011001-01)."""
+        key = "".join((raw or "").split()).upper()  # any whitespace: tabs, non-breaking
+        for separator in IDENTIFIER_SEPARATORS:
+            key = key.replace(separator, "")
+        return key
 
     @property
     def rank_label(self) -> str:

@@ -1,6 +1,7 @@
 """Reads of field reporting, one module per reader (docs/field.md):
 
 - ``officer``: the officer's /me/ — their TPS, team, whom they report to, open instructions;
+- ``sector``: a Padal's or Kapolsek's sector on /me/, and its summary of the TPS that need a look;
 - ``cards``: the assignment cards of a print run;
 - ``command``: the command's panels — check-ins, TPS field status for the map, incident feed;
 - ``posko``: the Posko's lookup of a person by name, number, phone or TPS;
@@ -22,12 +23,13 @@ from field.selectors.officer import (
     guard_stations,
     guard_tps_or_none,
     kapolsek_of,
-    padal_sector,
+    kecamatan_led_by,
     rank_order,
     step_label,
     tps_timeline,
 )
 from field.selectors.posko import RESULTS_SHOWN, posko_people_find
+from field.selectors.sector import SectorSummary, padal_sector, sector_summary
 from field.selectors.signin import SignInTrouble, signin_link_trouble
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "Card",
     "FieldOverview",
     "ReportTo",
+    "SectorSummary",
     "SignInTrouble",
     "TeamMember",
     "areas_of",
@@ -47,9 +50,11 @@ __all__ = [
     "guard_tps_or_none",
     "incident_feed",
     "kapolsek_of",
+    "kecamatan_led_by",
     "padal_sector",
     "posko_people_find",
     "rank_order",
+    "sector_summary",
     "signin_link_trouble",
     "step_label",
     "tps_field_status",

@@ -6,6 +6,10 @@ Who a guard reports to (docs/field.md):
 - the **Kapolsek**: the highest-ranked active Polri member of the kecamatan's Polsek unit
   (rank order of deployments.ranks.POLRI_RANKS; ties go to the lower primary key). The data has
   no "head of unit" field, and in every Polsek the Kapolsek is its only AKP/Kompol.
+
+A Padal and a Kapolsek also read their sector (field.selectors.sector) with its summary first.
+Every query reaches the big tables (personnel, assignments, TPS, check-ins, reports) through an
+index whatever their size (tests/field/test_me_plans.py reads the plans).
 """
 
 from collections import defaultdict
@@ -14,7 +18,6 @@ from datetime import datetime
 
 from django.db.models import (
     Case,
-    Count,
     Exists,
     IntegerField,
     JSONField,
@@ -26,7 +29,7 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
-from django.db.models.functions import JSONArray
+from django.db.models.functions import Concat, JSONArray, StrIndex
 from django.utils.translation import gettext_lazy as _
 
 from core.db.aggregates import JSONArrayAgg
@@ -34,6 +37,7 @@ from deployments.models import Assignment, Force, Personnel, PostKind, Unit
 from deployments.ranks import POLRI_RANKS, TNI_RANKS
 from deployments.selectors import tps_guarded_by
 from field.models import CheckIn, Instruction, InstructionAck, TPSStatusStep
+from field.selectors.sector import SectorSummary, padal_sector, sector_summary
 from tps.models import TPS, Indicator, Kecamatan
 
 GUARD_DUTIES = (
@@ -57,12 +61,13 @@ def rank_order(person) -> int:
     return ranks.index(person.rank) + 1 if person.rank in ranks else 0
 
 
-def _polri_rank_case() -> Case:
-    return Case(
-        *(When(rank=rank, then=Value(i)) for i, rank in enumerate(POLRI_RANKS)),
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
+_POLRI_RANK_LIST = f",{','.join(POLRI_RANKS)},"
+
+
+def _polri_rank_position() -> StrIndex:
+    """Higher is more senior (0: no Polri rank): where ",rank," stands in the rank list, one
+    string search instead of a CASE of 22 branches, which Django compiles on every request."""
+    return StrIndex(Value(_POLRI_RANK_LIST), Concat(Value(","), "rank", Value(",")))
 
 
 def kapolsek_of(kecamatan_ref) -> Subquery:
@@ -75,11 +80,25 @@ def kapolsek_of(kecamatan_ref) -> Subquery:
             force=Force.POLRI,
             active=True,
         )
-        .annotate(rank_position=_polri_rank_case())
+        .annotate(rank_position=_polri_rank_position())
         .order_by("-rank_position", "pk")
         .values("pk")[:1]
     )
     return Subquery(top)
+
+
+def kecamatan_led_by(person: Personnel) -> int | None:
+    """The kecamatan whose Polsek the person leads as its Kapolsek, or None. One query, sent
+    for Polri only (the Polsek's unit row by primary key, its Polri by unit)."""
+    if person.force != Force.POLRI or person.unit_id is None:
+        return None
+    return (
+        Unit.objects.filter(pk=person.unit_id, kind=Unit.Kind.POLSEK)
+        .annotate(head=kapolsek_of(OuterRef("kecamatan_id")))
+        .filter(head=person.pk)
+        .values_list("kecamatan_id", flat=True)
+        .first()
+    )
 
 
 @dataclass
@@ -113,6 +132,7 @@ class FieldOverview:
     instructions: list[Instruction]
     sector: list[TPS]
     sector_kecamatan: list[Kecamatan]
+    summary: SectorSummary | None = None
     duties = GUARD_DUTIES
 
 
@@ -174,10 +194,10 @@ TEAM_FIELDS = (
 
 
 def field_officer_overview(person: Personnel, *, at: datetime) -> FieldOverview:
-    """Everything /me/ shows. At most four queries: the person's assignments not yet ended; the
+    """Everything /me/ shows. At most six queries: the person's assignments not yet ended; the
     TPS of their Pam TPS duties (with check-in, status, guard-relevant indicators and team);
-    who to report to; open instructions. A Padal's sector list adds one. A query whose input is
-    empty is not sent."""
+    who to report to; for Polri, whether they lead a Polsek; a Padal's or Kapolsek's sector;
+    open instructions. A query whose input is empty is not sent."""
     assignments = list(
         Assignment.objects.duties_of(person, at=at)
         .select_related("phase", "sprin", "post__desa__kecamatan")
@@ -199,8 +219,13 @@ def field_officer_overview(person: Personnel, *, at: datetime) -> FieldOverview:
     _attach_team(pam)
 
     padal = [a for a in assignments if a.kind == PostKind.PADAL and a.post.desa_id]
-    sector_ids = sorted({a.post.desa.kecamatan_id for a in padal})
-    sector = padal_sector(sector_ids, phase_ids={a.phase_id for a in padal}) if padal else []
+    led = kecamatan_led_by(person)
+    sector_ids = sorted({a.post.desa.kecamatan_id for a in padal} | ({led} if led else set()))
+    sector = (
+        padal_sector(sector_ids, phase_ids={a.phase_id for a in padal}, at=at if led else None)
+        if sector_ids
+        else []
+    )
     for station in [*stations, *sector]:
         station.last_step_label = step_label(station.last_step)
 
@@ -235,9 +260,10 @@ def field_officer_overview(person: Personnel, *, at: datetime) -> FieldOverview:
         instructions=instructions,
         sector=sector,
         sector_kecamatan=sorted(
-            {a.post.desa.kecamatan.pk: a.post.desa.kecamatan for a in padal}.values(),
+            {t.desa.kecamatan.pk: t.desa.kecamatan for t in sector}.values(),
             key=lambda k: k.code,
         ),
+        summary=sector_summary(sector) if sector_ids else None,
     )
 
 
@@ -293,9 +319,9 @@ def _report_to(
         top=kapolsek_of(OuterRef("pk"))
     )
     people = (
-        Personnel.objects.filter(
-            Q(pk__in=padal_duty.values("personnel_id")) | Q(pk__in=kapolsek_ids)
-        )
+        # One set of primary keys from two indexed lookups: `pk IN (a) OR pk IN (b)` would
+        # test every personnel row against both (a full scan at Polda size).
+        Personnel.objects.filter(pk__in=padal_duty.values("personnel_id").union(kapolsek_ids))
         .exclude(pk=person.pk)
         .annotate(
             padal_kecamatan=Subquery(
@@ -334,30 +360,6 @@ def _open_instructions(
         .select_related("kecamatan", "desa", "created_by")
         .defer("kecamatan__boundary", "desa__boundary")
         .order_by("created_at", "pk")
-    )
-
-
-def padal_sector(kecamatan_ids: list[int], *, phase_ids: set[int]) -> list[TPS]:
-    """A Padal's sector: each TPS of the kecamatan with its guards' check-ins and its latest
-    status step. One query."""
-    checkins = CheckIn.objects.filter(tps=OuterRef("pk"), phase_id__in=phase_ids)
-    people_in = (
-        checkins.order_by().values("tps").annotate(n=Count("person", distinct=True)).values("n")
-    )
-    far = checkins.filter(far=True).order_by().values("tps").annotate(n=Count("pk")).values("n")
-    steps = TPSStatusStep.objects.filter(tps=OuterRef("pk")).order_by("-step")
-    return list(
-        TPS.objects.filter(desa__kecamatan_id__in=kecamatan_ids)
-        .select_related("desa")
-        .defer("desa__boundary", "address")
-        .annotate(
-            checked_in=Subquery(people_in),
-            far_checkins=Subquery(far),
-            last_checkin_at=Subquery(checkins.order_by("-at").values("at")[:1]),
-            last_step=Subquery(steps.values("step")[:1]),
-            last_step_at=Subquery(steps.values("at")[:1]),
-        )
-        .order_by("desa__name", "number")
     )
 
 

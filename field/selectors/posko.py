@@ -5,8 +5,7 @@ import contextlib
 import re
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Replace, Upper
+from django.db.models import QuerySet
 
 from deployments.models import Assignment, Personnel
 from deployments.phones import normalize_phone
@@ -16,23 +15,14 @@ RESULTS_SHOWN = 20
 # "TPS 006 Bandar Lor", "TPS 6", "6 Bandar Lor", "Bandar Lor 006", "Bandar Lor TPS 6"
 _TPS_FIRST = re.compile(r"^(?:TPS\s*)?0*(\d{1,3})(?:\s+(\D.*))?$", re.IGNORECASE)
 _TPS_LAST = re.compile(r"^(\D.*?)\s+(?:TPS\s*)?0*(\d{1,3})$", re.IGNORECASE)
-_NOT_IN_IDENTIFIERS = re.compile(r"[\s.\-]")
 # 0812…, 62812…, +62 812…: a bare NRP of eight digits is not read as a phone number.
 _PHONE_START = re.compile(r"^(?:\+\s*62|62|0)")
 
 
 def identifier_key(raw: str) -> str:
     """An NRP or register number without spaces, dots and dashes, upper case: how both the
-    typed number and the stored one are compared ("LM 3571.011001-01" is LM-3571011001-01)."""
-    return _NOT_IN_IDENTIFIERS.sub("", raw).upper()
-
-
-def with_identifier_key(people: QuerySet[Personnel]) -> QuerySet[Personnel]:
-    """The people annotated with identifier_key, their identifier_key() in SQL."""
-    stripped = Upper("identifier")
-    for separator in ("-", ".", " "):
-        stripped = Replace(stripped, Value(separator), Value(""))
-    return people.annotate(identifier_key=stripped)
+    typed number and the stored one (Personnel.identifier_key) are compared."""
+    return Personnel.normalise_identifier(raw)
 
 
 def _tps_match(query: str) -> tuple[int, str] | None:
@@ -53,26 +43,34 @@ def posko_people_find(
 ) -> list[Personnel]:
     """Active people among `people` whose name holds the query (any case), whose identifier or
     phone is the query (in any of its written forms), or who guard the TPS it names among
-    `stations`. At most RESULTS_SHOWN + 1 (the caller says there are more); one query."""
+    `stations`. At most RESULTS_SHOWN + 1 (the caller says there are more); one query.
+
+    Each way of matching is a lookup of its own index (a trigram index on the name on
+    PostgreSQL, b-trees on identifier_key and phone, the guards through their TPS), and their
+    primary keys are united: an OR of them in one WHERE would test every personnel row."""
     query = " ".join(query.split())
     if not query:
         return []
-    wanted = Q(name__icontains=query)
+    found = people.filter(active=True)
+    if force:
+        found = found.filter(force=force)
+    ways = [found.filter(name__icontains=query)]
     if key := identifier_key(query):
-        wanted |= Q(identifier_key=key)
+        ways.append(found.filter(identifier_key=key))
     if _PHONE_START.match(query):
         with contextlib.suppress(ValidationError):  # not a phone number after all
-            wanted |= Q(phone=normalize_phone(query))
+            ways.append(found.filter(phone=normalize_phone(query)))
     if tps := _tps_match(query):
         number, desa = tps
         guarded = stations.filter(number=number)
         if desa:
             guarded = guarded.filter(desa__name__icontains=desa)
         guards = Assignment.objects.not_cancelled().filter(tps__in=guarded)
-        wanted |= Q(pk__in=guards.values("personnel_id"))
-    found = with_identifier_key(people.filter(active=True))
-    if force:
-        found = found.filter(force=force)
+        ways.append(found.filter(pk__in=guards.values("personnel_id")))
+    first, *others = (way.values("pk") for way in ways)
+    matching = first.union(*others) if others else first
     return list(
-        found.filter(wanted).select_related("unit").order_by("name", "pk")[: RESULTS_SHOWN + 1]
+        Personnel.objects.filter(pk__in=matching)
+        .select_related("unit")
+        .order_by("name", "pk")[: RESULTS_SHOWN + 1]
     )
