@@ -3,13 +3,14 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit import log as audit
 from core.access import access_of
 from deployments import imports
 from deployments.admin.base import (
@@ -21,6 +22,7 @@ from deployments.admin.forms import (
 )
 from deployments.imports.sheets import (
     SheetError,
+    csv_bytes,
     thousands,
 )
 from deployments.imports.tasks import apply_import_task, validate_import_task
@@ -30,6 +32,9 @@ from deployments.models import (
     Personnel,
 )
 from tps.models import TPS
+
+# Errors listed on the page; all of them are in the CSV the page offers.
+ERRORS_SHOWN = 200
 
 IMPORT_MODELS = {
     ImportJob.Kind.PERSONNEL: Personnel,
@@ -59,7 +64,12 @@ class ImportJobAdmin(WholePolresOnlyMixin, OpsboardAdmin):
                 "<path:object_id>/confirm/",
                 self.admin_site.admin_view(self.confirm_view),
                 name="deployments_importjob_confirm",
-            )
+            ),
+            path(
+                "<path:object_id>/errors.csv",
+                self.admin_site.admin_view(self.errors_csv_view),
+                name="deployments_importjob_errors_csv",
+            ),
         ]
         return own + super().get_urls()
 
@@ -148,9 +158,32 @@ class ImportJobAdmin(WholePolresOnlyMixin, OpsboardAdmin):
                     ]
                 ),
                 "changes": job.counts.get("new", 0) + job.counts.get("update", 0),
-                "errors_shown": job.errors[:5000],
+                "errors_shown": job.errors[:ERRORS_SHOWN],
+                "errors_more": max(0, len(job.errors) - ERRORS_SHOWN),
+                "errors_more_text": thousands(max(0, len(job.errors) - ERRORS_SHOWN)),
             },
         )
+
+    def errors_csv_view(self, request, object_id):
+        """Every error of the job as CSV (row, name, column, reason), for fixing the file in a
+        spreadsheet. The names come from the upload: the download is an export, on record."""
+        job = self.get_queryset(request).defer(None).filter(pk=unquote(object_id)).first()
+        if job is None or not self.has_view_permission(request, job):
+            raise PermissionDenied
+        columns = [_("Baris"), _("Nama"), _("Kolom"), _("Alasan")]
+        rows = [
+            [e.get("lines", ""), e.get("name", ""), e.get("column", ""), e.get("message", "")]
+            for e in job.errors
+        ]
+        stamp = audit.export_stamp(request)
+        name = f"kesalahan-impor-{job.pk}-{stamp.file_part}.csv"
+        audit.record_export(
+            request, stamp, detail={"file": name, "format": "csv", "rows": len(rows)}
+        )
+        # csv_bytes writes a text a spreadsheet would run (a name "=1+1") as text.
+        response = HttpResponse(csv_bytes(columns, rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
     def confirm_view(self, request, object_id):
         if not self.has_change_permission(request):

@@ -689,3 +689,37 @@ def test_a_background_job_is_checked_by_the_task_and_records_its_progress(
     assert job.status == ImportJob.Status.DONE
     assert (job.processed_rows, job.total_rows, job.percent) == (300, 300, 100)
     assert Personnel.objects.count() == 300
+
+
+@pytest.mark.django_db
+def test_the_page_lists_errors_beside_names_and_offers_every_one_as_csv(
+    login, ops_admin, polsek_staff, polsek_mojoroto, monkeypatch
+):
+    from audit.models import AuditEvent
+    from deployments.admin import imports as import_admin
+
+    monkeypatch.setattr(import_admin, "ERRORS_SHOWN", 2)
+    rows = [
+        person_row(nama="=HYPERLINK(1)", nrp_no_registrasi="85060001"),
+        person_row(nrp_no_registrasi="85060002", telepon="12345", pangkat="Jenderal"),
+    ]
+    job = validate(P, xlsx(PERSONNEL_COLUMNS, rows), by=ops_admin)
+    client = login(ops_admin)
+
+    page = client.get(reverse("admin:deployments_importjob_change", args=[job.pk])).content
+    download = client.get(reverse("admin:deployments_importjob_errors_csv", args=[job.pk]))
+    outsider = login(polsek_staff).get(
+        reverse("admin:deployments_importjob_errors_csv", args=[job.pk])
+    )
+
+    html = page.decode()
+    assert "<td>Andi Wijaya (85060002)</td>" in html
+    assert "Ditampilkan 2 kesalahan pertama; 1 kesalahan lain ada di CSV." in html
+    lines = download.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Baris,Nama,Kolom,Alasan"
+    assert len(lines) == 1 + 3
+    # A name a spreadsheet would run stays text in the CSV.
+    assert lines[1].startswith("2,'=HYPERLINK(1) (85060001),Nama,Sel berisi rumus")
+    assert download["Content-Disposition"].startswith('attachment; filename="kesalahan-impor-')
+    assert AuditEvent.objects.get(kind="export").detail["rows"] == 3
+    assert outsider.status_code in (302, 403)
