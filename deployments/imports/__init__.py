@@ -6,19 +6,25 @@ unchanged. Natural keys: personnel (force, identifier), TPS (desa code, number),
 (force, identifier, phase, start; the phase is the one its start falls in).
 
 Flow (jobs): the upload becomes an ImportJob row → import_job_validate runs the whole file as a
-dry run inside a transaction that is rolled back, and stores a preview (new / changed / unchanged
-rows, every row error with its line and reason) → an admin confirms → import_job_apply runs it
-again for real in one transaction. All-or-nothing: one bad row and nothing is written. Rows are
-saved one by one through the model (clean(), the signals that recompute coverage, the history
-with the importing user), never with bulk writes that would skip them; assignments through the
-assignment door of deployments.services.assignments.
+dry run and stores a preview (new / changed / unchanged rows, and every error of every row: its
+line, the row's name, the column and the reason) → an admin confirms → import_job_apply runs it
+again for real in one transaction. All-or-nothing: one bad row and nothing is written.
+
+Personnel (a Polda roster: 156,000 rows) is imported set-based (bulk): the rows are validated in
+memory by the model's rules against what one query per table loaded, and written with
+bulk_create / bulk_update and their history in batches, coverage told once. TPS and assignments
+still go row by row through import-export, inside a transaction rolled back for the dry run
+(later rows see earlier ones: an officer twice in one file overlaps), saved through the model
+with their signals and history; assignments through the assignment door of
+deployments.services.assignments.
 
 An assignment that covers several TPS (a Polri pair over 4 TPS) is one row per TPS in the sheet,
 as in a Sprin annex; rows with the same natural key are merged into one assignment.
 
 sheets: reading and writing the files, defensively. cells: one cell's value. resource: the base
-resource. personnel, tps, assignments: one resource per kind (kinds maps them). jobs: the
-service. exports: lists, templates and the Sprin annex. tasks: the Celery interfaces.
+resource; bulk: the set-based one. personnel, tps, assignments: one resource per kind (kinds maps
+them). jobs: the service. exports: lists, templates and the Sprin annex. tasks: the Celery
+interfaces.
 """
 
 from deployments.imports.assignments import AssignmentResource

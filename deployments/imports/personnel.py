@@ -85,10 +85,12 @@ class PersonnelResource(BulkSheetResource):
         return person_name(values)
 
     def row_key(self, values: dict) -> tuple | None:
+        # Two rows whose numbers differ only in case or separators are one person twice.
         try:
-            return (self.force_of(values["Matra"]), cell_identifier(values)[0])
+            force = self.force_of(values["Matra"])
         except CellError:
             return None
+        return (force, Personnel.normalise_identifier(cell_identifier(values)[0]))
 
     def instance_key(self, row) -> tuple:
         return (self.force_of(row["Matra"]), cell_identifier(row)[0])
@@ -110,12 +112,17 @@ class PersonnelResource(BulkSheetResource):
         desa = list(Desa.objects.only("pk", "code", "name"))
         self.desa_by_code = {d.code: d for d in desa}
         self.desa_by_id = {d.pk: d for d in desa}
-        for chunk in chunks(sheet_identifiers(dataset)):
-            for person in Personnel.objects.filter(identifier__in=chunk):
+        # By the number as it is looked up (identifier_key, indexed): the people the rows name
+        # exactly, and those whose number the file writes otherwise ("lm 3571011001 01").
+        keys = sorted({Personnel.normalise_identifier(i) for i in sheet_identifiers(dataset)})
+        self.existing_by_key: dict[tuple[str, str], Personnel] = {}
+        for chunk in chunks(keys):
+            for person in Personnel.objects.filter(identifier_key__in=chunk):
                 person.unit = self.units_by_id[person.unit_id]
                 if person.home_desa_id is not None:
                     person.home_desa = self.desa_by_id[person.home_desa_id]
                 self.existing[(person.force, person.identifier)] = person
+                self.existing_by_key[(person.force, person.identifier_key)] = person
         self.deactivating: list[tuple[int, Personnel]] = []
 
     def read_row(self, person: Personnel, row, errors) -> None:
@@ -129,6 +136,8 @@ class PersonnelResource(BulkSheetResource):
         person.identifier = identifier
         if not identifier:
             errors["NRP/No. Registrasi"].append(_("Wajib diisi."))
+        elif person.pk is None:
+            self.check_written_otherwise(person, errors)
         person.name = cell_text(row["Nama"])
         if not person.name:
             errors["Nama"].append(_("Wajib diisi."))
@@ -152,6 +161,20 @@ class PersonnelResource(BulkSheetResource):
             if person.pk and person.active and not active:
                 self.deactivating.append((self.row_number, person))  # check_rows asks
             person.active = active
+
+    def check_written_otherwise(self, person: Personnel, errors) -> None:
+        """A new row whose number is a registered person's written otherwise would register
+        them twice: the database's unique (force, identifier) cannot see it."""
+        key = Personnel.normalise_identifier(person.identifier)
+        other = self.existing_by_key.get((person.force, key))
+        if other is not None:
+            errors["NRP/No. Registrasi"].append(
+                _(
+                    "%(id)s sudah terdaftar sebagai %(other)s (%(name)s). Tulis nomornya persis "
+                    "seperti terdaftar agar datanya diperbarui."
+                )
+                % {"id": person.identifier, "other": other.identifier, "name": other.name}
+            )
 
     def check_rows(self) -> None:
         """Who the file deactivates while they still hold duties to come: one query."""

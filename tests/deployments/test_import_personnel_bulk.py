@@ -14,7 +14,13 @@ from deployments.imports import (
 )
 from deployments.models import ImportJob, Personnel
 from tests.admin.helpers import PERSONNEL_COLUMNS, csv_bytes, row
-from tests.factories import PersonnelFactory, PolsekFactory
+from tests.factories import (
+    DesaFactory,
+    LinmasFactory,
+    PersonnelFactory,
+    PolsekFactory,
+    SatlinmasFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +140,44 @@ def test_the_database_refuses_what_validation_let_through_and_nothing_stays(
     assert "deployments_personnel_phone_e164" in job.errors[0]["message"]
     assert not Personnel.objects.exists()
     assert not Personnel.history.exists()
+
+
+def test_a_number_written_otherwise_is_a_duplicate_in_the_file_and_in_the_database(
+    ops_admin, mojoroto
+):
+    satlinmas = SatlinmasFactory(desa=DesaFactory(kecamatan=mojoroto, code="3571011001"))
+    LinmasFactory(unit=satlinmas, identifier="LM-3571011001-01", name="Sutrisno")
+
+    def linmas(identifier: str, name: str) -> list:
+        return row(
+            PERSONNEL_COLUMNS,
+            matra="Linmas",
+            nrp_no_registrasi=identifier,
+            nama=name,
+            satuan=satlinmas.code,
+        )
+
+    job = imported(
+        [
+            linmas("lm.3571011001.01", "Sutrisno"),
+            linmas("LM-3571011001-02", "Suparman"),
+            linmas("LM 3571011001 02", "Suparman"),
+            linmas("LM-3571011001-01", "Sutrisno"),
+        ],
+        ops_admin,
+    )
+
+    assert job.status == ImportJob.Status.INVALID
+    # Row 5 writes the registered number exactly, and row 2 the same one otherwise.
+    assert [(e["lines"], e["message"]) for e in job.errors] == [
+        ("2", "Duplikat baris 5 (Matra, NRP/No. Registrasi sama)."),
+        (
+            "2",
+            "lm.3571011001.01 sudah terdaftar sebagai LM-3571011001-01 (Sutrisno). Tulis "
+            "nomornya persis seperti terdaftar agar datanya diperbarui.",
+        ),
+        ("3", "Duplikat baris 4 (Matra, NRP/No. Registrasi sama)."),
+        ("4", "Duplikat baris 3 (Matra, NRP/No. Registrasi sama)."),
+        ("5", "Duplikat baris 2 (Matra, NRP/No. Registrasi sama)."),
+    ]
+    assert Personnel.objects.count() == 1
