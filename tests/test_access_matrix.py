@@ -210,6 +210,7 @@ DASHBOARD_NAMES = {
     "opsboard:wallscreen",
     "opsboard:gaps_export",
     "opsboard:areas_export",
+    "opsboard:print_summary",
 }
 # Field reporting (field/urls.py); docs/access.md lists the same rows.
 FIELD_GROUPS = {
