@@ -1,6 +1,7 @@
 """`make loadtest`: the election-day mix against the whole stack on this host, loopback only.
 
-1. A throwaway PostgreSQL database (opsboard_loadtest_<run id>) with the Kediri demo, the
+1. A throwaway PostgreSQL database (opsboard_bench_load_<pid>_<hex>, created and dropped by
+   this run only: bench/common.py) with the Kediri demo, the
    operation clock at 09.00 WIB on election day, static files collected: production settings
    (DEBUG=false, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, OPSBOARD_ALLOW_HTTP=true).
 2. Sessions made up front in the database for field officers on duty, command staff and one
@@ -38,17 +39,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from report import write_section  # noqa: E402  (bench/report.py, shared by the benchmarks)
+from common import (  # noqa: E402  (bench/common.py, shared by the benchmarks)
+    delete_redis_keys,
+    own_database,
+    redis_prefix,
+    unique_name,
+    write_section,
+)
 
 BIN = ROOT / ".venv" / "bin"
 PYTHON = str(BIN / "python")
 BASE_URL = os.environ.get("LOADTEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
 REDIS_URL = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 # Names of this run only: another run, the test suite or a developer's stack on the same
-# PostgreSQL and Redis is never dropped or flushed by this one.
-RUN_ID = secrets.token_hex(4)
-DB_NAME = f"opsboard_loadtest_{RUN_ID}"
-REDIS_KEY_PREFIX = f"opsboard-loadtest-{RUN_ID}:"
+# PostgreSQL and Redis is never dropped or flushed by this one. Redis: database 0 (or
+# LOADTEST_REDIS_URL's), every key under the prefix (Celery's global_keyprefix, the cache's
+# KEY_PREFIX), and only those keys deleted at the end.
+DB_NAME = unique_name("load")
+REDIS_KEY_PREFIX = redis_prefix("load")
 ELECTION_DAY = "2024-11-27T09:00:00+07:00"
 BUDGET_SECONDS = 300
 P95_GOAL_MS = 300
@@ -143,10 +151,6 @@ def run(args: list[str], env: dict, *, timeout: float = 180) -> str:
     return result.stdout
 
 
-def psql(sql: str) -> None:
-    run(["psql", BASE_URL + "postgres", "-q", "-c", sql], os.environ.copy())
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -175,16 +179,6 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
-def delete_redis_keys() -> None:
-    """This run's keys only (SCAN, never FLUSHDB: the database may be shared)."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(match=f"{REDIS_KEY_PREFIX}*", count=500))
-    if keys:
-        client.delete(*keys)
-
-
 def environment(var_dir: str) -> dict:
     names = ("OPSBOARD_", "REDIS_", "DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
     return {
@@ -204,8 +198,7 @@ def environment(var_dir: str) -> dict:
 
 
 def prepare(env: dict, officers: int, dashboards: int) -> dict:
-    psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
-    psql(f"CREATE DATABASE {DB_NAME}")
+    """The demo in this run's database (main() created it)."""
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
     # Without REDIS_URL the seed's recomputes run in-process, as in `make seed`.
@@ -300,6 +293,21 @@ def main() -> None:
     parser.add_argument("--poll", type=float, default=30, help="dashboard refresh, seconds")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     options = parser.parse_args()
+    # Dropped at the end, whatever happens, and only because this run created it.
+    with own_database("load", BASE_URL, name=DB_NAME):
+        try:
+            text, goals, var_dir = load(options)
+        finally:
+            delete_redis_keys(REDIS_URL, REDIS_KEY_PREFIX)
+    print(text)
+    print(f"\nLogs of gunicorn, the worker and locust: {var_dir}")
+    if options.write:
+        write_loadtest_section(text)
+    sys.exit(0 if all(ok for _name, ok in goals) else 1)
+
+
+def load(options: argparse.Namespace) -> tuple[str, list[tuple[str, bool]], str]:
+    """Set up, run the load, read the results: the report's text, the goals, the logs' folder."""
     started = time.monotonic()
     var_dir = tempfile.mkdtemp(prefix="opsboard-loadtest-")
     env = environment(var_dir)
@@ -385,8 +393,6 @@ def main() -> None:
     finally:
         stop(server)
         stop(worker)
-        delete_redis_keys()
-        psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
 
     rows = read_stats(prefix)
     goals = goals_of(rows, recomputes)
@@ -412,11 +418,7 @@ def main() -> None:
         f"{report(rows, read_failures(prefix), recomputes, {'goals': goals})}\n\n"
         f"Whole run: {time.monotonic() - started:.0f} s (set-up {setup_seconds:.0f} s)."
     )
-    print(text)
-    print(f"\nLogs of gunicorn, the worker and locust: {var_dir}")
-    if options.write:
-        write_loadtest_section(text)
-    sys.exit(0 if all(ok for _name, ok in goals) else 1)
+    return text, goals, var_dir
 
 
 if __name__ == "__main__":
