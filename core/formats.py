@@ -3,17 +3,26 @@
 Times are shown in WIB (Asia/Jakarta, the operation's zone) and written the way the Posko
 writes them: 14.30 WIB in Indonesian, 14:30 WIB in English (Django's locale formats follow the
 language switch). The API writes ISO 8601 with the +07:00 offset (API.md). People are shown by
-their full name, with the account name beside it where two people could share a name.
+their full name, with the account name beside it where two people could share a name. People are
+counted in whole persons: "1 Polri untuk 2 TPS", never "0,5 Polri" (exports keep the exact
+figures).
 """
 
+import math
 from datetime import datetime
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
 WIB = ZoneInfo("Asia/Jakarta")
 DASH = "–"
+# Shares of a guard (1/n per TPS) add up in floating point: 0.5 is 0.49999999999.
+PEOPLE_TOLERANCE = 1e-6
+# The largest number of TPS one ratio names: "1 Polri untuk 12 TPS" is still a pattern.
+RATIO_MAX_TPS = 12
 # The longest name a "who" column stores (coordination's reviewed_by, audit's username).
 NAME_MAX = 150
 
@@ -73,3 +82,38 @@ def author_name(user) -> str:
     if user is None:
         return ""
     return (user.get_full_name() or user.get_username())[:NAME_MAX]
+
+
+def _count(n: int) -> str:
+    return formats.number_format(n, 0, force_grouping=True)
+
+
+def people_per_tps(amount: float | None, force: str = "") -> str:
+    """People at one TPS as the pattern says them: "2 Polri", "1 Polri untuk 2 TPS" for ½,
+    "3 Polri untuk 2 TPS" for 1½; a share that is no simple ratio to one decimal ("≈ 0,6").
+
+    `force`: the force's label ("Polri"), or empty where a column heading already says it.
+    """
+    if amount is None or amount == "":
+        return DASH
+    value = float(amount)
+    who = f" {force}" if force else ""
+    whole = round(value)
+    if abs(value - whole) < PEOPLE_TOLERANCE:
+        return f"{_count(whole)}{who}"
+    ratio = Fraction(value).limit_denominator(RATIO_MAX_TPS)
+    if abs(float(ratio) - value) >= PEOPLE_TOLERANCE:
+        return f"≈ {formats.number_format(round(value, 1), 1)}{who}"
+    return _("%(people)s%(force)s untuk %(tps)s TPS") % {
+        "people": _count(ratio.numerator),
+        "force": who,
+        "tps": _count(ratio.denominator),
+    }
+
+
+def headcount(amount: float | None) -> str:
+    """A sum of shares over many TPS as whole people: what the pattern asks of an area
+    (419,5 → 420: half an officer is one more officer), grouped as 2.285."""
+    if amount is None or amount == "":
+        return DASH
+    return _count(math.ceil(float(amount) - PEOPLE_TOLERANCE))

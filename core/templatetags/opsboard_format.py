@@ -39,6 +39,15 @@ def pct(fraction, decimals: int = 1) -> str:
     return f"{value}\u00a0%" if _indonesian() else f"{value}%"
 
 
+@register.filter
+def people(amount, force: str = "") -> str:
+    """People at one TPS: ``{{ l.amount|people:l.label }}`` → 1 Polri untuk 2 TPS (not 0,5)."""
+    return formats_.people_per_tps(amount, force)
+
+
+# Sums over an area in whole people: 419,5 → 420.
+headcount = register.filter("headcount", formats_.headcount)
+
 # The time filters are core.formats' functions: one way of writing a time, in pages and files.
 wib = register.filter("wib", formats_.wib_time)
 wib_full = register.filter("wib_full", formats_.wib_full)

@@ -1,7 +1,7 @@
 """The assignment admin: its form saves through the assignment door; cancel; the Sprin annex."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
     Prefetch,
 )
@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit import log as audit
+from core import clock
+from core.formats import wib_stamp
 from deployments import imports, services
+from deployments.admin import picker
 from deployments.admin.base import (
     KecamatanFilter,
     OpsboardHistoryAdmin,
@@ -20,6 +23,7 @@ from deployments.admin.base import (
 )
 from deployments.admin.forms import (
     AssignmentAdminForm,
+    MoveForm,
 )
 from deployments.admin.personnel import _where
 from deployments.admin.sheets import SheetAdminMixin, _download, _stamped_sheet
@@ -29,6 +33,7 @@ from deployments.imports.sheets import (
 from deployments.models import (
     Assignment,
     ImportJob,
+    PostKind,
 )
 from deployments.selectors import current_operation
 from tps.models import TPS, Kecamatan
@@ -97,7 +102,7 @@ class AssignmentAdmin(SheetAdminMixin, OpsboardHistoryAdmin):
             {"fields": ["linmas_other_desa", "linmas_other_desa_reason"]},
         ),
     ]
-    actions = ["cancel_selected"]
+    actions = ["cancel_selected", "move_selected"]
 
     def get_queryset(self, request):
         return (
@@ -116,6 +121,18 @@ class AssignmentAdmin(SheetAdminMixin, OpsboardHistoryAdmin):
             )
         ]
         return own + super().get_urls()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # The TPS picker says each TPS's coverage (picker.py), in the picker's one query.
+        if db_field.name == "tps":
+            kwargs["widget"] = picker.CoverageTPSSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "tps" and field is not None:
+            field.queryset = picker.with_coverage(field.queryset, picker.coverage_snapshot(request))
+            field.label_from_instance = picker.coverage_label
+        return field
 
     def save_model(self, request, obj, form, change):
         # Through the assignment door, like every other writer of assignments. The form has
@@ -172,6 +189,75 @@ class AssignmentAdmin(SheetAdminMixin, OpsboardHistoryAdmin):
         )
         return None
 
+    @admin.action(
+        description=gettext_lazy("Pindahkan tugas: akhiri tugas ini dan mulai tugas baru"),
+        permissions=["change"],
+    )
+    def move_selected(self, request, queryset):
+        """One duty ends and the next begins at the same moment, in one transaction: the
+        overlap rule never forces a cancel first (services.assignment_move)."""
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Pilih tepat satu penugasan untuk dipindahkan."), messages.ERROR
+            )
+            return None
+        old = queryset.select_related("personnel", "phase", "post", "sprin").get()
+        applying = "apply" in request.POST
+        form = MoveForm(
+            request.POST if applying else None,
+            initial=_move_initial(old),
+            admin_site=self.admin_site,
+            user=request.user,
+            operation=old.phase.operation_id,
+        )
+        if applying and form.is_valid():
+            data = form.cleaned_data
+            try:
+                new = services.assignment_move(
+                    assignment=old,
+                    at=data["at"],
+                    ends_at=data["ends_at"],
+                    kind=data["kind"],
+                    tps=list(data["tps"]),
+                    post=data["post"],
+                    sprin=data["sprin"],
+                    linmas_other_desa=data["linmas_other_desa"],
+                    linmas_other_desa_reason=data["linmas_other_desa_reason"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, _("Tidak dipindahkan; tidak ada yang diubah."))
+                form.add_error(None, exc.messages)
+            else:
+                self.message_user(
+                    request,
+                    _("%(person)s dipindahkan: tugas lama berakhir %(at)s, tugas baru %(new)s.")
+                    % {"person": old.personnel.name, "at": wib_stamp(data["at"]), "new": new},
+                    messages.SUCCESS,
+                )
+                return None
+        response = _intermediate(
+            request,
+            self,
+            "admin/deployments/action_form.html",
+            {
+                "title": _("Pindahkan tugas %(person)s") % {"person": old.personnel.name},
+                "queryset": queryset,
+                "listed": [old],
+                "intro": _(
+                    "Tugas di atas berakhir pada waktu pindah dan tugas baru mulai saat itu "
+                    "juga, dalam satu langkah. Bila tugas baru ditolak, tugas lama tetap seperti "
+                    "semula."
+                ),
+                "form": form,
+                "media": self.media + form.media,
+                "submit": _("Pindahkan"),
+            },
+        )
+        if applying:
+            response.status_code = 422  # refused: the page says why, nothing was written
+        return response
+
     def annex_view(self, request):
         """The Sprin annex of one Polsek/kecamatan as XLSX, in the import's columns."""
         if not self.has_view_permission(request):
@@ -213,3 +299,15 @@ class AssignmentAdmin(SheetAdminMixin, OpsboardHistoryAdmin):
                 "phases": phases,
             },
         )
+
+
+def _move_initial(old: Assignment) -> dict:
+    """Move now if the duty is under way at the operation clock, else when it begins."""
+    now = clock.now().replace(second=0, microsecond=0)
+    at = now if old.starts_at < now < old.ends_at else old.starts_at
+    return {
+        "at": at,
+        "ends_at": old.ends_at,
+        "kind": PostKind.PAM_TPS,
+        "sprin": old.sprin_id,
+    }

@@ -191,6 +191,52 @@ class BulkAssignForm(forms.Form):
         _use_autocomplete(self.fields["sprin"], "sprin", admin_site)
 
 
+class MoveForm(forms.Form):
+    """Where the person goes and from when: the old duty ends at "Pindah pada"."""
+
+    at = forms.SplitDateTimeField(
+        label=gettext_lazy("Pindah pada"),
+        widget=AdminSplitDateTime,
+        help_text=gettext_lazy(
+            "Tugas lama berakhir dan tugas baru mulai pada waktu ini. Tugas lama yang belum "
+            "mulai dibatalkan."
+        ),
+    )
+    kind = forms.ChoiceField(
+        choices=PostKind.choices, initial=PostKind.PAM_TPS, label=gettext_lazy("Jenis pos baru")
+    )
+    tps = forms.ModelMultipleChoiceField(
+        queryset=TPS.objects.none(), required=False, label=gettext_lazy("TPS baru")
+    )
+    post = forms.ModelChoiceField(
+        queryset=Post.objects.none(), required=False, label=gettext_lazy("Pos baru")
+    )
+    ends_at = forms.SplitDateTimeField(
+        label=gettext_lazy("Tugas baru selesai"), widget=AdminSplitDateTime
+    )
+    sprin = forms.ModelChoiceField(
+        queryset=Sprin.objects.none(),
+        required=False,
+        label="Sprin",
+        help_text=gettext_lazy("Kosong: Sprin tugas lama."),
+    )
+    linmas_other_desa = forms.BooleanField(
+        required=False, label=gettext_lazy("Linmas menjaga TPS desa lain (pengecualian)")
+    )
+    linmas_other_desa_reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Alasan")
+    )
+
+    def __init__(self, *args, admin_site, user, operation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tps"].queryset = TPS.objects.visible_to(user).with_places()
+        self.fields["post"].queryset = Post.objects.visible_to(user)
+        self.fields["sprin"].queryset = Sprin.objects.filter(operation=operation)
+        _use_autocomplete(self.fields["tps"], "tps", admin_site, multiple=True)
+        _use_autocomplete(self.fields["post"], "post", admin_site)
+        _use_autocomplete(self.fields["sprin"], "sprin", admin_site)
+
+
 class ReplacementForm(forms.Form):
     replacement = forms.ModelChoiceField(
         queryset=Personnel.objects.none(), label=gettext_lazy("Personel pengganti")

@@ -7,6 +7,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy
 
 from core.access import access_of
+from core.formats import people_per_tps
 from deployments.admin.base import (
     KecamatanFilter,
     OpsboardAdmin,
@@ -65,9 +66,22 @@ class StaffProfileAdmin(WholePolresOnlyMixin, OpsboardAdmin):
 
 @admin.register(SecurityPattern)
 class SecurityPatternAdmin(OpsboardHistoryAdmin):
-    list_display = ["kerawanan", "force", "personnel_count", "tps_count", "phase", "operation"]
+    list_display = [
+        "kerawanan",
+        "force",
+        "personnel_count",
+        "tps_count",
+        "per_tps_display",
+        "phase",
+        "operation",
+    ]
     list_filter = ["kerawanan", "force", "phase"]
     list_select_related = ["phase", "operation"]
+
+    @admin.display(description=gettext_lazy("per TPS"))
+    def per_tps_display(self, pattern):
+        # "1 Polri untuk 2 TPS", as people say it, not 0,5 (core.formats.people_per_tps).
+        return people_per_tps(pattern.per_tps, pattern.get_force_display())
 
 
 class PostKecamatanFilter(KecamatanFilter):

@@ -16,11 +16,10 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import clock
 from core.access import access_of
 from core.admin_input import ReadableAutocompleteAdminMixin
 from core.formats import wib_stamp
-from deployments.admin import gaps
+from deployments.admin import gaps, picker
 from deployments.admin.base import (
     KecamatanFilter,
     OpsboardHistoryAdmin,
@@ -33,22 +32,12 @@ from deployments.admin.forms import (
 from deployments.admin.sheets import SheetAdminMixin
 from deployments.models import (
     Assignment,
-    CoverageSnapshot,
     CoverageStatus,
     CoverageTPS,
     ImportJob,
 )
-from deployments.selectors import current_operation, default_phase
+from deployments.selectors import current_operation
 from tps.models import TPS
-
-
-def _coverage_snapshot(request) -> CoverageSnapshot | None:
-    """The snapshot the dashboard shows (default phase at the operation clock), once a request."""
-    if not hasattr(request, "_opsboard_snapshot"):
-        operation = current_operation(with_phases=True)
-        phase = default_phase(operation, clock.now())
-        request._opsboard_snapshot = CoverageSnapshot.objects.current_for(phase)
-    return request._opsboard_snapshot
 
 
 class CoverageStatusFilter(admin.SimpleListFilter):
@@ -158,7 +147,7 @@ class TPSAdmin(SheetAdminMixin, PointMapMixin, OpsboardHistoryAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        snapshot = _coverage_snapshot(request)
+        snapshot = picker.coverage_snapshot(request)
         if snapshot is None:
             return queryset.annotate(
                 coverage_status=Value(None, output_field=CharField()),
@@ -238,7 +227,14 @@ class TPSAdmin(SheetAdminMixin, PointMapMixin, OpsboardHistoryAdmin):
                 "isi-kekosongan/",
                 self.admin_site.admin_view(self.fill_gaps_view),
                 name="tps_tps_fill_gaps",
-            )
+            ),
+            path(
+                "pilihan-cakupan/",
+                self.admin_site.admin_view(
+                    picker.CoverageAutocompleteJsonView.as_view(admin_site=self.admin_site)
+                ),
+                name="tps_tps_coverage_autocomplete",
+            ),
         ]
         return own + super().get_urls()
 

@@ -51,7 +51,8 @@ def test_fulfilment_per_force_is_written_the_indonesian_way(login, command_staff
     assert figure(response, "fulfilment-POLRI") == "60,0\u00a0%"
     assert figure(response, "fulfilment-LINMAS") == "50,0\u00a0%"
     assert figure(response, "fulfilment-TNI") == "–"
-    assert "4 / 2,5" in response.content.decode()
+    # People are whole: 4 assigned, 2.5 asked is 3 officers (docs/dashboard.md), never "2,5".
+    assert "4 / 3" in response.content.decode()
     assert figure(response, "clock") == "Rabu, 27 November 2024 09.00 WIB"
 
 
@@ -85,7 +86,7 @@ def test_gap_table_lists_short_and_unguarded_tps_with_their_lacks(login, command
     table = html[html.index('id="gaps"') : html.index('id="trend"')]
     assert table.index("TPS 008") < table.index("TPS 007")  # unguarded before short
     assert "TPS 006" not in table  # covered
-    assert "Linmas 2" in table  # what the unguarded and the short TPS lack
+    assert "2 Linmas" in table  # what the unguarded and the short TPS lack
 
 
 def test_gap_table_sorts_by_voters_and_reverses(login, command_staff, picture):

@@ -60,7 +60,7 @@ def test_popup_of_an_unguarded_tps_says_so(login, command_staff, picture):
 
     assert "Tanpa penjaga" in html
     assert "Belum ada penjaga." in html
-    assert "Linmas 2" in html
+    assert "2 Linmas" in html
 
 
 def test_popup_follows_the_phase_asked_for(login, command_staff, picture):
