@@ -8,7 +8,7 @@
  * in it, so the browser never holds tens of thousands of features.
  *
  * A pan or a zoom costs only what came into view: single TPS and desa markers are fetched for
- * the view padded by half its size (bbox=, zoom=), and nothing is fetched while the view stays
+ * the view padded by a quarter on each side (bbox=, zoom=), and nothing is fetched while the view stays
  * inside what the map already has for the same filters and snapshot. A newer request aborts the
  * one in flight (AbortController). Every layer answers with an ETag and `no-cache`, so the
  * browser revalidates (If-None-Match → 304, no body) instead of downloading it again; a new
@@ -288,7 +288,7 @@
       var url = withQuery(d.tpsUrl + "?fields=map", state.query);
       var bounds = null;
       if (state.mode === "bbox") {
-        bounds = map.getBounds().pad(0.5);
+        bounds = map.getBounds().pad(0.25);
         url += "&bbox=" + bbox(bounds) + "&zoom=" + Math.round(map.getZoom());
       }
       say(d.labelLoading);
@@ -334,7 +334,7 @@
       var url = withQuery(d.aggregateUrl + "?level=" + level, state.query);
       var bounds = null;
       if (level === "desa") {
-        bounds = map.getBounds().pad(0.5);
+        bounds = map.getBounds().pad(0.25);
         url += "&bbox=" + bbox(bounds) + "&zoom=" + Math.round(map.getZoom());
       }
       return fetchLayer("aggregates", url).then(function (collection) {

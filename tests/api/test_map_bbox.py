@@ -16,8 +16,8 @@ from tps.models import TPS
 # density of a Polda (60,312 TPS) and denser than Kota Kediri's centre.
 SIDE, STEP = 60, Decimal("0.002")
 WEST, SOUTH = Decimal("111.900000"), Decimal("-7.900000")
-# A zoom-14 view on a 1366×768 screen, padded by half its size as map.js asks: ~0.117° × 0.066°
-# (its corner inside the grid, so the grid fills a part of it).
+# A zoom-14 view on a 1366×768 screen is ~0.117° × 0.066° (map.js asks for it padded by a
+# quarter on each side); its corner inside the grid, so the grid fills a part of it.
 VIEW = (Decimal("111.95"), Decimal("-7.85"), Decimal("112.067"), Decimal("-7.784"))
 # A lean feature is ~150 bytes: {"type":"Feature","id":…,"geometry":{…},"properties":{…}}.
 BYTES_PER_FEATURE = 160
