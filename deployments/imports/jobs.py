@@ -1,11 +1,13 @@
 """The import as a job: the upload kept as a row, a dry run whose preview is stored, a
 confirmation, and the real run in one transaction; all-or-nothing."""
 
+import gc
 import hashlib
 import logging
 import queue
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 
@@ -116,6 +118,21 @@ def import_job_apply(*, job_id: int, by_id: int | None = None) -> ImportJob:
     return job
 
 
+@contextmanager
+def _without_cyclic_gc():
+    """The rows' objects (cells, instances, reports) live until the import ends and hold no
+    cycles: the cyclic collector would only walk them again and again, a quarter of the CPU of
+    a 156,000-row import. Reference counting still frees everything."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+@_without_cyclic_gc()
 def _run(job: ImportJob, *, dry_run: bool, user) -> Outcome:
     resource_class = RESOURCES[job.kind]
     limit = BACKGROUND_ROW_LIMIT if job.background else INTERACTIVE_ROW_LIMIT
