@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.access import Role
 from deployments.models import CoverageStatus
 from opsboard.dashboard.filters import (
     GAP_SORT_DEFAULT,
@@ -92,6 +93,20 @@ class GapTable:
                 page=page if page > 1 else None,
             )
         )
+
+    @property
+    def can_fill_gaps(self) -> bool:
+        """The Bag Ops admins get the way forward from the table: fill gaps. The role, not a
+        permission lookup: no query more on the dashboard (the admin page checks the right)."""
+        return self.access.role in (Role.SUPERUSER, Role.ADMIN)
+
+    @property
+    def fill_gaps_query(self) -> str:
+        """The filters for the admin's fill-gaps page (its short TPS are this table's), by code,
+        the phase always named (docs/dashboard.md)."""
+        params = filter_params(self.filters, None)
+        params.pop("status", None)
+        return query_string(params)
 
     @property
     def gap_columns(self) -> list[dict[str, str]]:
