@@ -54,12 +54,15 @@ format: install
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-# Benchmarks on PostgreSQL (127.0.0.1:5432 or BENCH_DATABASE_URL): the coverage engine against
-# its bare-SQL floor, and the dashboard beside a bare view, at the demo's and Polda Jatim's size; BENCH_SIZES=839,60312,823000 adds the
-# national size. WRITE=1 records the results in docs/benchmarks.md.
+# Benchmarks on PostgreSQL (127.0.0.1:5432 or BENCH_DATABASE_URL), each run in a database of its
+# own that only it drops (bench/common.py): the coverage engine against its floor, interleaved
+# over BENCH_ROUNDS rounds with median and min-max, the dashboard beside a bare view, and the
+# rest, at the demo's and Polda Jatim's size; BENCH_SIZES=839,60312,823000 adds the national
+# size. WRITE=1 records the results in docs/benchmarks.md, one table per benchmark.
 BENCH_SIZES ?= 839,60312
+BENCH_ROUNDS ?= 5
 bench: install
-	$(PY) bench/coverage.py --sizes $(BENCH_SIZES) $(if $(WRITE),--write)
+	$(PY) bench/coverage.py --sizes $(BENCH_SIZES) --rounds $(BENCH_ROUNDS) $(if $(WRITE),--write)
 	$(PY) bench/dashboard.py --sizes $(BENCH_SIZES) $(if $(WRITE),--write)
 
 seed: install
