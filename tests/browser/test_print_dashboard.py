@@ -76,6 +76,10 @@ def test_the_printed_dashboard_holds_every_uncovered_tps_and_who_printed_it(
         path=str(ARTIFACTS / "dashboard-print.pdf"), prefer_css_page_size=True, format="A4"
     )
     page.emulate_media(media="screen")
+    # A filter chosen on screen: print.js loads the section again for it.
+    page.select_option("select[name=kecamatan]", "357101")
+    page.wait_for_selector("#print-summary[data-query*='kecamatan=357101']", state="attached")
+    filtered = page.locator("#print-summary").text_content()
 
     text = squashed("\n".join(pages(pdf)))
     assert len(codes) > 15  # more than the gap table's one page on screen
@@ -93,6 +97,10 @@ def test_the_printed_dashboard_holds_every_uncovered_tps_and_who_printed_it(
         "Filter: tidak ada (semua kelas dan status)",
     ):
         assert squashed(expected) in text, expected
+    assert "Wilayah: Kecamatan Mojoroto" in filtered
+    assert [code for code in codes if code in filtered] == [
+        code for code in codes if code.startswith("357101")
+    ]
     boxes = media_boxes(pdf)
     assert len(boxes) >= 2
     for width, height in boxes:
