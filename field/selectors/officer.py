@@ -320,8 +320,11 @@ def _report_to(
     )
     people = (
         # One set of primary keys from two indexed lookups: `pk IN (a) OR pk IN (b)` would
-        # test every personnel row against both (a full scan at Polda size).
-        Personnel.objects.filter(pk__in=padal_duty.values("personnel_id").union(kapolsek_ids))
+        # test every personnel row against both (a full scan at Polda size). Neither part is
+        # ordered: SQLite refuses ORDER BY (Kecamatan's default) inside a compound statement.
+        Personnel.objects.filter(
+            pk__in=padal_duty.values("personnel_id").order_by().union(kapolsek_ids.order_by())
+        )
         .exclude(pk=person.pk)
         .annotate(
             padal_kecamatan=Subquery(
