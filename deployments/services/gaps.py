@@ -324,6 +324,7 @@ def gaps_propose(
     for c in candidates:
         if c.duty is not None:
             c.duty.tps = assignment_tps.get(c.duty.pk, [])
+    # Before anything is proposed: the TPS asked about and every TPS a move could take from.
     before = {t.pk: status(t.pk) for t in stations}
     before.update({pk: status(pk) for pk in source_tps})
 
@@ -386,7 +387,7 @@ def gaps_propose(
     for force in (Force.POLRI, Force.TNI):
         _propose_teams(force, short, pattern, required, shares, pick, propose, proposal)
 
-    considered = set(before) | losing
+    considered = {t.pk for t in stations} | losing
     proposal.considered = len(considered)
     for pk in considered:
         proposal.before[before[pk]] += 1

@@ -103,6 +103,10 @@ def test_every_short_tps_of_the_demo_is_proposed_guards(pemungutan):
     }
     assert all(item.moves is not None for item in proposal.items)
     assert len({item.personnel.pk for item in proposal.items}) == len(proposal.items)
+    # The TPS concerned: those asked about, and those a move takes a guard from (none here: the
+    # reserve is enough), not every TPS a move could have taken from.
+    losing = {pk for item in proposal.items for pk in item.moves.tps}
+    assert proposal.considered == len(set(short) | losing)
     assert proposal.before[CoverageStatus.COVERED] == proposal.considered - len(short)
     assert proposal.after[CoverageStatus.COVERED] == proposal.considered
     assert proposal.scope_total == TPS.objects.count()
