@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 
 from field import urls as field_urls
 from field import views as field_views
-from opsboard import print_views, views
+from opsboard import print_views, search_views, views
 
 urlpatterns_app = [
     path("", views.dashboard, name="dashboard"),
@@ -17,6 +17,7 @@ urlpatterns_app = [
     path("tps/<int:pk>/", views.tps_detail, name="tps_detail"),
     path("tps/<int:pk>/popup/", views.tps_popup, name="tps_popup"),
     path("me/", field_views.me, name="me"),
+    path("cari/", search_views.search, name="search"),
 ]
 
 urlpatterns = [

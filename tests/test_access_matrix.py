@@ -204,13 +204,15 @@ MATRIX = {
 }
 
 PUBLIC_NAMES = {"healthz"}
-# The dashboard, its wall-screen mode and its exports (tests/dashboard/).
+# The dashboard, its wall-screen mode and its exports (tests/dashboard/); the shell's search
+# (tests/opsboard/test_search.py), which field officers do not have.
 DASHBOARD_NAMES = {
     "opsboard:dashboard",
     "opsboard:wallscreen",
     "opsboard:gaps_export",
     "opsboard:areas_export",
     "opsboard:print_summary",
+    "opsboard:search",
 }
 # Field reporting (field/urls.py); docs/access.md lists the same rows.
 FIELD_GROUPS = {
