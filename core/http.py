@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -27,7 +28,8 @@ def dashboard_required(view: Callable) -> Callable:
             return view(request, *args, **kwargs)
         if access.role is Role.FIELD:
             return redirect("opsboard:me")
-        return HttpResponse(_("Anda tidak berhak membuka halaman ini."), status=403)
+        # handler403's page (opsboard/errors.py): Indonesian, with the shell and sign-out.
+        raise PermissionDenied
 
     return wrapper
 

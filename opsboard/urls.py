@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 
 from field import urls as field_urls
 from field import views as field_views
-from opsboard import print_views, search_views, views
+from opsboard import errors, print_views, search_views, views
 
 urlpatterns_app = [
     path("", views.dashboard, name="dashboard"),
@@ -45,5 +45,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# 503 with a clear page while the database is unreachable, Django's plain 500 otherwise.
+# Indonesian pages with the navigation shell (opsboard/errors.py); the 500 is a 503 with a
+# clear page while the database is unreachable.
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
 handler500 = views.server_error

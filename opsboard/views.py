@@ -24,7 +24,6 @@ from django.utils.cache import (
 )
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -34,7 +33,7 @@ from core.db.postgresql.base import answering_within
 from core.formats import wib_time
 from core.http import HtmxHttpRequest, api_view, dashboard_required
 from deployments.selectors import current_operation, default_phase
-from opsboard import exports
+from opsboard import errors, exports
 from opsboard.api import conditional_json
 from opsboard.dashboard import (
     AGGREGATE_LEVELS,
@@ -439,7 +438,8 @@ def database_unavailable(error: BaseException | None) -> bool:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: 503 while the database is unreachable, Django's plain 500 for anything else.
+    """handler500: 503 while the database is unreachable, the Indonesian 500 page with the
+    shell for anything else (opsboard/errors.py).
 
     Django calls it inside the `except` block of response_for_exception, for errors raised by a
     view or by any middleware (the session loaded by LoginRequiredMiddleware, the session saved
@@ -448,7 +448,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """
     error = sys.exc_info()[1]
     if not database_unavailable(error):
-        return defaults.server_error(request)
+        return errors.server_error_page(request)
     return database_unavailable_response(request, error)
 
 
