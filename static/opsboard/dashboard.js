@@ -9,8 +9,9 @@
  *
  * A poll names the version it already shows (If-None-Match, the ETag of the last poll's answer
  * for the same URL); the server answers 304 with an empty body while nothing changed, and only
- * the time of the refresh is updated here, from the X-Opsboard-Refreshed header. Any other
- * request (filters, sorting, pages) swaps other content in, so the next poll asks afresh.
+ * the time of the refresh is updated here, from the X-Opsboard-Refreshed header. Another
+ * request to the dashboard (filters, sorting, pages) swaps other content in, so the next poll
+ * asks afresh.
  *
  * The tab-visibility check lives here because the Content-Security-Policy allows no eval, and
  * htmx trigger filters would need it.
@@ -32,10 +33,14 @@
   var lastRefresh = Date.now();
   var inFlight = false;
   var shown = { url: "", etag: "" }; // what the last poll's answer swapped in
-  // 304: keep what is shown (htmx would otherwise swap the empty body in).
-  htmx.config.responseHandling = [{ code: "304", swap: false }].concat(
-    htmx.config.responseHandling
-  );
+  // 304: keep what is shown (htmx would otherwise swap the empty body in). Set before each
+  // poll: htmx reads the page's htmx-config meta tag after this script has run.
+  function keepOn304() {
+    var rules = htmx.config.responseHandling || [];
+    if (!rules.length || rules[0].code !== "304") {
+      htmx.config.responseHandling = [{ code: "304", swap: false }].concat(rules);
+    }
+  }
 
   function pollMilliseconds() {
     // Read on every tick: tests shorten the interval by changing the attribute.
@@ -54,6 +59,7 @@
     lastRefresh = Date.now();
     var url = window.location.pathname + window.location.search;
     var headers = { "X-Opsboard-Poll": "1" };
+    keepOn304();
     if (shown.url === url && shown.etag) {
       headers["If-None-Match"] = shown.etag;
     }
@@ -89,6 +95,15 @@
     return (config && config.headers) || {};
   }
 
+  function ownPath(detail) {
+    var config = detail && detail.requestConfig;
+    try {
+      return new URL(config.path, window.location.href).pathname === window.location.pathname;
+    } catch (e) {
+      return true;
+    }
+  }
+
   document.body.addEventListener("htmx:afterRequest", function (event) {
     // A filter change or a page of the gap table is as fresh as a poll.
     lastRefresh = Date.now();
@@ -99,7 +114,11 @@
     }
     var polled = pollHeaders(event.detail)["X-Opsboard-Poll"] === "1";
     if (!polled) {
-      shown = { url: "", etag: "" };
+      // A filter, a sort or a page swapped the dashboard's parts; the side panels (other
+      // paths) did not.
+      if (ownPath(event.detail)) {
+        shown = { url: "", etag: "" };
+      }
     } else if (xhr.status === 200) {
       shown = {
         url: window.location.pathname + window.location.search,
