@@ -9,7 +9,7 @@ At every width, on every page, in one page.evaluate:
    wider than its column scrolls in its own box;
 3. no two top-level panels overlap, and nothing spills out of a panel: a panel's content and
    each headline figure (".kpi-value": "2.285" on the wall screen) fit their box;
-4. the navigation shell is there.
+4. the navigation shell (nav.shell) is there, with links.
 A full-page screenshot of each lands in var/artifacts/layout-<page>-<width>.png. A failing
 check names the element (tag, id, classes, box in CSS px) that broke it.
 
@@ -26,8 +26,8 @@ pytestmark = pytest.mark.browser
 
 WIDTHS = (1280, 1366, 1440, 1920, 390)
 LINMAS = "LM-3571011001-01"
-# The navigation shell of templates/base.html and field/base.html.
-SHELL = "nav.shell, header.topbar, header.bar"
+# The navigation shell of templates/base.html and field/base.html, with the role's links.
+SHELL = "nav.shell"
 # What makes a panel on the office pages; /me/ stays lean (docs/field.md, its byte budget), so
 # its panels are its sections, found by structure instead of by an attribute.
 PANELS = "[data-panel]"
@@ -200,8 +200,9 @@ def test_every_page_holds_its_layout_at(width, browser, live_demo, layout_pages,
             problems = _problems(found, width)
             if response.status != 200:
                 problems.insert(0, f"answered {response.status}")
-            if not page.locator(SHELL).first.is_visible():
-                problems.append(f"no navigation shell ({SHELL})")
+            shell = page.locator(SHELL).first
+            if not shell.is_visible() or shell.locator("a[data-nav]").count() == 0:
+                problems.append(f"no navigation shell with links ({SHELL})")
             if page.locator(panels).count() < 2:
                 problems.append(f"fewer than two panels ({panels})")
             if problems:
