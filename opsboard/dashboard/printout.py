@@ -4,8 +4,9 @@ printed it, when, for which operation and filter.
 
 Paper is read away from the screen, in the Kabag Ops's folder or at the Polsek's morning brief:
 it must say what it holds and what it leaves out, and hold all of it, whatever the number of
-short TPS. Two queries beside those of the filter form, whatever the data size: the uncovered
-rows of the snapshot with their TPS and places, the open reports with their TPS and reporter.
+short TPS. Three queries beside those of the filter form, whatever the data size: the
+uncovered rows of the snapshot with their TPS and places, the engine's state (stale?), the open
+reports with their TPS and reporter.
 """
 
 from dataclasses import dataclass, field
