@@ -157,6 +157,9 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["personnel", "starts_at"]),
             models.Index(fields=["phase", "kind"]),
+            # Who holds the posts of a kind (the Padal of a kecamatan, field.selectors): a few
+            # hundred rows among ~150,000 Pam TPS duties at Polda size.
+            models.Index(fields=["kind", "post"], name="deployments_asg_kind_post"),
         ]
 
     def __str__(self) -> str:
