@@ -358,23 +358,38 @@ def gaps_propose(
             shares[t.pk][c.person.force] += 1 / len(group)
             guards[t.pk] += 1
 
+    # Ranked once per force and kecamatan (or desa, for Linmas), not once per TPS group: a
+    # Polda has thousands of groups and tens of thousands of officers. Those already proposed
+    # are dropped from the front as they are met, so each list is walked about once.
+    rankings: dict[tuple, list[Candidate]] = {}
+
+    def ranking(force: str, kecamatan_id: int, desa_id: int | None) -> list[Candidate]:
+        key = (force, kecamatan_id, desa_id)
+        if key not in rankings:
+            ranked = sorted(
+                (
+                    c
+                    for c in candidates
+                    if c.person.force == force
+                    and (desa_id is None or desa_id in c.person.own_desa_ids())
+                ),
+                key=lambda c: (
+                    SOURCE_ORDER[c.source],
+                    _is_officer(c.person),
+                    _locality(c, kecamatan_id),
+                ),
+            )
+            ranked.reverse()  # best last, popped from the end; ties keep the name order
+            rankings[key] = ranked
+        return rankings[key]
+
     def pick(force: str, kecamatan_id: int, count: int, desa_id: int | None = None):
-        ranked = sorted(
-            (
-                c
-                for c in candidates
-                if c.person.force == force
-                and (desa_id is None or desa_id in c.person.own_desa_ids())
-            ),
-            key=lambda c: (
-                SOURCE_ORDER[c.source],
-                _is_officer(c.person),
-                _locality(c, kecamatan_id),
-            ),
-        )
+        ranked = ranking(force, kecamatan_id, desa_id)
+        while ranked and ranked[-1].person.pk in used:
+            ranked.pop()
         chosen: list[Candidate] = []
         pending: Counter = Counter()
-        for c in ranked:
+        for c in reversed(ranked):
             if len(chosen) == count:
                 break
             if usable(c, pending):
