@@ -131,7 +131,22 @@ class InstructionForm(forms.Form):
         return data
 
 
+class DesaSelect(forms.Select):
+    """Desa options that name their kecamatan, so that the cards page's script can list only
+    the desa of the Polsek chosen first (the form still works, and checks, without it)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        desa = getattr(value, "instance", None)
+        if desa is not None:
+            option["attrs"]["data-kecamatan"] = str(desa.kecamatan_id)
+        return option
+
+
 class CardRunForm(forms.Form):
+    """One run of cards: a Polsek, or one desa/kelurahan of it. The officer picks the Polsek
+    first and then, to print less, one of its desa."""
+
     kecamatan = forms.ModelChoiceField(
         label=_("Polsek (kecamatan)"),
         queryset=Kecamatan.objects.defer("boundary"),
@@ -139,20 +154,32 @@ class CardRunForm(forms.Form):
         empty_label=_("— pilih —"),
     )
     desa = forms.ModelChoiceField(
-        label=_("atau desa/kelurahan"),
+        label=_("lalu desa/kelurahan (kosong: seluruh Polsek)"),
         queryset=Desa.objects.defer("boundary")
         .select_related("kecamatan")
         .order_by("kecamatan__code", "name"),
         required=False,
-        empty_label=_("— pilih —"),
+        empty_label=_("— seluruh Polsek —"),
+        widget=DesaSelect,
     )
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("kecamatan")) == bool(data.get("desa")):
+        kecamatan, desa = data.get("kecamatan"), data.get("desa")
+        if self.errors:
+            return data
+        if kecamatan is None and desa is None:
             raise forms.ValidationError(
-                _("Pilih satu cetakan: satu Polsek (kecamatan) atau satu desa/kelurahan.")
+                _("Pilih Polsek (kecamatan), lalu bila perlu satu desa/kelurahan di dalamnya.")
             )
+        if kecamatan is not None and desa is not None:
+            if desa.kecamatan_id != kecamatan.pk:
+                raise forms.ValidationError(
+                    _("Desa/kelurahan %(desa)s tidak termasuk Polsek %(kecamatan)s.")
+                    % {"desa": desa.name, "kecamatan": kecamatan.name}
+                )
+            # A desa narrows the Polsek's run to that desa.
+            data["kecamatan"] = None
         return data
 
 

@@ -73,14 +73,43 @@ def test_reprinting_revokes_the_earlier_unused_links(login, ops_admin, guard, ru
     assert links.filter(revoked_at=None).count() == 1
 
 
-def test_a_run_needs_one_polsek_or_one_desa(login, ops_admin, guard, run, tps_a, mojoroto):
-    both = login(ops_admin).post(
-        "/lapangan/kartu/cetak/", {"desa": tps_a.desa.pk, "kecamatan": mojoroto.pk}
+def test_a_run_needs_a_polsek_or_a_desa(login, ops_admin, guard, run):
+    neither = login(ops_admin).post("/lapangan/kartu/cetak/", {})
+
+    assert neither.status_code == 422
+    assert "Pilih Polsek (kecamatan), lalu bila perlu" in neither.content.decode()
+    assert not SignInLink.objects.exists()
+
+
+def test_a_desa_of_another_polsek_is_refused(login, ops_admin, guard, run, tps_a, pesantren):
+    elsewhere = login(ops_admin).post(
+        "/lapangan/kartu/cetak/", {"desa": tps_a.desa.pk, "kecamatan": pesantren.pk}
     )
 
-    assert both.status_code == 422
-    assert "Pilih satu cetakan" in both.content.decode()
+    assert elsewhere.status_code == 422
+    assert "tidak termasuk Polsek Pesantren" in elsewhere.content.decode()
     assert not SignInLink.objects.exists()
+
+
+def test_a_desa_chosen_after_its_polsek_prints_that_desa_only(
+    login, ops_admin, guard, run, tps_a, mojoroto
+):
+    body = (
+        login(ops_admin)
+        .post("/lapangan/kartu/cetak/", {"desa": tps_a.desa.pk, "kecamatan": mojoroto.pk})
+        .content.decode()
+    )
+
+    assert guard.name in body
+    assert "Bandar Lor" in body
+    assert SignInLink.objects.filter(person=guard, revoked_at=None).count() == 1
+
+
+def test_the_desa_choices_name_their_polsek_for_the_page_script(login, ops_admin, tps_a):
+    body = login(ops_admin).get("/lapangan/kartu/").content.decode()
+
+    assert f'data-kecamatan="{tps_a.desa.kecamatan_id}"' in body
+    assert 'src="/static/field/cards-run.js"' in body
 
 
 def test_a_post_duty_prints_its_post(login, ops_admin, election_day, tps_a):
