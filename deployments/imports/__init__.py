@@ -10,13 +10,12 @@ dry run and stores a preview (new / changed / unchanged rows, and every error of
 line, the row's name, the column and the reason) → an admin confirms → import_job_apply runs it
 again for real in one transaction. All-or-nothing: one bad row and nothing is written.
 
-Personnel (a Polda roster: 156,000 rows) is imported set-based (bulk): the rows are validated in
-memory by the model's rules against what one query per table loaded, and written with
-bulk_create / bulk_update and their history in batches, coverage told once. TPS and assignments
+Personnel (a Polda roster: 156,000 rows) and TPS are imported set-based (bulk): the rows are
+validated in memory by the model's rules against what one query per table loaded, and written
+with bulk_create / bulk_update and their history in batches, coverage told once. Assignments
 still go row by row through import-export, inside a transaction rolled back for the dry run
-(later rows see earlier ones: an officer twice in one file overlaps), saved through the model
-with their signals and history; assignments through the assignment door of
-deployments.services.assignments.
+(later rows see earlier ones: an officer twice in one file overlaps), saved through the
+assignment door of deployments.services.assignments with their signals and history.
 
 An assignment that covers several TPS (a Polri pair over 4 TPS) is one row per TPS in the sheet,
 as in a Sprin annex; rows with the same natural key are merged into one assignment.

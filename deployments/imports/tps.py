@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from deployments.imports.bulk import BulkSheetResource
 from deployments.imports.cells import (
     CellError,
     cell_choice,
@@ -13,12 +14,14 @@ from deployments.imports.cells import (
     cell_text,
     chunks,
 )
-from deployments.imports.resource import SheetResource, column_field
+from deployments.imports.resource import column_field
 from tps.geo import PointCheck
 from tps.models import TPS, Desa, Kerawanan
 
 
-class TPSResource(SheetResource):
+class TPSResource(BulkSheetResource):
+    """Imported set-based (bulk.py): a Polda's 60,000 TPS in one transaction."""
+
     columns = ("Kode Desa", "No. TPS", "Alamat", "Lintang", "Bujur", "Jumlah Pemilih", "Kerawanan")
     field_columns = {
         "desa": "Kode Desa",
@@ -31,6 +34,7 @@ class TPSResource(SheetResource):
     }
     clean_exclude = ("desa",)
     number_columns = ("Lintang", "Bujur")
+    update_fields = ("address", "latitude", "longitude", "registered_voters", "kerawanan")
     notes_help = (
         ("Kode Desa", "Kode Kemendagri 10 angka (mis. 3571011001); titik boleh."),
         ("No. TPS", "Nomor TPS di desa itu (1–999; TPS lokasi khusus 9xx)."),
@@ -49,7 +53,7 @@ class TPSResource(SheetResource):
     pemilih = column_field("Jumlah Pemilih")
     kerawanan = column_field("Kerawanan")
 
-    class Meta(SheetResource.Meta):
+    class Meta(BulkSheetResource.Meta):
         model = TPS
         fields = ("desa", "nomor", "alamat", "lintang", "bujur", "pemilih", "kerawanan")
         import_id_fields = ("desa", "nomor")
@@ -75,9 +79,11 @@ class TPSResource(SheetResource):
         self.desa_by_code = {
             d.code: d for d in Desa.objects.select_related("kecamatan").order_by("code")
         }
+        desa_by_id = {d.pk: d for d in self.desa_by_code.values()}
         codes = sorted({cell_code(v) for v in dataset["Kode Desa"]} & set(self.desa_by_code))
-        for chunk in chunks(codes):
-            for tps in TPS.objects.filter(desa__code__in=chunk).select_related("desa__kecamatan"):
+        for chunk in chunks([self.desa_by_code[code].pk for code in codes]):
+            for tps in TPS.objects.filter(desa_id__in=chunk):
+                tps.desa = desa_by_id[tps.desa_id]  # with its boundaries, read once per desa
                 self.existing[(tps.desa.code, tps.number)] = tps
 
     def read_row(self, tps: TPS, row, errors) -> None:

@@ -1,5 +1,5 @@
-"""The personnel import, set-based: queries that do not grow with the rows, every error of every
-row at once with the row's name, history in bulk, the database as the last line."""
+"""The personnel and TPS imports, set-based: queries that do not grow with the rows, every error
+of every row at once with the row's name, history in bulk, the database as the last line."""
 
 import pytest
 from django.db import connection
@@ -13,14 +13,16 @@ from deployments.imports import (
     import_job_validate,
 )
 from deployments.models import ImportJob, Personnel
-from tests.admin.helpers import PERSONNEL_COLUMNS, csv_bytes, row
+from tests.admin.helpers import PERSONNEL_COLUMNS, TPS_COLUMNS, csv_bytes, row
 from tests.factories import (
+    SQUARE,
     DesaFactory,
     LinmasFactory,
     PersonnelFactory,
     PolsekFactory,
     SatlinmasFactory,
 )
+from tps.models import TPS
 
 pytestmark = pytest.mark.django_db
 
@@ -48,11 +50,12 @@ def person(n: int, **values) -> list:
     return row(PERSONNEL_COLUMNS, **{**base, **values})
 
 
-def imported(rows: list, by) -> ImportJob:
+def imported(rows: list, by, *, kind=ImportJob.Kind.PERSONNEL) -> ImportJob:
+    columns = PERSONNEL_COLUMNS if kind == ImportJob.Kind.PERSONNEL else TPS_COLUMNS
     job = import_job_create(
-        kind=ImportJob.Kind.PERSONNEL,
+        kind=kind,
         file_name="personel.csv",
-        content=csv_bytes(PERSONNEL_COLUMNS, rows),
+        content=csv_bytes(columns, rows),
         background=False,
         by=by,
     )
@@ -181,3 +184,27 @@ def test_a_number_written_otherwise_is_a_duplicate_in_the_file_and_in_the_databa
         ("5", "Duplikat baris 2 (Matra, NRP/No. Registrasi sama)."),
     ]
     assert Personnel.objects.count() == 1
+
+
+def test_a_tps_import_costs_the_same_queries_for_10_and_200_stations(ops_admin, mojoroto):
+    desa = DesaFactory(kecamatan=mojoroto, code="3571011001", boundary=SQUARE)
+
+    def station(n: int, **values) -> list:
+        base = {"kode_desa": desa.code, "no_tps": n, "lintang": "-7,815", "bujur": "111,985"}
+        return row(TPS_COLUMNS, **{**base, **values})
+
+    counts = {}
+    for first, size in ((1, 10), (11, 200)):
+        rows = [station(first + n) for n in range(size)]
+        with CaptureQueriesContext(connection) as queries:
+            job = imported(rows, ops_admin, kind=ImportJob.Kind.TPS)
+        assert job.status == ImportJob.Status.DONE, job.errors[:3]
+        counts[size] = len(queries)
+    moved = imported([station(5, kerawanan="Rawan")], ops_admin, kind=ImportJob.Kind.TPS)
+
+    assert counts[10] == counts[200] <= QUERIES
+    assert TPS.objects.count() == 210
+    assert moved.counts == {"new": 0, "update": 1, "skip": 0, "invalid": 0}
+    changed = TPS.objects.get(number=5)
+    assert changed.kerawanan == "rawan"
+    assert changed.history.first().history_user == ops_admin
