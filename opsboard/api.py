@@ -24,7 +24,7 @@ from core.http import api_view
 from deployments.models import CoverageSnapshot
 from deployments.selectors import current_operation, default_phase
 from opsboard import selectors
-from opsboard.dashboard import cache
+from opsboard.dashboard import cache, status
 from opsboard.dashboard.filters import scope_key
 from opsboard.forms import APIFilterForm, PersonnelFilterForm, TPSFilterForm
 
@@ -145,8 +145,8 @@ def tps_status(request: HttpRequest) -> HttpResponse:
 
     def build() -> dict[str, Any]:
         # An unknown or pruned snapshot gives the whole status, without "since": start afresh.
-        since = selectors.earlier_snapshot(snapshot, int(raw)) if raw else None
-        return selectors.tps_status(request.user, phase, snapshot=snapshot, since=since)
+        since = status.earlier_snapshot(snapshot, int(raw)) if raw else None
+        return status.tps_status(request.user, phase, snapshot=snapshot, since=since)
 
     return conditional_json(request, snapshot, build, name="status:v1")
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from opsboard import api, views
+from opsboard import api, map_views
 
 app_name = "api"
 
@@ -11,8 +11,8 @@ urlpatterns = [
     path("tps.geojson", api.tps_geojson, name="tps_geojson"),
     path("tps-status.json", api.tps_status, name="tps_status"),
     path("personnel.json", api.personnel, name="personnel"),
-    # The dashboard map's other layers (docs/api-additions.md); views in opsboard/views.py.
-    path("boundaries.geojson", views.boundaries_geojson, name="boundaries_geojson"),
-    path("posts.geojson", views.posts_geojson, name="posts_geojson"),
-    path("tps-aggregate.json", views.tps_aggregate, name="tps_aggregate"),
+    # The dashboard map's other layers (docs/api-additions.md); views in opsboard/map_views.py.
+    path("boundaries.geojson", map_views.boundaries_geojson, name="boundaries_geojson"),
+    path("posts.geojson", map_views.posts_geojson, name="posts_geojson"),
+    path("tps-aggregate.json", map_views.tps_aggregate, name="tps_aggregate"),
 ]
