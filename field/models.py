@@ -463,3 +463,8 @@ class InstructionAck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instruction_id} ← {self.person_id}"
+
+
+# Incident command lives in its own package (this module would pass 500 lines); importing its
+# models here registers them with the field app.
+from field.incidents.models import Incident, IncidentEvent, IncidentReport  # noqa: E402, F401

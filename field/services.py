@@ -26,6 +26,7 @@ from core.access import Role, access_of
 from deployments.models import Assignment, Personnel
 from deployments.services import pasca_end, personnel_account_create
 from field.geo import distance_m
+from field.incidents import services as incidents
 from field.models import (
     CheckIn,
     FieldSession,
@@ -380,7 +381,19 @@ def situation_report_create(
         if report.photo:
             report.photo.delete(save=False)
         return SituationReport.objects.get(person=person, idempotency_key=idempotency_key), False
+    if incidents.report_raises_incident(report):
+        _incident_open(report)
     return report, True
+
+
+def _incident_open(report: SituationReport) -> None:
+    """An urgent report opens its incident at once (field.incidents); one without a known
+    place stays in the feed for the command to open by hand."""
+    try:
+        with transaction.atomic():
+            incidents.incident_open_from_report(report=report)
+    except ValidationError:
+        pass
 
 
 @transaction.atomic
