@@ -2,7 +2,8 @@
 operations of 839 and 8,390 TPS (module-scoped, rolled back) for the query-count budgets."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.test import override_settings
 
@@ -19,12 +20,31 @@ from tests.factories import (
 )
 
 
+def _empty() -> None:
+    # RedisCache.clear() is FLUSHDB: on a shared Redis it would empty everyone's database 0.
+    # Only the in-process cache is cleared whole; a Redis cache loses only its own prefix's keys.
+    cache = caches["default"]  # the backend itself: django.core.cache.cache is a proxy
+    if isinstance(cache, LocMemCache):
+        cache.clear()
+        return
+    prefix = cache.key_prefix
+    if not prefix:
+        raise pytest.UsageError(
+            "The dashboard tests empty the cache before each test; with a Redis cache that needs "
+            "REDIS_KEY_PREFIX set, so that only this run's keys are deleted."
+        )
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with a cold cache, so query counts do not depend on test order."""
-    cache.clear()
+    _empty()
     yield
-    cache.clear()
+    _empty()
 
 
 def demo_pattern(operation) -> None:
