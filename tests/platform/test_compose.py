@@ -6,6 +6,7 @@ commands it runs must exist, and its CMD and HEALTHCHECK are run here against gu
 """
 
 import fnmatch
+import http.client
 import json
 import re
 import shutil
@@ -304,6 +305,27 @@ def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) ->
     raise AssertionError(f"gunicorn did not listen on 127.0.0.1:{port} within {seconds}s")
 
 
+def _wait_until_serving(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Until the worker answers HTTP at all (any status). gunicorn's master listens before its
+    worker has imported Django; the image's HEALTHCHECK has a start period for that boot, and on
+    a loaded machine it takes longer than the check's own 5-second timeout."""
+    _wait_for_port(port, process)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"gunicorn exited with {process.returncode}")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            conn.request("GET", "/healthz", headers={"Host": "boot.invalid"})
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+        finally:
+            conn.close()
+    raise AssertionError(f"gunicorn's worker did not answer on port {port} within {seconds}s")
+
+
 @pytest.mark.parametrize("allowed_hosts", ["opsboard.example,.example.org", ".example.org", "*"])
 def test_image_cmd_serves_healthz_to_the_image_healthcheck(production_env, allowed_hosts):
     # The Dockerfile's CMD and HEALTHCHECK, run as the container runs them, on loopback.
@@ -326,7 +348,7 @@ def test_image_cmd_serves_healthz_to_the_image_healthcheck(production_env, allow
         text=True,
     )
     try:
-        _wait_for_port(port, server)
+        _wait_until_serving(port, server)
         result = subprocess.run(
             [sys.executable, check[1], str(port)],
             cwd=BASE_DIR,
@@ -362,7 +384,7 @@ def test_healthcheck_fails_when_django_refuses_the_host(production_env, tmp_path
         text=True,
     )
     try:
-        _wait_for_port(port, server)
+        _wait_until_serving(port, server)
         result = subprocess.run(
             [sys.executable, "docker/healthcheck.py", str(port)],
             cwd=BASE_DIR,
