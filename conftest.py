@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 from urllib.parse import urlparse
+from uuid import uuid4
 
 import pytest
 from django.conf import settings
@@ -47,6 +48,12 @@ def _missing_for(marker: str) -> list[str]:
 _not_run: dict[str, tuple[int, list[str]]] = {}
 
 
+# This process's own keys in the shared test Redis. The real-worker tests purge their queue
+# before they start; without a prefix that purge would empty the `celery` queue of whoever
+# else uses database 0 of this host (a colleague's run, a second xdist worker, a dev stack).
+BROKER_KEY_PREFIX = f"opsboard-test-{uuid4().hex}:"
+
+
 def pytest_configure(config):
     # Tasks run eagerly in the suite; the one test with a real worker needs the broker to be
     # the real Redis from the start, since Celery's connection pools keep their first URL.
@@ -55,6 +62,25 @@ def pytest_configure(config):
         from opsboard.celery import app
 
         app.conf.broker_url = redis_url
+        app.conf.broker_transport_options = {
+            **(app.conf.broker_transport_options or {}),
+            "global_keyprefix": BROKER_KEY_PREFIX,
+        }
+
+
+def pytest_unconfigure(config):
+    redis_url = os.environ.get("OPSBOARD_TEST_REDIS_URL")
+    if not redis_url or not _redis_answers():
+        return
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{BROKER_KEY_PREFIX}*", count=500))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -79,6 +105,23 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def pytest_sessionfinish(session):
+    # Under pytest-xdist each worker collects and deselects; the controller, which prints the
+    # summary, hears of it through workeroutput (pytest_testnodedown below).
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["opsboard_not_run"] = {m: [c, list(w)] for m, (c, w) in _not_run.items()}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    # Every worker collects the whole suite, so each reports the same count: keep one.
+    reported = getattr(node, "workeroutput", {}).get("opsboard_not_run", {})
+    for marker, (count, missing) in reported.items():
+        seen, _ = _not_run.get(marker, (0, missing))
+        _not_run[marker] = (max(seen, count), missing)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -33,7 +33,17 @@ case "${DATABASE_URL:-}" in postgres*) db="PostgreSQL ${DATABASE_URL#*@}" ;; esa
 redis="${OPSBOARD_TEST_REDIS_URL:-absent}"
 echo "make test: database ${db}; Redis ${redis}; CI=${CI:-false}"
 
+# Two processes by default (pytest-xdist, whole files per process so that module fixtures are
+# built once): CI has 2 cores, and one process left one idle while the other waited on
+# PostgreSQL. TEST_WORKERS=0 runs in this process (pdb, -x on the first failure in order).
+workers="${TEST_WORKERS:-2}"
+parallel=()
+if [ "$workers" != "0" ]; then
+  parallel=(-n "$workers" --dist loadfile)
+fi
+echo "make test: ${workers/#0/no} parallel workers (TEST_WORKERS)"
+
 status=0
-"$PY" -m pytest "$@" || status=$?
+"$PY" -m pytest "${parallel[@]}" "$@" || status=$?
 # pytest exits 5 when nothing ran: never a green run.
 exit "$status"

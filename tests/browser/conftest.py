@@ -129,8 +129,12 @@ def live_demo(tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # One Playwright per module, not per session: while its event loop lives, Django sees the
+    # test process's thread as async and refuses the ORM (SynchronousOnlyOperation), so the
+    # database tests that pytest-xdist schedules after a browser module in the same worker
+    # would fail. A launch costs about a second.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
