@@ -64,6 +64,7 @@ BENCH_ROUNDS ?= 5
 bench: install
 	$(PY) bench/coverage.py --sizes $(BENCH_SIZES) --rounds $(BENCH_ROUNDS) $(if $(WRITE),--write)
 	$(PY) bench/dashboard.py --sizes $(BENCH_SIZES) $(if $(WRITE),--write)
+	$(PY) bench/me.py --sizes $(BENCH_SIZES) --rounds $(BENCH_ROUNDS) $(if $(WRITE),--write)
 	$(PY) bench/imports.py $(if $(WRITE),--write)
 
 seed: install
