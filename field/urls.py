@@ -4,6 +4,7 @@
 from django.urls import path
 
 from field import command, posko, views
+from field.incidents import views as incidents
 
 app_name = "field"
 
@@ -19,6 +20,12 @@ urlpatterns = [
     # The command
     path("lapangan/insiden/", command.incidents, name="incidents"),
     path("lapangan/insiden/<int:pk>/ditangani/", command.incident_handle, name="incident_handle"),
+    path("lapangan/insiden/<int:pk>/kejadian/", incidents.incident_open, name="incident_open"),
+    # Incident command (docs/incidents.md)
+    path("lapangan/kejadian/", incidents.incident_board, name="incident_board"),
+    path("lapangan/kejadian/ekspor/", incidents.incident_export, name="incident_export"),
+    path("lapangan/kejadian/<int:pk>/", incidents.incident_detail, name="incident_detail"),
+    path("lapangan/kejadian/<int:pk>/ubah/", incidents.incident_act, name="incident_act"),
     path("lapangan/checkin/", command.checkins, name="checkins"),
     path("lapangan/instruksi/", command.instructions, name="instructions"),
     path(

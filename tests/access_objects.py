@@ -148,6 +148,26 @@ def _incident_handle(w: WorldA) -> Case:
     )
 
 
+def _incident(w: WorldA):
+    from field.incidents.services import incident_open_from_report
+
+    return incident_open_from_report(report=_report(w, photo=False))[0]
+
+
+def _incident_open(w: WorldA) -> Case:
+    report = _report(w, photo=False)
+    return Case(reverse("field:incident_open", kwargs={"pk": report.pk}), KECAMATAN, method="post")
+
+
+def _incident_detail(w: WorldA) -> Case:
+    return Case(reverse("field:incident_detail", kwargs={"pk": _incident(w).pk}), KECAMATAN)
+
+
+def _incident_act(w: WorldA) -> Case:
+    path = reverse("field:incident_act", kwargs={"pk": _incident(w).pk})
+    return Case(path, KECAMATAN, method="post", data={"action": "note", "note": "Catatan"})
+
+
 def _instruction_withdraw(w: WorldA) -> Case:
     instruction = InstructionFactory(kecamatan=w.kecamatan)
     return Case(
@@ -176,6 +196,9 @@ SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
     "field:instruction_ack": _instruction_ack,
     "field:report_photo": _report_photo,
     "field:incident_handle": _incident_handle,
+    "field:incident_open": _incident_open,
+    "field:incident_detail": _incident_detail,
+    "field:incident_act": _incident_act,
     "field:instruction_withdraw": _instruction_withdraw,
     "coordination:meeting_detail": _meeting_page("coordination:meeting_detail"),
     "coordination:meeting_print": _meeting_page("coordination:meeting_print"),

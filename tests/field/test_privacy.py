@@ -41,6 +41,7 @@ def tps_a_world(guard, tps_a, mojoroto, settings):
 
 def _requests(tps_a, world):
     report, instruction = world["report"], world["instruction"]
+    incident = report.incident_link.incident  # the urgent report opened it
     return {
         "field:tps_status": [
             ("get", f"/me/tps/{tps_a.pk}/status/", {}),
@@ -54,6 +55,13 @@ def _requests(tps_a, world):
         "field:report_photo": [("get", f"/laporan/{report.pk}/foto/", {})],
         "field:incidents": [("get", "/lapangan/insiden/", {})],
         "field:incident_handle": [("post", f"/lapangan/insiden/{report.pk}/ditangani/", {})],
+        "field:incident_open": [("post", f"/lapangan/insiden/{report.pk}/kejadian/", {})],
+        "field:incident_board": [("get", "/lapangan/kejadian/", {})],
+        "field:incident_export": [("get", "/lapangan/kejadian/ekspor/", {})],
+        "field:incident_detail": [("get", f"/lapangan/kejadian/{incident.pk}/", {})],
+        "field:incident_act": [
+            ("post", f"/lapangan/kejadian/{incident.pk}/ubah/", {"action": "verify"})
+        ],
         "field:checkins": [("get", "/lapangan/checkin/", {})],
         "field:instructions": [
             ("get", "/lapangan/instruksi/", {}),
@@ -72,6 +80,12 @@ def _requests(tps_a, world):
         "field:posko_report": [("post", "/posko/laporan/", {"person": 1})],
         "field_api:tps_field_status": [("get", "/api/tps-field-status.json", {})],
     }
+
+
+def report_incident_untouched(world) -> bool:
+    incident = world["report"].incident_link.incident
+    incident.refresh_from_db()
+    return incident.state == "dilaporkan" and incident.events.count() == 1
 
 
 def _field_url_names() -> set[str]:
@@ -128,6 +142,7 @@ def test_nothing_was_written_by_the_refused_requests(
     assert CheckIn.objects.count() == 1
     assert SituationReport.objects.count() == 1
     assert SituationReport.objects.get().handled_at is None
+    assert report_incident_untouched(tps_a_world)
     assert not TPSStatusStep.objects.exists()
     assert not InstructionAck.objects.exists()
     assert SignInLink.objects.filter(revoked_at=None).count() == 1

@@ -1,0 +1,204 @@
+"""Reads of incident command: the board, one incident's timeline, the response clock's medians,
+the log for the export. Each in the user's scope (Incident.objects.visible_to)."""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connections
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from core import clock
+from field.incidents.models import Incident, IncidentClass, IncidentEvent, IncidentReport
+from field.models import SituationReport
+
+# The response clock's steps: the column each measures from reported_at to.
+STEPS = ("verified_at", "dispatched_at", "arrived_at", "resolved_at")
+BOARD_LIMIT = 100
+
+
+@dataclass
+class Medians:
+    """Median minutes from the first report to each step, over the incidents that reached it."""
+
+    label: str
+    incidents: int = 0
+    reached: dict[str, int] = field(default_factory=dict)  # step → incidents that reached it
+    minutes: dict[str, float | None] = field(default_factory=dict)  # step → median minutes
+
+    @property
+    def verify(self) -> float | None:
+        return self.minutes.get("verified_at")
+
+    @property
+    def dispatch(self) -> float | None:
+        return self.minutes.get("dispatched_at")
+
+    @property
+    def arrive(self) -> float | None:
+        return self.minutes.get("arrived_at")
+
+    @property
+    def resolve(self) -> float | None:
+        return self.minutes.get("resolved_at")
+
+
+@dataclass
+class ResponseMedians:
+    overall: Medians
+    by_kecamatan: list[Medians]
+    by_class: list[Medians]
+
+
+def incident_board(user, *, now: datetime | None = None, limit: int = BOARD_LIMIT) -> dict:
+    """Open incidents in scope, by severity then age, with their clock and who is on them;
+    the response medians below. Queries: the incidents with their places and verifier; their
+    responders; the medians."""
+    now = now or clock.now()
+    incidents = list(Incident.objects.visible_to(user).open().for_board()[:limit])
+    for incident in incidents:
+        incident.waiting = incident.minutes_waiting(now)
+    return {
+        "incidents": incidents,
+        "now": now,
+        "medians": response_medians(user),
+        "limit": limit,
+    }
+
+
+def incident_timeline(incident: Incident) -> dict:
+    """The reports that raised it and its timeline, oldest first. Two queries."""
+    links = list(
+        IncidentReport.objects.filter(incident=incident)
+        .select_related("report__person", "report__tps__desa", "report__entered_by")
+        .defer("report__tps__desa__boundary")
+        .order_by("report__at", "report__pk")
+    )
+    events = list(
+        IncidentEvent.objects.filter(incident=incident)
+        .select_related("by", "report")
+        .order_by("at", "pk")
+    )
+    return {"reports": [link.report for link in links], "events": events}
+
+
+def mergeable_reports(user, incident: Incident, *, limit: int = 30) -> list[SituationReport]:
+    """Reports in scope that belong to no incident, of the incident's kecamatan first in
+    time: the candidates for "gabungkan laporan". One query."""
+    reports = SituationReport.objects.visible_to(user).filter(incident_link__isnull=True)
+    if incident.kecamatan_id is not None:
+        reports = reports.filter(tps__desa__kecamatan_id=incident.kecamatan_id)
+    return list(
+        reports.exclude(kind=SituationReport.Kind.AMAN)
+        .select_related("person", "tps__desa")
+        .defer("tps__desa__boundary")
+        .order_by("-at", "-pk")[:limit]
+    )
+
+
+def incident_log(user):
+    """Every incident in scope for the export, oldest first, with its places and responders."""
+    return (
+        Incident.objects.visible_to(user)
+        .select_related("tps__desa", "desa", "kecamatan", "verified_by", "duplicate_of")
+        .defer("tps__desa__boundary", "desa__boundary", "kecamatan__boundary")
+        .prefetch_related(Prefetch("responders"), "links")
+        .order_by("reported_at", "pk")
+    )
+
+
+# The response clock's medians
+
+
+def response_medians(user, *, using: str = "default") -> ResponseMedians:
+    """Median minutes to verification, dispatch, arrival and resolution per kecamatan, per
+    class and overall, in one query: PERCENTILE_CONT over GROUPING SETS on PostgreSQL; on
+    SQLite (make run) the rows' times, and the medians in Python. Both give the same figures
+    (percentile_cont(0.5) is the median of an even count too)."""
+    scoped = Incident.objects.using(using).visible_to(user)
+    if connections[using].vendor == "postgresql":
+        rows = _medians_postgresql(scoped, using)
+    else:
+        rows = _medians_python(scoped)
+    return _shape(rows)
+
+
+def _medians_postgresql(scoped, using: str) -> list[tuple]:
+    inner, params = scoped.values("pk").query.get_compiler(using).as_sql()
+    medians = ", ".join(
+        "percentile_cont(0.5) WITHIN GROUP"
+        f" (ORDER BY EXTRACT(EPOCH FROM i.{step} - i.reported_at)::float8 / 60.0),"
+        f" COUNT(i.{step})"
+        for step in STEPS
+    )
+    # GROUPING() tells the sets apart: (kecamatan), (class), () — the overall row. The
+    # columns are this module's constants and the scope is the ORM's SQL with its parameters.
+    sql = (
+        "SELECT GROUPING(i.kecamatan_id, k.name), GROUPING(i.incident_class),"  # noqa: S608
+        f" i.kecamatan_id, k.name, i.incident_class, COUNT(*), {medians}"
+        " FROM field_incident i LEFT JOIN tps_kecamatan k ON k.id = i.kecamatan_id"
+        f" WHERE i.id IN ({inner})"
+        " GROUP BY GROUPING SETS ((i.kecamatan_id, k.name), (i.incident_class), ())"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        out = []
+        for row in cursor.fetchall():
+            by_kec, by_cls, kec_id, kec_name, cls, count, *figures = row
+            group = "overall" if by_kec and by_cls else ("kecamatan" if not by_kec else "class")
+            minutes = {s: _round(figures[2 * i]) for i, s in enumerate(STEPS)}
+            reached = {s: figures[2 * i + 1] for i, s in enumerate(STEPS)}
+            key = {"kecamatan": (kec_id, kec_name), "class": cls, "overall": None}[group]
+            out.append((group, key, count, reached, minutes))
+        return out
+
+
+def _medians_python(scoped) -> list[tuple]:
+    groups: dict[tuple, list[dict]] = {}
+    for row in scoped.values(
+        "kecamatan_id", "kecamatan__name", "incident_class", "reported_at", *STEPS
+    ).order_by():
+        minutes = {
+            step: (row[step] - row["reported_at"]).total_seconds() / 60
+            for step in STEPS
+            if row[step] is not None
+        }
+        for key in (
+            ("kecamatan", (row["kecamatan_id"], row["kecamatan__name"])),
+            ("class", row["incident_class"]),
+            ("overall", None),
+        ):
+            groups.setdefault(key, []).append(minutes)
+    if ("overall", None) not in groups:
+        groups[("overall", None)] = []
+    out = []
+    for (group, key), members in groups.items():
+        reached, medians = {}, {}
+        for step in STEPS:
+            values = [m[step] for m in members if step in m]
+            reached[step] = len(values)
+            medians[step] = _round(statistics.median(values)) if values else None
+        out.append((group, key, len(members), reached, medians))
+    return out
+
+
+def _round(value) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def _shape(rows: list[tuple]) -> ResponseMedians:
+    overall = Medians(label=_("Semua"))
+    by_kecamatan, by_class = [], []
+    labels = dict(IncidentClass.choices)
+    for group, key, count, reached, minutes in rows:
+        if group == "overall":
+            overall = Medians(_("Semua"), count, reached, minutes)
+        elif group == "kecamatan":
+            name = key[1] or _("(tanpa kecamatan)")
+            by_kecamatan.append(Medians(name, count, reached, minutes))
+        else:
+            by_class.append(Medians(str(labels.get(key, key)), count, reached, minutes))
+    by_kecamatan.sort(key=lambda m: m.label)
+    by_class.sort(key=lambda m: m.label)
+    return ResponseMedians(overall=overall, by_kecamatan=by_kecamatan, by_class=by_class)
