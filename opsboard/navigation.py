@@ -48,7 +48,10 @@ def _place(key: str, label: Promise, url_name: str, *within: str) -> Place:
 
 DASHBOARD = _place("dashboard", _("Dasbor"), "opsboard:dashboard", "opsboard:tps_detail")
 WALL = _place("wall", _("Layar dinding"), "opsboard:wallscreen")
-INCIDENTS = _place("incidents", _("Insiden"), "field:incidents")
+# The incident board and an incident's page are reached from the feed: the same place.
+INCIDENTS = _place(
+    "incidents", _("Insiden"), "field:incidents", "field:incident_board", "field:incident_detail"
+)
 CHECKINS = _place("checkins", _("Check-in"), "field:checkins")
 INSTRUCTIONS = _place("instructions", _("Instruksi"), "field:instructions")
 CARDS = _place("cards", _("Kartu tugas"), "field:cards", "field:cards_print")

@@ -85,6 +85,7 @@ def test_anonymous_and_a_user_without_a_role_get_no_links_but_the_language_switc
     [
         ("/rapat/tindak-lanjut/", "rapat"),
         ("/lapangan/insiden/", "incidents"),
+        ("/lapangan/kejadian/", "incidents"),
         ("/wall/", "wall"),
         ("/cari/?q=abc", "search"),
     ],
