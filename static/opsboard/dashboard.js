@@ -33,15 +33,6 @@
   var lastRefresh = Date.now();
   var inFlight = false;
   var shown = { url: "", etag: "" }; // what the last poll's answer swapped in
-  // 304: keep what is shown (htmx would otherwise swap the empty body in). Set before each
-  // poll: htmx reads the page's htmx-config meta tag after this script has run.
-  function keepOn304() {
-    var rules = htmx.config.responseHandling || [];
-    if (!rules.length || rules[0].code !== "304") {
-      htmx.config.responseHandling = [{ code: "304", swap: false }].concat(rules);
-    }
-  }
-
   function pollMilliseconds() {
     // Read on every tick: tests shorten the interval by changing the attribute.
     return (Number(root.dataset.pollSeconds) || 30) * 1000;
@@ -59,7 +50,6 @@
     lastRefresh = Date.now();
     var url = window.location.pathname + window.location.search;
     var headers = { "X-Opsboard-Poll": "1" };
-    keepOn304();
     if (shown.url === url && shown.etag) {
       headers["If-None-Match"] = shown.etag;
     }
