@@ -32,6 +32,7 @@ from core.access import DASHBOARD_ROLES, Role, access_of
 from core.formats import iso
 from core.http import HtmxHttpRequest, api_view
 from field import selectors, services
+from field.access import ADMIN_ROLES
 from field.forms import (
     CardRunForm,
     InstructionForm,
@@ -40,8 +41,6 @@ from field.forms import (
 from field.models import Instruction, SituationReport, TPSStatusStep
 from field.public_url import public_url_problem
 from field.qr import qr_svg
-
-ADMIN_ROLES = frozenset({Role.SUPERUSER, Role.ADMIN})
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:

@@ -18,21 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
-from core.access import Role, access_of
 from deployments.models import Personnel
 from field import selectors, services
-from field.command import ADMIN_ROLES, _forbidden
+from field.access import is_posko_operator
+from field.command import _forbidden
 from field.forms import PoskoCheckInForm, PoskoFindForm, PoskoReportForm, PoskoStatusForm
 from tps.models import TPS
-
-POSKO_PERMISSION = "field.record_via_posko"
-
-
-def is_posko_operator(user) -> bool:
-    role = access_of(user).role
-    if role in ADMIN_ROLES:
-        return True
-    return role in (Role.COMMAND, Role.POLSEK) and user.has_perm(POSKO_PERMISSION)
 
 
 def posko_operator_required(view: Callable) -> Callable:

@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.access import DASHBOARD_ROLES, Access, Role, access_of
-from field.command import ADMIN_ROLES
-from field.posko import POSKO_PERMISSION, is_posko_operator
+from field.access import ADMIN_ROLES, POSKO_PERMISSION, is_posko_operator
 
 # What the shell says the operation is. One deployment runs one operation (API.md); reading its
 # row would cost every page a query, so the name is the deployment's, translated like the rest.
@@ -92,7 +91,7 @@ def with_posko_grant(users: QuerySet) -> QuerySet:
 
 
 def may_use_posko(user, access: Access) -> bool:
-    """field.posko.is_posko_operator, from the user's own row when opsboard.auth read it."""
+    """field.access.is_posko_operator, from the user's own row when opsboard.auth read it."""
     if access.role in ADMIN_ROLES:
         return True
     if access.role not in (Role.COMMAND, Role.POLSEK):
