@@ -29,6 +29,20 @@ NOTE_REQUIRED = {
     "note": _("Tulis catatannya."),
 }
 
+# The fields each action reads: the others are not validated, so a stale field left in a form
+# (the board's, the timeline's) cannot refuse an action that does not use it.
+FIELDS_OF = {
+    "verify": {"note", "incident_class", "severity"},
+    "dispatch": {"note"},
+    "arrive": {"note"},
+    "resolve": {"note"},
+    "reject": {"note"},
+    "duplicate": {"note", "duplicate_of"},
+    "merge": {"reports"},
+    "note": {"note"},
+    "reclassify": {"incident_class", "severity"},
+}
+
 
 class IncidentActionForm(forms.Form):
     action = forms.ChoiceField(
@@ -81,12 +95,18 @@ class IncidentActionForm(forms.Form):
     def __init__(self, *args, user, incident: Incident, **kwargs):
         super().__init__(*args, **kwargs)
         self.incident = incident
-        self.fields["duplicate_of"].queryset = Incident.objects.visible_to(user).exclude(
-            pk=incident.pk
-        )
-        self.fields["reports"].queryset = SituationReport.objects.visible_to(user).filter(
-            incident_link__isnull=True
-        )
+        action = self.data.get("action") if self.is_bound else None
+        if action in FIELDS_OF:
+            for name in set(self.fields) - FIELDS_OF[action] - {"action"}:
+                del self.fields[name]
+        if "duplicate_of" in self.fields:
+            self.fields["duplicate_of"].queryset = Incident.objects.visible_to(user).exclude(
+                pk=incident.pk
+            )
+        if "reports" in self.fields:
+            self.fields["reports"].queryset = SituationReport.objects.visible_to(user).filter(
+                incident_link__isnull=True
+            )
 
     def clean(self):
         data = super().clean()
