@@ -27,6 +27,7 @@ from demo.forces import (
     roster_build,
     units_create,
 )
+from demo.incidents import incidents_create, incidents_delete
 from demo.places import indicators_ensure, tps_create
 from demo.posts import post_plans, posts_create
 from demo.rakor import MEETING_NUMBER, rakor_create
@@ -66,6 +67,7 @@ class SeedResult:
     meeting: Meeting | None = None
     accounts: AccountFigures | None = None  # None: no demo password, no demo login
     coverage: CoverageArea | None = None  # the operation row of the first snapshot
+    incidents: int = 0
 
     def lines(self) -> list[str]:
         """A short summary in Indonesian for the command's output."""
@@ -108,6 +110,8 @@ class SeedResult:
             f"- Rakor 13 Agustus 2024: {self.meeting.attendance.count()} instansi, "
             f"{self.meeting.statements.count()} arahan, {self.meeting.decisions.count()} "
             f"keputusan, {self.meeting.action_items.count()} tindak lanjut.",
+            f"- Pagi pemungutan: {self.incidents} kejadian dari laporan situasi (sintetis), "
+            "dalam berbagai status, di papan kejadian.",
             f"- Cakupan pertama dihitung: {self.coverage.covered} TPS terpenuhi, "
             f"{self.coverage.short} kurang, {self.coverage.unguarded} tanpa penjaga.",
         ]
@@ -192,6 +196,7 @@ def demo_seed(*, password: str | None, reset: bool = False) -> SeedResult:
         named = named_accounts_create(password_hash)
         result.accounts.created += named.created
         result.accounts.skipped += named.skipped
+    result.incidents = incidents_create()
 
     # Everything above was bulk-created, which sends no signals: compute the first snapshot
     # here, inside the seed's transaction, so that the demo opens with its figures.
@@ -207,7 +212,7 @@ def demo_delete() -> dict[str, int]:
 
     Polsek staff profiles that point to a demo Polsek go too (the Polsek is rebuilt).
     """
-    removed: dict[str, int] = {}
+    removed: dict[str, int] = {"kejadian": incidents_delete()}
     post_ids: set[int] = set()
     operation = Operation.objects.filter(name=OPERATION_NAME).first()
     if operation is not None:

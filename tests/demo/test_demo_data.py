@@ -325,3 +325,16 @@ def test_loading_the_wilkum_again_changes_nothing():
     result = wilkum_load()
 
     assert (result.created, result.updated, result.unchanged) == (0, 0, 116)
+
+
+def test_election_morning_has_incidents_in_every_state_labelled_synthetic():
+    from field.incidents.models import Incident, IncidentState
+    from field.models import SituationReport
+
+    incidents = Incident.objects.all()
+
+    assert set(incidents.values_list("state", flat=True)) == set(IncidentState.values)
+    assert not incidents.exclude(title__endswith="(sintetis)").exists()
+    assert not SituationReport.objects.exclude(text__endswith="(laporan sintetis)").exists()
+    assert incidents.filter(kecamatan__name="Mojoroto").exists()  # polsek.mojoroto sees some
+    assert all(i.links.count() == 1 for i in incidents)
