@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 
-from common import unique_name, write_section  # noqa: E402  (bench/ is on sys.path as a script)
+from common import own_database, unique_name, write_section  # noqa: E402  (bench/ is on sys.path as a script)
 
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
 # This run's own; the benchmark creates and drops only it (REDIS_URL is unset: no Redis).
@@ -123,10 +123,6 @@ def run(args: list[str], env: dict) -> str:
     return result.stdout
 
 
-def psql(sql: str) -> None:
-    run(["psql", BASE_URL + "postgres", "-q", "-c", sql], os.environ.copy())
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -207,19 +203,16 @@ def wrk(binary: str, port: int, path: str, cookie: str, options) -> dict:
 
 
 def bench_size(tps: int, options) -> dict:
-    psql(f"CREATE DATABASE {DB_NAME}")
-    try:
-        return measure_size(tps, options)
-    finally:
-        psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    with own_database("me", BASE_URL, name=DB_NAME) as url:
+        return measure_size(tps, url, options)
 
 
-def measure_size(tps: int, options) -> dict:
+def measure_size(tps: int, database_url: str, options) -> dict:
     binary = ensure_wrk()
     var_dir = tempfile.mkdtemp(prefix="opsboard-bench-me-")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("OPSBOARD_", "REDIS_URL"))},
-        "DATABASE_URL": BASE_URL + DB_NAME,
+        "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "opsboard.settings",
         "OPSBOARD_NOW": ELECTION_DAY,
         "OPSBOARD_VAR_DIR": var_dir,
