@@ -341,8 +341,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 # (coordination/storage.py); the size limit is checked on the content, not the request.
 COORDINATION_ATTACHMENT_ROOT = VAR_DIR / "private" / "attachments"
 COORDINATION_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-# An import sheet (XLSX/CSV) in the admin.
-IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# An import sheet (XLSX/CSV) in the admin: a Polda roster of 156,000 rows is a 12.5 MB CSV.
+IMPORT_MAX_BYTES = 32 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Field reporting (docs/field.md). Report photos live outside MEDIA_ROOT and are served only by a

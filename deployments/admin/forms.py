@@ -9,10 +9,12 @@ from django.contrib.admin.widgets import (
 )
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from deployments.imports.sheets import (
+    BACKGROUND_ROW_LIMIT,
     INTERACTIVE_ROW_LIMIT,
     MAX_FILE_BYTES,
     SheetError,
@@ -135,13 +137,21 @@ class ImportUploadForm(forms.Form):
     )
     background = forms.BooleanField(
         required=False,
-        label=gettext_lazy("Berkas besar (hingga 50.000 baris)"),
-        help_text=gettext_lazy(
-            "Tanpa centang, berkas dibatasi %s baris dan pratinjaunya ditunggu di halaman ini. "
-            "Dengan centang, boleh hingga 50.000 baris; kemajuannya tampil di halaman impor "
-            "dan Anda boleh meninggalkannya."
-        )
-        % thousands(INTERACTIVE_ROW_LIMIT),
+        # format_lazy, not %: the label is built at import, and must follow each request's
+        # language.
+        label=format_lazy(
+            gettext_lazy("Berkas besar (hingga {limit} baris)"),
+            limit=thousands(BACKGROUND_ROW_LIMIT),
+        ),
+        help_text=format_lazy(
+            gettext_lazy(
+                "Tanpa centang, berkas dibatasi {interactive} baris dan pratinjaunya ditunggu di "
+                "halaman ini. Dengan centang, boleh hingga {background} baris (satu roster "
+                "Polda); kemajuannya tampil di halaman impor dan Anda boleh meninggalkannya."
+            ),
+            interactive=thousands(INTERACTIVE_ROW_LIMIT),
+            background=thousands(BACKGROUND_ROW_LIMIT),
+        ),
     )
 
     def clean_upload(self):

@@ -36,17 +36,20 @@ from core.spreadsheets import (
 MAX_FILE_BYTES = settings.IMPORT_MAX_BYTES
 # Python's zipfile stops inflating a member at its declared size (and then fails its CRC), so
 # checking the declared sizes bounds what openpyxl can be made to inflate.
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100  # for a member over 1 MB; real sheets compress 5 to 30 times
 # openpyxl reads the shared strings whole before the first row: millions of them cost tens of
-# seconds and hundreds of MB. The strings of 50,000 rows of a roster take a few MB.
-MAX_SHARED_STRINGS_BYTES = 20 * 1024 * 1024
+# seconds and hundreds of MB. The distinct strings of a Polda roster (156,000 rows: names,
+# NRPs, phones) take about 15 MB.
+MAX_SHARED_STRINGS_BYTES = 40 * 1024 * 1024
 # Excel keeps formatted empty rows in a sheet's dimension and the reader skips them, so a sheet
 # may declare more rows than it holds data; not more than this many times the row limit.
 DIMENSION_SLACK = 2
 MAX_ZIP_MEMBERS = 200
 INTERACTIVE_ROW_LIMIT = 5_000
-BACKGROUND_ROW_LIMIT = 50_000
+# A Polda's whole roster in one file, so that it is imported all-or-nothing: Polda Jawa Timur
+# secured the Pilkada 2024 with 156,528 personnel.
+BACKGROUND_ROW_LIMIT = 200_000
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -40,7 +40,7 @@ class ImportJob(models.Model):
     background = models.BooleanField(
         _("di latar belakang"),
         default=False,
-        help_text=_("Berkas besar (hingga 50.000 baris) diproses oleh pekerja Celery."),
+        help_text=_("Berkas besar (hingga satu roster Polda) diproses oleh pekerja Celery."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

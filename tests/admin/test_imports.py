@@ -5,6 +5,7 @@ import zipfile
 from datetime import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -602,9 +603,10 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing(login, ops_admin):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = login(ops_admin)
-    # Over the sheet's 10 MB but within the request cap (tests/hardening/test_request_size.py):
+    # Over the sheet's limit but within the request cap (tests/hardening/test_request_size.py):
     # read, then refused by the importer with its own message.
-    big = SimpleUploadedFile("besar.xlsx", b"PK\x03\x04" + bytes(10 * 1024 * 1024 + 512 * 1024))
+    over = settings.IMPORT_MAX_BYTES + 512 * 1024
+    big = SimpleUploadedFile("besar.xlsx", b"PK\x03\x04" + bytes(over))
 
     response = client.post(reverse("admin:deployments_importjob_add"), {"kind": P, "upload": big})
 

@@ -96,13 +96,13 @@ def _validate(content: bytes, by) -> ImportJob:
     return import_job_validate(job_id=job.pk)
 
 
-def test_thirty_mb_of_shared_strings_are_refused_before_openpyxl(ops_admin, openpyxl_calls):
-    content = _xlsx(_sheet(), shared_strings=1_800_000)  # 30 MB inflated
+def test_shared_strings_over_the_limit_are_refused_before_openpyxl(ops_admin, openpyxl_calls):
+    content = _xlsx(_sheet(), shared_strings=2_600_000)  # 42 MB inflated
 
     message = _refusal(content, ops_admin)
 
     assert len(content) < 1024 * 1024
-    assert message.startswith("Daftar teks berkas XLSX berukuran 29,2 MB saat dibuka (batas 20")
+    assert message.startswith("Daftar teks berkas XLSX berukuran 42,2 MB saat dibuka (batas 40")
     assert "ditolak tanpa dibaca" in message
     assert openpyxl_calls == []
 
@@ -111,7 +111,7 @@ def test_a_member_that_inflates_over_a_hundredfold_is_refused_before_openpyxl(
     ops_admin, openpyxl_calls
 ):
     # 11 MB of zeros (deflated ~1000 times) and 64 KB of noise: about 150 times overall, far
-    # under the 200 MB total, and a ratio the old bound of 200 let through.
+    # under the total bound, and a ratio the old bound of 200 let through.
     padding = b"\0" * (11 * 1024 * 1024) + random.Random(0).randbytes(64 * 1024)
     content = _xlsx(_sheet(), extra={"xl/media/padding.bin": padding})
     member = zipfile.ZipFile(io.BytesIO(content)).getinfo("xl/media/padding.bin")
@@ -180,7 +180,7 @@ def test_through_the_admin_the_upload_is_refused_with_the_message_and_a_422(
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    upload = SimpleUploadedFile("data.xlsx", _xlsx(_sheet(), shared_strings=1_800_000))
+    upload = SimpleUploadedFile("data.xlsx", _xlsx(_sheet(), shared_strings=2_600_000))
     client = login(ops_admin)
 
     response = client.post(
@@ -189,6 +189,6 @@ def test_through_the_admin_the_upload_is_refused_with_the_message_and_a_422(
     )
 
     assert response.status_code == 422
-    assert "Daftar teks berkas XLSX berukuran 29,2 MB" in response.content.decode()
+    assert "Daftar teks berkas XLSX berukuran 42,2 MB" in response.content.decode()
     assert openpyxl_calls == []
     assert not ImportJob.objects.exists()
