@@ -67,7 +67,8 @@ def posko_people_find(
             guarded = guarded.filter(desa__name__icontains=desa)
         guards = Assignment.objects.not_cancelled().filter(tps__in=guarded)
         ways.append(found.filter(pk__in=guards.values("personnel_id")))
-    first, *others = (way.values("pk") for way in ways)
+    # order_by(): SQLite refuses an ORDER BY (Personnel's default ordering) inside a UNION.
+    first, *others = (way.order_by().values("pk") for way in ways)
     matching = first.union(*others) if others else first
     return list(
         Personnel.objects.filter(pk__in=matching)
