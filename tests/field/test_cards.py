@@ -215,3 +215,39 @@ def test_the_cards_page_warns_before_printing_on_a_loopback_address(login, ops_a
     body = login(ops_admin).get("/lapangan/kartu/").content.decode()
 
     assert "Alamat publik belum diatur" in body
+
+
+def test_port_18080_make_run_prints_cards_for_port_18080():
+    # The whole chain, not only the setting: `PORT=18080 make run` hands PORT to runserver's
+    # process, whose settings read it, and the card link is built from it.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    recipe = subprocess.run(
+        ["make", "-n", "run", "PORT=18080"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPSBOARD_", "DATABASE_URL", "DEBUG", "PORT"))
+    }
+    env.update({"PORT": "18080", "DEBUG": "true", "DJANGO_SETTINGS_MODULE": "opsboard.settings"})
+    printed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from field.services import signin_url; "
+            "print(signin_url('T0KEN'))",
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+    assert "PORT=18080" in recipe and "runserver 127.0.0.1:18080" in recipe
+    assert printed == "http://127.0.0.1:18080/masuk/T0KEN/"
