@@ -478,6 +478,9 @@ def field_data_purge(*, at: datetime | None = None) -> PurgeResult | None:
         person=None, latitude=None, longitude=None, accuracy_m=None
     )
     steps = TPSStatusStep.objects.exclude(person=None).update(person=None)
+    # Incidents keep their course, not the reporters' words: the timeline's copies of report
+    # texts go, and so do the summaries the system made from them.
+    incidents.incident_texts_purge()
     acks = InstructionAck.objects.all().delete()[0]
     links = SignInLink.objects.all().delete()[0]
     # Who signed in when is personal data too; the sessions themselves expire on their own.

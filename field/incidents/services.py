@@ -31,6 +31,8 @@ from field.models import SituationReport
 
 S = IncidentState
 
+ANONYMISED = "(dianonimkan)"
+
 # What a report's kind suggests; the command reclassifies when it verifies.
 CLASS_OF_KIND = {
     SituationReport.Kind.GANGGUAN: IncidentClass.GANGGUAN,
@@ -379,3 +381,10 @@ def incident_reclassify(
     _reclassify(incident, by=by, at=clock.now(), incident_class=incident_class, severity=severity)
     incident.save(update_fields=["incident_class", "severity"])
     return incident
+
+
+def incident_texts_purge() -> None:
+    """Retention (field.services.field_data_purge): the report texts copied into timelines, and
+    the summaries made from them when an urgent report opened its incident, are removed."""
+    IncidentEvent.objects.exclude(report=None).exclude(text="").update(text="")
+    Incident.objects.filter(opened_by=None).exclude(title=ANONYMISED).update(title=ANONYMISED)

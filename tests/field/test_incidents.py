@@ -389,3 +389,20 @@ def test_dispatch_refuses_unknown_people(guard, tps_a, command_staff):
     )
 
     assert list(Incident.objects.get(pk=incident.pk).responders.all()) == [guard]
+
+
+def test_after_pasca_the_reporters_words_leave_the_incidents(guard, tps_a, command_staff, settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from field.services import field_data_purge
+
+    incident = Incident.objects.get(links__report=report(guard, tps=tps_a, text="Nama saksi X"))
+    services.incident_note(incident=incident, by=command_staff, text="Kapolsek menuju lokasi")
+    settings.OPSBOARD_NOW = datetime(2025, 1, 1, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+    field_data_purge()
+
+    incident.refresh_from_db()
+    assert "Nama saksi X" not in incident.title
+    assert sorted(incident.events.values_list("text", flat=True)) == ["", "Kapolsek menuju lokasi"]
