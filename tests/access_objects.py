@@ -281,6 +281,7 @@ ADMIN_OBJECTS: dict[str, tuple[str, Callable[[WorldA], object]]] = {
 
 ADMIN_PAGES = (
     "change",
+    "errors_csv",
     "delete",
     "history",
     "simple_history",

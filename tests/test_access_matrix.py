@@ -303,7 +303,10 @@ def group_of(name: str | None, path: str) -> str:
         return "account"
     if path.startswith("/admin/"):
         if (
+            # The TPS picker's search refuses, like Django's autocomplete, a request without
+            # its query parameters.
             name in (None, "admin:autocomplete", "admin:view_on_site")
+            or name == "admin:tps_tps_coverage_autocomplete"
             or name in ADMIN_OBJECT_NAMES
             or name.endswith(("_history", "_password_change"))
         ):
@@ -317,7 +320,8 @@ def group_of(name: str | None, path: str) -> str:
             return "admin_append_only" if name.endswith(("_add", "_delete")) else "admin_audit"
         if name == "admin:coordination_minutesrevision_delete":
             return "admin_append_only"
-        if name and name.endswith(ADMIN_WRITE_SUFFIXES):
+        # Fill gaps proposes and applies assignments: an admin's, a 403 for command staff.
+        if name and (name.endswith(ADMIN_WRITE_SUFFIXES) or name == "admin:tps_tps_fill_gaps"):
             return "admin_write"
         return "admin_read"
     if name in DASHBOARD_NAMES:

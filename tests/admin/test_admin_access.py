@@ -192,8 +192,10 @@ def test_polsek_staff_fill_gaps_only_with_people_of_their_kecamatan(
         {"action": "fill_gaps", helpers.ACTION_CHECKBOX_NAME: [tps_006.pk]},
     )
 
-    proposed = [item.personnel for item in preview.context["proposal"].items]
-    assert sorted(p.pk for p in proposed) == sorted(p.pk for p in own)
+    # A lone TPS gets its share of the pattern's pair, so one of the two may be enough.
+    proposed = {item.personnel.pk for item in preview.context["proposal"].items}
+    assert proposed
+    assert proposed <= {p.pk for p in own}
 
 
 @pytest.mark.django_db
