@@ -142,8 +142,15 @@ def polda_like_operation(tps_count: int) -> Officers:
         cursor.execute("SET LOCAL statement_timeout = '300s'")  # a shared, busy test machine
         for statement in BUILD:
             cursor.execute(statement, figures)
+        tables = ", ".join(sorted(BIG_TABLES | SMALL_TABLES))
+        # The rows stay uncommitted (the caller rolls them back), so an autovacuum ANALYZE of
+        # these tables, started by other tests' committed churn, would see them nearly empty
+        # and overwrite reltuples in place: the planner then takes them for tiny tables and
+        # scans them (seen under pytest-xdist in CI). Autovacuum skips a table it cannot lock;
+        # this lock, held until the rollback, blocks only it and other ANALYZE/VACUUM runs.
+        cursor.execute(f"LOCK TABLE {tables} IN SHARE UPDATE EXCLUSIVE MODE")
         # Statistics as after autovacuum: the planner then chooses as it does in production.
-        cursor.execute(f"ANALYZE {', '.join(sorted(BIG_TABLES | SMALL_TABLES))}")
+        cursor.execute(f"ANALYZE {tables}")
     chiefs = Personnel.objects.filter(unit_id=BASE)
     return Officers(
         linmas=Personnel.objects.get(pk=BASE),
