@@ -71,6 +71,9 @@ def _card_link(browser, base: str) -> str:
     context = browser.new_context(locale="id-ID")
     page = _signed_in_page(context, base, "operator")
     page.goto(f"{base}/lapangan/kartu/")
+    # Polsek first: the desa list opens on the chosen Polsek's desa only.
+    page.select_option("#id_kecamatan", label="Mojoroto")
+    assert page.locator("#id_desa option:not([hidden])", has_text="Semampir").count() == 0
     page.select_option("#id_desa", label="Bandar Lor")
     page.click("text=Buat kartu untuk dicetak")
     card = page.locator("article.card-item", has_text=LINMAS)
