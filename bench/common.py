@@ -40,6 +40,7 @@ Reporting into docs/benchmarks.md (one marked section per benchmark, one table e
     psql(base_url, sql)   one statement through psql on base_url's maintenance database.
 """
 
+import http.client
 import os
 import platform
 import re
@@ -47,6 +48,7 @@ import secrets
 import statistics
 import subprocess
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -247,3 +249,32 @@ def write_section(marker: str, title: str, text: str) -> None:
     else:
         document += f"\n## {title}\n\n{block}\n"
     BENCHMARKS.write_text(document, encoding="utf-8")
+
+
+def form_sign_in(port: int, path: str, fields: Mapping[str, str] | None = None) -> str:
+    """Sign in through a page's form on 127.0.0.1:port as a browser does (GET the page, POST
+    its form with the CSRF token and cookie); the session cookie header to send afterwards.
+    Exits the benchmark when no session comes back: every figure after it would be wrong."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    page = response.read().decode()
+    csrf = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
+    form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    connection.request(
+        "POST",
+        path,
+        body=urllib.parse.urlencode({**(fields or {}), "csrfmiddlewaretoken": form_token}),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf}",
+            "Referer": f"http://127.0.0.1:{port}{path}",
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie", ""))
+    connection.close()
+    if response.status != 302 or session is None:
+        raise SystemExit(f"sign-in at {path} failed: {response.status}")
+    return f"sessionid={session.group(1)}; csrftoken={csrf}"

@@ -33,7 +33,6 @@ import gzip
 import http.client
 import json
 import os
-import re
 import secrets
 import socket
 import statistics
@@ -42,12 +41,12 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 from common import (  # bench/ is on sys.path when this runs as a script
     Figure,
     figures_table,
+    form_sign_in,
     interleaved,
     measured_line,
     own_database,
@@ -136,31 +135,7 @@ class Client:
 
 
 def sign_in(port: int) -> str:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/accounts/login/")
-    response = connection.getresponse()
-    page = response.read().decode()
-    csrf = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode(
-        {"username": "kabagops", "password": PASSWORD, "csrfmiddlewaretoken": token}
-    )
-    connection.request(
-        "POST",
-        "/accounts/login/",
-        body=body,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={csrf}",
-            "Referer": f"http://127.0.0.1:{port}/accounts/login/",
-        },
-    )
-    response = connection.getresponse()
-    response.read()
-    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie", ""))
-    if response.status != 302 or session is None:
-        sys.exit(f"sign-in failed: {response.status}")
-    return f"sessionid={session.group(1)}; csrftoken={csrf}"
+    return form_sign_in(port, "/accounts/login/", {"username": "kabagops", "password": PASSWORD})
 
 
 def throughput(port: int, cookie: str, path: str, headers: dict, clients: int, seconds: float):

@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 
-from common import own_database, unique_name, write_section  # noqa: E402  (bench/ is on sys.path as a script)
+from common import form_sign_in, own_database, unique_name, write_section  # noqa: E402  (bench/ is on sys.path as a script)
 
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
 # This run's own; the benchmark creates and drops only it (REDIS_URL is unset: no Redis).
@@ -143,28 +143,7 @@ def ensure_wrk() -> str:
 
 def sign_in(port: int, token: str) -> str:
     """The card's link as a phone opens it: GET the page, POST its form; the session cookie."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", f"/masuk/{token}/")
-    response = connection.getresponse()
-    page = response.read().decode()
-    csrf = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
-    form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    connection.request(
-        "POST",
-        f"/masuk/{token}/",
-        body=f"csrfmiddlewaretoken={form_token}",
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={csrf}",
-            "Referer": f"http://127.0.0.1:{port}/masuk/{token}/",
-        },
-    )
-    response = connection.getresponse()
-    response.read()
-    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie", ""))
-    if response.status != 302 or session is None:
-        sys.exit(f"sign-in by card failed: {response.status}")
-    return f"sessionid={session.group(1)}; csrftoken={csrf}"
+    return form_sign_in(port, f"/masuk/{token}/")
 
 
 def check_page(port: int, cookie: str) -> int:
