@@ -204,8 +204,17 @@ class CheckIn(ViaPosko):
         ordering = ["-at", "-pk"]
         constraints = [
             models.CheckConstraint(
+                # Both NOT NULL in the second branch: with one of them NULL its comparisons are
+                # NULL, and a CHECK that is NULL passes.
                 condition=Q(latitude=None, longitude=None)
-                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
                 name="opsboard_checkin_position_complete",
             ),
             models.CheckConstraint(

@@ -120,3 +120,22 @@ def test_a_bad_position_is_refused(login, field_officer, guard, tps_a, latitude)
 
     assert response.status_code == 422
     assert not CheckIn.objects.exists()
+
+
+@pytest.mark.parametrize("dropped", ["latitude", "longitude"])
+def test_the_database_refuses_half_a_position(login, field_officer, guard, tps_a, dropped):
+    from django.db import IntegrityError, transaction
+
+    _post(
+        login(field_officer),
+        tps_a,
+        latitude="-7.815900",
+        longitude="111.985000",
+        idempotency_key=key(),
+    )
+
+    with (
+        pytest.raises(IntegrityError, match="opsboard_checkin_position_complete"),
+        transaction.atomic(),
+    ):
+        CheckIn.objects.update(**{dropped: None})
