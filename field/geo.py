@@ -1,7 +1,25 @@
-"""Distances on the ground, for check-ins: a phone's position against its TPS."""
+"""Distances on the ground, for check-ins: a phone's position against its TPS; and the rule
+for a stored position."""
 
 from decimal import Decimal
 from math import asin, cos, radians, sin, sqrt
+
+from django.db.models import Q
+
+
+def position_complete() -> Q:
+    """A CheckConstraint condition: no position, or both coordinates within their ranges.
+    Both NOT NULL spelt out: with one of them NULL the comparisons are NULL, and a CHECK that
+    is NULL passes."""
+    return Q(latitude=None, longitude=None) | Q(
+        latitude__isnull=False,
+        longitude__isnull=False,
+        latitude__gte=-90,
+        latitude__lte=90,
+        longitude__gte=-180,
+        longitude__lte=180,
+    )
+
 
 EARTH_RADIUS_M = 6_371_008.8  # mean radius; metres of error over a few km are immaterial here
 

@@ -20,6 +20,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Role, access_of
+from field.geo import position_complete
 
 
 def token_digest(token: str) -> str:
@@ -204,17 +205,7 @@ class CheckIn(ViaPosko):
         ordering = ["-at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                # Both NOT NULL in the second branch: with one of them NULL its comparisons are
-                # NULL, and a CHECK that is NULL passes.
-                condition=Q(latitude=None, longitude=None)
-                | Q(
-                    latitude__isnull=False,
-                    longitude__isnull=False,
-                    latitude__gte=-90,
-                    latitude__lte=90,
-                    longitude__gte=-180,
-                    longitude__lte=180,
-                ),
+                condition=position_complete(),
                 name="opsboard_checkin_position_complete",
             ),
             models.CheckConstraint(

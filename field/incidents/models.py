@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Role, access_of
+from field.geo import position_complete
 
 NOTE_MAX = 2000
 
@@ -235,16 +236,7 @@ class Incident(models.Model):
                 name="field_incident_place_given",
             ),
             models.CheckConstraint(
-                # isnull=False spelt out: a comparison with NULL passes a CHECK.
-                condition=Q(latitude=None, longitude=None)
-                | Q(
-                    latitude__isnull=False,
-                    longitude__isnull=False,
-                    latitude__gte=-90,
-                    latitude__lte=90,
-                    longitude__gte=-180,
-                    longitude__lte=180,
-                ),
+                condition=position_complete(),
                 name="field_incident_position_complete",
             ),
             # The steps in their order: each needs the one before it, and comes no earlier.
