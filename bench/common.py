@@ -45,8 +45,10 @@ import os
 import platform
 import re
 import secrets
+import socket
 import statistics
 import subprocess
+import sys
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
@@ -278,3 +280,22 @@ def form_sign_in(port: int, path: str, fields: Mapping[str, str] | None = None) 
     if response.status != 302 or session is None:
         raise SystemExit(f"sign-in at {path} failed: {response.status}")
     return f"sessionid={session.group(1)}; csrftoken={csrf}"
+
+
+def run(args: list[str], env: dict, *, timeout: float | None = None) -> str:
+    """A command of the project (manage.py, a child benchmark) from the repository's root; its
+    stdout. A failure ends the benchmark with the command's own output."""
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        args, cwd=root, env=env, capture_output=True, text=True, check=False, timeout=timeout
+    )
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(args[:3])} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now, for the run's own server."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

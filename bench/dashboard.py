@@ -34,7 +34,6 @@ import http.client
 import json
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,11 +46,13 @@ from common import (  # bench/ is on sys.path when this runs as a script
     Figure,
     figures_table,
     form_sign_in,
+    free_port,
     interleaved,
     measured_line,
     own_database,
     own_redis_keys,
     ratios,
+    run,
     spread,
     write_section,
 )
@@ -106,19 +107,6 @@ print(f"{row['lng']:.6f},{row['lat']:.6f},{k.code}")
 # A zoom-14 view of 1366×768 pixels is ~0.117° × 0.066°; map.js asks for it padded by a quarter
 # on each side.
 VIEW_DEGREES = (0.117 * 1.5, 0.066 * 1.5)
-
-
-def run(args: list[str], env: dict) -> str:
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        sys.exit(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Client:

@@ -29,7 +29,6 @@ import platform
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 
-from common import form_sign_in, own_database, unique_name, write_section  # noqa: E402  (bench/ is on sys.path as a script)
+from common import form_sign_in, free_port, own_database, run, unique_name, write_section  # noqa: E402  (bench/ is on sys.path as a script)
 
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
 # This run's own; the benchmark creates and drops only it (REDIS_URL is unset: no Redis).
@@ -114,19 +113,6 @@ people = {{
 }}
 print(json.dumps({{k: signin_link_issue(person=p)[1] for k, p in people.items()}}))
 """
-
-
-def run(args: list[str], env: dict) -> str:
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        sys.exit(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def ensure_wrk() -> str:

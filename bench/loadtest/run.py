@@ -28,7 +28,6 @@ import os
 import platform
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,8 +40,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 from common import (  # noqa: E402  (bench/common.py, shared by the benchmarks)
     delete_redis_keys,
+    free_port,
     own_database,
     redis_prefix,
+    run,
     unique_name,
     write_section,
 )
@@ -140,21 +141,6 @@ for change in changes:
     result.append({{"saved_at": change["saved_at"], "landed_after": landed}})
 print(json.dumps(result))
 """
-
-
-def run(args: list[str], env: dict, *, timeout: float = 180) -> str:
-    result = subprocess.run(
-        args, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=timeout
-    )
-    if result.returncode != 0:
-        sys.exit(f"{' '.join(args[:3])} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    return result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(url: str, seconds: float) -> None:
