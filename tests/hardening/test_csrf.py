@@ -196,45 +196,33 @@ def _signin(world) -> Post:
     return Post(None, path, path)
 
 
-def _incident(world) -> Post:
-    report = situation_report_create(
+def _report(world, *, urgent: bool):
+    return situation_report_create(
         person=world.guard,
         kind="gangguan",
         text="Kerumunan",
-        urgent=True,
+        urgent=urgent,
         idempotency_key=_key(),
         tps=world.tps,
     )[0]
+
+
+def _incident(world) -> Post:
+    report = _report(world, urgent=True)
     action = reverse("field:incident_handle", kwargs={"pk": report.pk})
     return Post("command_staff", reverse("field:incidents"), action, via="htmx", status=200)
 
 
 def _incident_open(world) -> Post:
     # Not urgent: an urgent report opens its incident by itself.
-    report = situation_report_create(
-        person=world.guard,
-        kind="gangguan",
-        text="Kerumunan",
-        urgent=False,
-        idempotency_key=_key(),
-        tps=world.tps,
-    )[0]
-    action = reverse("field:incident_open", kwargs={"pk": report.pk})
+    action = reverse("field:incident_open", kwargs={"pk": _report(world, urgent=False).pk})
     return Post("command_staff", reverse("field:incidents"), action)
 
 
 def _incident_act(world) -> Post:
     from field.incidents.services import incident_open_from_report
 
-    report = situation_report_create(
-        person=world.guard,
-        kind="gangguan",
-        text="Kerumunan",
-        urgent=False,
-        idempotency_key=_key(),
-        tps=world.tps,
-    )[0]
-    incident = incident_open_from_report(report=report)[0]
+    incident = incident_open_from_report(report=_report(world, urgent=False))[0]
     page = reverse("field:incident_detail", kwargs={"pk": incident.pk})
     action = reverse("field:incident_act", kwargs={"pk": incident.pk})
     return Post("command_staff", page, action, {"action": "note", "note": "Dihubungi."})
