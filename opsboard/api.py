@@ -5,7 +5,9 @@ answer is private to the signed-in user: the session cookie already adds ``Vary:
 ``private, max-age=0`` keeps shared caches from storing one user's scope for another.
 """
 
+import gzip
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -14,7 +16,7 @@ from django.core.paginator import EmptyPage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -33,6 +35,7 @@ BODY_SECONDS = 15 * 60
 # Bodies above this are rebuilt rather than stored: the whole map layer of a Polda (~9 MB) is
 # what bbox= and the aggregated markers exist to avoid, and would crowd out everything else.
 BODY_MAX_BYTES = 2 * 1024 * 1024
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def _json(data: dict[str, Any], *, status: int = 200, content_type: str = "application/json"):
@@ -83,18 +86,37 @@ def conditional_json(
     )
     response = get_conditional_response(request, etag=tag)
     if response is None:
-        key = f"opsboard:api:body:v1:{tag[1:-1]}"
-        body = cache.get(key)
-        if body is None:
-            data = build()
-            body = json.dumps(
-                data, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder
-            ).encode()
-            if len(body) <= BODY_MAX_BYTES:
-                cache.put(key, body, BODY_SECONDS)
-        response = HttpResponse(body, content_type=content_type)
+        response = _stored_body(request, f"opsboard:api:body:v2:{tag[1:-1]}", build, content_type)
     response["ETag"] = tag
     patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _stored_body(
+    request: HttpRequest, key: str, build: Callable[[], dict[str, Any]], content_type: str
+) -> HttpResponse:
+    """The body of one version, stored gzipped: compressing 1 MB of status again on every
+    answer was most of a full tps-status.json's cost at Polda size (docs/benchmarks.md). These
+    bodies carry no secret a page could reflect, so GZipMiddleware's BREACH padding is not
+    needed here; a client that does not take gzip (rare) gets it inflated."""
+    packed = cache.get(key)
+    if packed is None:
+        data = build()
+        body = json.dumps(
+            data, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder
+        ).encode()
+        if len(body) > BODY_MAX_BYTES:
+            return HttpResponse(body, content_type=content_type)
+        packed = gzip.compress(body, compresslevel=6, mtime=0)
+        cache.put(key, packed, BODY_SECONDS)
+    gzipped = ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+    if not gzipped:
+        response = HttpResponse(gzip.decompress(packed), content_type=content_type)
+    else:
+        response = HttpResponse(packed, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(packed))
+    patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
 

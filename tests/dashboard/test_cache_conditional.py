@@ -148,3 +148,27 @@ def test_the_full_page_is_never_answered_304(login, command_staff, covered_grid)
 
     assert "ETag" not in page
     assert client.get("/", headers={"If-None-Match": "*"}).status_code == 200
+
+
+def test_a_json_body_is_stored_gzipped_once_and_served_as_is_or_inflated(
+    login, command_staff, covered_grid, django_assert_num_queries
+):
+    """The stored body is the gzip of the JSON: a client taking gzip gets those bytes with no
+    compression on the way out, one that does not gets the same JSON inflated."""
+    import gzip
+    import json
+
+    client = login(command_staff)
+    first = client.get("/api/tps-status.json", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert first["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in first["Vary"]
+    assert int(first["Content-Length"]) == len(first.content)
+    packed = json.loads(gzip.decompress(first.content))
+    assert len(packed["status"]) == len(covered_grid)
+    # The second answer comes from the store: no row of the snapshot is read again.
+    with django_assert_num_queries(CONDITIONAL["tps-status"][2]):
+        again = client.get("/api/tps-status.json", HTTP_ACCEPT_ENCODING="gzip")
+    assert again.content == first.content
+    plain = client.get("/api/tps-status.json")
+    assert not plain.has_header("Content-Encoding")
+    assert json.loads(plain.content) == packed
