@@ -4,6 +4,7 @@ operation and the filter; in a fixed number of queries whatever the number of sh
 
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 
@@ -98,17 +99,47 @@ def test_the_section_follows_the_filter_and_names_it(login, command_staff, pictu
     assert "3571011001007" in body and "3571011001008" not in body
 
 
-def test_open_incidents_are_printed_urgent_first_and_handled_or_quiet_ones_left_out(
+def test_unanswered_reports_are_printed_urgent_first_and_handled_or_quiet_ones_left_out(
     login, command_staff, incidents
 ):
     body = _section(login(command_staff).get("/cetak/", {"kecamatan": "357101"}, **HTMX))
 
-    assert "Insiden belum ditangani: 2" in body
+    assert "Laporan belum ditangani: 2" in body
+    assert "Kejadian terbuka: 0" in body
     assert body.index("Isu surat suara") < body.index("Massa berkumpul di depan TPS")
     assert "MENDESAK" in body
     assert "Sudah beres" not in body
     assert "Situasi aman terkendali" not in body
     assert "Listrik padam di Pesantren" not in body  # another kecamatan than the filter's
+
+
+def test_open_incidents_are_printed_by_severity_with_their_wait_and_their_reports_not_twice(
+    login, command_staff, incidents, settings
+):
+    from field.incidents import services
+
+    raised, _created = services.incident_open_from_report(
+        report=incidents["urgent"], by=command_staff
+    )
+    services.incident_reclassify(incident=raised, by=command_staff, severity=4)
+    lesser, _created = services.incident_open_from_report(
+        report=incidents["open"], by=command_staff
+    )
+    ended, _created = services.incident_open_from_report(
+        report=incidents["elsewhere"], by=command_staff
+    )
+    services.incident_reject(incident=ended, by=command_staff, reason="Laporan keliru")
+    settings.OPSBOARD_NOW += timedelta(minutes=25)
+
+    body = _section(login(command_staff).get("/cetak/", **HTMX))
+
+    assert "Kejadian terbuka: 2" in body
+    assert body.index(raised.title) < body.index(lesser.title)  # Darurat first
+    assert "<strong>Darurat</strong>" in body
+    assert "25 menit" in body
+    assert ended.title not in body
+    # Their reports are the incidents' now: not listed again as unanswered.
+    assert "Laporan belum ditangani: 0" in body
 
 
 def test_polsek_staff_print_their_kecamatan_only(login, polsek_staff_other, incidents):
@@ -157,9 +188,9 @@ def test_the_section_costs_the_same_queries_whatever_the_number_of_gaps(
     client.get("/healthz")
 
     # 1 session, 2 the user with their role, 3 operation, 4 its phases, 5 snapshot, 6 every
-    # uncovered row with its TPS and places, 7 engine state (stale?), 8 the open reports with
-    # their TPS, places and reporter.
-    with django_assert_num_queries(8):
+    # uncovered row with its TPS and places, 7 engine state (stale?), 8 the open incidents with
+    # their places, 9 the unanswered reports with their TPS, places and reporter.
+    with django_assert_num_queries(9):
         body = _section(client.get("/cetak/", **HTMX))
 
     # Headings and rows: the uncovered TPS, the three open reports (Pesantren's too: no filter).
