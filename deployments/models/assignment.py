@@ -233,6 +233,11 @@ class Assignment(models.Model):
             .select_related("post", "phase", "personnel")
             .first()
         )
+        if clash is None:
+            from deployments.models.strength import validate_available
+
+            validate_available(self.personnel_id, self.starts_at, self.ends_at, self.personnel.name)
+            return
         if clash is not None:
             raise ValidationError(
                 _(
