@@ -48,3 +48,15 @@ def test_database_refuses_a_write_that_skips_validation():
     with pytest.raises(IntegrityError), transaction.atomic():
         AssignmentFactory(personnel=person, phase=ph)
     assert not Assignment.objects.filter(personnel=person).exists()
+
+
+def test_service_save_turns_the_trigger_into_an_indonesian_message():
+    from deployments.services.assignments import assignment_save
+
+    ph = phase()
+    person = PersonnelFactory()
+    _sick(person, ph)
+    draft = AssignmentFactory.build(personnel=person, phase=ph, kind="pam_tps")
+    with pytest.raises(ValidationError, match="tidak tersedia"):
+        assignment_save(draft, tps=None)
+    assert not Assignment.objects.filter(personnel=person).exists()
