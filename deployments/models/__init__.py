@@ -26,6 +26,7 @@ from deployments.models.personnel import (
     Unit,
     UnitQuerySet,
 )
+from deployments.models.strength import Unavailability
 
 __all__ = [
     "Assignment",
@@ -49,6 +50,7 @@ __all__ = [
     "SecurityPattern",
     "Sprin",
     "StaffProfile",
+    "Unavailability",
     "Unit",
     "UnitQuerySet",
 ]

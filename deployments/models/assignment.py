@@ -14,6 +14,7 @@ from core.formats import wib_stamp
 from deployments.models.operation import Phase
 from deployments.models.pattern import Post, PostKind, Sprin
 from deployments.models.personnel import Force, Personnel
+from deployments.models.strength import validate_available
 from tps.models import TPS
 
 
@@ -247,3 +248,4 @@ class Assignment(models.Model):
                 },
                 code="overlap",
             )
+        validate_available(self)

@@ -334,6 +334,12 @@ def overlap_error_from(exc: IntegrityError, personnel: Personnel) -> Exception:
             % {"person": personnel.name},
             code="overlap",
         )
+    if "deployments_assignment_unavailable" in str(exc):
+        return ValidationError(
+            _("%(person)s tidak tersedia (sakit, cuti atau dinas lain) pada waktu itu.")
+            % {"person": personnel.name},
+            code="unavailable",
+        )
     return exc
 
 

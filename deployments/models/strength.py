@@ -1,0 +1,70 @@
+"""Strength on the ground (issue #18): periods a person cannot be assigned."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.formats import wib_stamp
+from deployments.models.personnel import Personnel
+
+
+class Unavailability(models.Model):
+    """A person sick, on leave or on other duty for [starts_at, ends_at).
+
+    No non-cancelled assignment of the person may overlap it: Assignment.clean says so in
+    Indonesian, and on PostgreSQL a trigger refuses the write on every path (migration 0011).
+    """
+
+    class Kind(models.TextChoices):
+        SICK = "sick", _("Sakit")
+        LEAVE = "leave", _("Cuti")
+        OTHER_DUTY = "other_duty", _("Dinas lain")
+
+    personnel = models.ForeignKey(
+        Personnel,
+        on_delete=models.CASCADE,
+        related_name="unavailabilities",
+        verbose_name=_("personel"),
+    )
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("mulai"))
+    ends_at = models.DateTimeField(_("selesai"))
+    reason = models.TextField(_("alasan"), blank=True)
+
+    class Meta:
+        verbose_name = _("ketidaksediaan personel")
+        verbose_name_plural = _("ketidaksediaan personel")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="deployments_unavailability_times_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["sick", "leave", "other_duty"]),
+                name="deployments_unavailability_kind_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["personnel", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {wib_stamp(self.starts_at)} – {wib_stamp(self.ends_at)}"
+
+
+def validate_available(duty) -> None:
+    """Refuse a duty (an Assignment) over a period its person is unavailable (half-open, like
+    assignments). One query; the person's name is read only for the message."""
+    clash = (
+        Unavailability.objects.filter(
+            personnel_id=duty.personnel_id, starts_at__lt=duty.ends_at, ends_at__gt=duty.starts_at
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            _("%(person)s tidak tersedia (%(what)s) pada waktu itu.")
+            % {"person": duty.personnel.name, "what": clash},
+            code="unavailable",
+        )
