@@ -34,6 +34,4 @@ def notifications(request) -> HttpResponse:
 @require_POST
 def incident_acknowledge(request, pk: int) -> HttpResponse:
     acknowledge(incident_id=pk, user=request.user)
-    if request.headers.get("HX-Request"):
-        return render(request, PART, _context(request.user))
-    return HttpResponseRedirect(reverse("field:incident_board"))
+    return HttpResponseRedirect(reverse("field:incident_detail", kwargs={"pk": pk}))

@@ -140,16 +140,14 @@ def test_field_officers_see_no_notifications(client, field_officer):
     assert client.get(reverse("field:notifications")).status_code == 403
 
 
-def test_acknowledge_post_answers_the_partial(client, guard, tps_a, polsek_staff):
+def test_acknowledge_post_clears_the_badge(client, guard, tps_a, polsek_staff):
     incident = _urgent_incident(guard, tps_a)
     client.force_login(polsek_staff)
 
-    response = client.post(
-        reverse("field:incident_acknowledge", kwargs={"pk": incident.pk}), HTTP_HX_REQUEST="true"
-    )
+    response = client.post(reverse("field:incident_acknowledge", kwargs={"pk": incident.pk}))
 
-    assert response.status_code == 200
-    assert b'data-unread="0"' in response.content
+    assert response.status_code == 302
+    assert b'data-unread="0"' in client.get(reverse("field:notifications")).content
 
 
 def test_the_beat_runs_escalation_every_minute(settings):
