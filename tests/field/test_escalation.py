@@ -1,6 +1,9 @@
 """Escalation with acknowledgement and the in-app notifications (field/notifications/), the
 operation clock driven by the tests (settings.OPSBOARD_NOW), never slept."""
 
+import time
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -153,3 +156,67 @@ def test_acknowledge_post_clears_the_badge(client, guard, tps_a, polsek_staff):
 def test_the_beat_runs_escalation_every_minute(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["escalate-incidents"]
     assert entry == {"task": "field.tasks.escalate_due_task", "schedule": 60}
+
+
+@pytest.fixture
+def celery_worker_on_redis():
+    """A real Celery worker in a thread on the real Redis (as tests/coverage does)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from opsboard.celery import app
+
+    assert app.conf.broker_url.startswith("redis://")
+    app.conf.task_always_eager = False
+    app.control.purge()
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.task_always_eager = True
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_on_redis_escalates_and_stops_at_the_acknowledgement(
+    settings, celery_worker_on_redis
+):
+    from field.tasks import escalate_due_task
+    from tests.factories import ELECTION_DAY_9AM, OperationFactory, UserFactory
+    from tests.field.helpers import guard_at
+
+    settings.OPSBOARD_NOW = ELECTION_DAY_9AM
+    OperationFactory()
+    # A transactional test starts from empty tables: the chain the migration seeds, again.
+    for level, audience, wait in ((1, "polsek", 0), (2, "command", 5), (3, "command", 10)):
+        EscalationRule.objects.get_or_create(
+            incident_class="",
+            level=level,
+            defaults={"role_label": f"L{level}", "audience": audience, "wait_minutes": wait},
+        )
+    kabagops = UserFactory(username="kabagops.worker", groups=["Command staff"])
+    from tests.factories import TPSFactory
+
+    incident = _urgent_incident(guard_at(tps := TPSFactory()), tps)
+
+    # No result backend: the worker's runs are read from the tables. Solo pool, in order; a
+    # probe incident whose level 2 falls due in the same run tells when a run is done.
+    def until(condition):
+        deadline = time.monotonic() + 30
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.1)  # waiting for the worker, not for the operation clock
+        assert condition()
+
+    tick(settings, 4)
+    escalate_due_task.delay()  # too early: nothing to do
+    tick(settings, 1)
+    escalate_due_task.delay()
+    until(lambda: _levels(incident) == [1, 2])
+    step = incident.escalation_steps.get(level=2)
+    assert step.notified_at == ELECTION_DAY_9AM + timedelta(minutes=5)  # not at minute 4
+
+    acknowledge(incident_id=incident.pk, user=kabagops)
+    probe = _urgent_incident(guard_at(tps), tps)
+    tick(settings, 30)
+    escalate_due_task.delay()
+    until(lambda: _levels(probe) == [1, 2])
+    assert _levels(incident) == [1, 2]  # the acknowledgement stopped its chain
