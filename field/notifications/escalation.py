@@ -52,6 +52,8 @@ def _notify(incident: Incident, rule: EscalationRule, at: datetime) -> Escalatio
         ],
         ignore_conflicts=True,
     )
+    if not recipients:  # nobody to tell at this level: the step counts, the timeline is quiet
+        return step
     IncidentEvent.objects.create(
         incident=incident,
         kind=EventKind.NOTIFIED,
