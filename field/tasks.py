@@ -20,3 +20,12 @@ def purge_personal_data_task() -> None:
     (deployments.services.personal_data_purge); idempotent, the personnel part a no-op until
     PERSONAL_DATA_RETENTION_DAYS after pasca. Run by beat daily."""
     personal_data_purge()
+
+
+@shared_task(name="field.tasks.escalate_due_task")
+def escalate_due_task() -> int:
+    """Escalation of unacknowledged urgent incidents (field.notifications.escalation
+    .escalate_due); idempotent. Run by beat every minute."""
+    from field.notifications.escalation import escalate_due
+
+    return escalate_due()

@@ -5,6 +5,7 @@ from django.urls import path
 
 from field import command, posko, views
 from field.incidents import views as incidents
+from field.notifications import views as notifications
 
 app_name = "field"
 
@@ -37,6 +38,12 @@ urlpatterns = [
     path("lapangan/kartu/cetak/", command.cards_print, name="cards_print"),
     path("lapangan/kartu/cabut/", command.links_revoke, name="links_revoke"),
     path("lapangan/kartu/keluarkan/", command.sessions_end, name="sessions_end"),
+    path("lapangan/pemberitahuan/", notifications.notifications, name="notifications"),
+    path(
+        "lapangan/kejadian/<int:pk>/tanggapi/",
+        notifications.incident_acknowledge,
+        name="incident_acknowledge",
+    ),
     path("posko/", posko.posko, name="posko"),
     path("posko/checkin/", posko.posko_checkin, name="posko_checkin"),
     path("posko/status/", posko.posko_status, name="posko_status"),

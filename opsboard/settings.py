@@ -253,6 +253,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opsboard.tasks.purge_personal_data_task",
         "schedule": 24 * 60 * 60,
     },
+    # Incident escalation (docs/incidents.md): next level told when nobody acknowledged.
+    "escalate-incidents": {"task": "field.tasks.escalate_due_task", "schedule": 60},
 }
 # Retention under UU PDP 27/2022 (docs/access.md, "Retention"): days after the end of the pasca
 # phase (operation clock) that the names, phones and identifiers of Linmas and TNI, and every

@@ -168,6 +168,11 @@ def _incident_act(w: WorldA) -> Case:
     return Case(path, KECAMATAN, method="post", data={"action": "note", "note": "Catatan"})
 
 
+def _incident_acknowledge(w: WorldA) -> Case:
+    path = reverse("field:incident_acknowledge", kwargs={"pk": _incident(w).pk})
+    return Case(path, KECAMATAN, method="post")
+
+
 def _instruction_withdraw(w: WorldA) -> Case:
     instruction = InstructionFactory(kecamatan=w.kecamatan)
     return Case(
@@ -199,6 +204,7 @@ SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
     "field:incident_open": _incident_open,
     "field:incident_detail": _incident_detail,
     "field:incident_act": _incident_act,
+    "field:incident_acknowledge": _incident_acknowledge,
     "field:instruction_withdraw": _instruction_withdraw,
     "coordination:meeting_detail": _meeting_page("coordination:meeting_detail"),
     "coordination:meeting_print": _meeting_page("coordination:meeting_print"),

@@ -230,6 +230,8 @@ FIELD_GROUPS = {
     "field:incident_export": "field_command",
     "field:incident_detail": "field_command",
     "field:incident_act": "field_command",
+    "field:notifications": "field_command",
+    "field:incident_acknowledge": "field_command",
     "field:checkins": "field_command",
     "field:instructions": "field_command",
     "field:instruction_withdraw": "field_command",
@@ -409,6 +411,7 @@ FIRST_WALK_POSTS = {
     "field:incident_handle": lambda w: {},
     "field:incident_open": lambda w: {},
     "field:incident_act": lambda w: {"action": "note", "note": "Catatan"},
+    "field:incident_acknowledge": lambda w: {},
     "field:instruction_withdraw": lambda w: {},
     "field:cards_print": lambda w: {"desa": w.tps.desa_id},
     "field:links_revoke": lambda w: {

@@ -382,6 +382,8 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Catatan")
     SEVERITY_CHANGED = "severity_changed", _("Tingkat diubah")
     CLASS_CHANGED = "class_changed", _("Golongan diubah")
+    NOTIFIED = "notified", _("Pemberitahuan dikirim")
+    ACKNOWLEDGED = "acknowledged", _("Pemberitahuan ditanggapi")
 
 
 class IncidentEvent(models.Model):

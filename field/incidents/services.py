@@ -156,6 +156,9 @@ def incident_open_from_report(
     except IntegrityError:  # pragma: no cover - the row lock above makes this unreachable
         raise ValidationError(_("Laporan ini sudah menjadi bagian dari kejadian lain.")) from None
     _event(incident, EventKind.CREATED, at=report.at, by=by, report=report, text=report.text[:200])
+    from field.notifications.escalation import escalation_start  # the escalation seam
+
+    escalation_start(incident)
     return incident, True
 
 

@@ -228,6 +228,15 @@ def _incident_act(world) -> Post:
     return Post("command_staff", page, action, {"action": "note", "note": "Dihubungi."})
 
 
+def _incident_acknowledge(world) -> Post:
+    from field.incidents.services import incident_open_from_report
+
+    incident = incident_open_from_report(report=_report(world, urgent=False))[0]
+    action = reverse("field:incident_acknowledge", kwargs={"pk": incident.pk})
+    page = reverse("field:incident_detail", kwargs={"pk": incident.pk})
+    return Post("command_staff", page, action)
+
+
 def _instruction_ack(world) -> Post:
     instruction = InstructionFactory(kecamatan=world.kecamatan)
     action = reverse("field:instruction_ack", kwargs={"pk": instruction.pk})
@@ -317,6 +326,7 @@ POST_CASES = {
     "field:instruction_withdraw": _instruction_withdraw,
     "field:incident_open": _incident_open,
     "field:incident_act": _incident_act,
+    "field:incident_acknowledge": _incident_acknowledge,
     "field:cards_print": lambda w: Post(
         "ops_admin",
         reverse("field:cards"),

@@ -1,0 +1,1 @@
+"""Escalation and in-app notifications of incident command (docs/incidents.md, "Escalation")."""
