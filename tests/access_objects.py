@@ -240,6 +240,20 @@ def _import_job(w: WorldA):
     )
 
 
+def _unavailability(w: WorldA):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from deployments.models import Unavailability
+
+    # A week after the election: no duty of the guard overlaps it.
+    starts = timezone.make_aware(datetime(2024, 12, 10, 8))
+    return Unavailability.objects.create(
+        personnel=w.guard, kind="sick", starts_at=starts, ends_at=starts + timedelta(days=2)
+    )
+
+
 def _audit_event(w: WorldA):
     from audit.models import AuditEvent
 
@@ -274,6 +288,7 @@ ADMIN_OBJECTS: dict[str, tuple[str, Callable[[WorldA], object]]] = {
     "deployments_securitypattern": (POLRES, lambda w: SecurityPatternFactory()),
     "deployments_sprin": (POLRES, lambda w: SprinFactory()),
     "deployments_importjob": (POLRES, _import_job),
+    "deployments_unavailability": (KECAMATAN, lambda w: _unavailability(w)),
     "coordination_agency": (POLRES, lambda w: AgencyFactory()),
     "coordination_meeting": (POLRES, lambda w: _meeting()),
     "coordination_actionitem": (POLRES, lambda w: ActionItemFactory()),

@@ -21,11 +21,13 @@ from deployments.imports.sheets import (
 )
 from deployments.models import (
     Operation,
+    Personnel,
     Phase,
     Post,
     SecurityPattern,
     Sprin,
     StaffProfile,
+    Unavailability,
     Unit,
 )
 
@@ -123,3 +125,28 @@ class SprinAdmin(OpsboardHistoryAdmin):
     @admin.display(description=gettext_lazy("penugasan"), ordering="n_assignments")
     def assignment_count(self, sprin):
         return thousands(sprin.n_assignments)
+
+
+@admin.register(Unavailability)
+class UnavailabilityAdmin(OpsboardAdmin):
+    """Sick, leave, other duty: the periods a person cannot be given a duty (docs/strength.md).
+    Polsek staff given edit rights record them for their kecamatan's people only."""
+
+    list_display = ["personnel", "kind", "starts_at", "ends_at"]
+    list_filter = ["kind"]
+    list_select_related = ["personnel"]
+    search_fields = ["personnel__name", "personnel__identifier"]
+    raw_id_fields = ["personnel"]
+    date_hierarchy = "starts_at"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if access_of(request.user).sees_everything:
+            return queryset
+        return queryset.filter(personnel__in=Personnel.objects.visible_to(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A raw id is checked against this queryset: another kecamatan's person is refused.
+        if db_field.name == "personnel":
+            kwargs["queryset"] = Personnel.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

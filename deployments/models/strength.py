@@ -51,6 +51,33 @@ class Unavailability(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {wib_stamp(self.starts_at)} – {wib_stamp(self.ends_at)}"
 
+    def clean(self) -> None:
+        """Recording a period over duties the person holds would leave them on duty while
+        unavailable: those duties are moved or cancelled first (the admin lists them)."""
+        if not (self.personnel_id and self.starts_at and self.ends_at):
+            return
+        if self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("Selesai harus sesudah mulai.")})
+        duties = list(
+            self.personnel.assignments.exclude(status="cancelled")
+            .filter(starts_at__lt=self.ends_at, ends_at__gt=self.starts_at)
+            .order_by("starts_at")[:5]
+        )
+        if duties:
+            raise ValidationError(
+                _(
+                    "%(person)s masih bertugas pada periode ini: %(duties)s. Pindahkan atau "
+                    "batalkan tugas itu lebih dahulu."
+                )
+                % {
+                    "person": self.personnel.name,
+                    "duties": "; ".join(
+                        f"{wib_stamp(d.starts_at)} – {wib_stamp(d.ends_at)}" for d in duties
+                    ),
+                },
+                code="on_duty",
+            )
+
 
 def validate_available(duty) -> None:
     """Refuse a duty (an Assignment) over a period its person is unavailable (half-open, like

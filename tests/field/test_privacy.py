@@ -62,6 +62,8 @@ def _requests(tps_a, world):
         "field:incident_act": [
             ("post", f"/lapangan/kejadian/{incident.pk}/ubah/", {"action": "verify"})
         ],
+        "field:notifications": [("get", "/lapangan/pemberitahuan/", {})],
+        "field:incident_acknowledge": [("post", f"/lapangan/kejadian/{incident.pk}/tanggapi/", {})],
         "field:checkins": [("get", "/lapangan/checkin/", {})],
         "field:instructions": [
             ("get", "/lapangan/instruksi/", {}),
