@@ -86,8 +86,15 @@ def _other_tps(field):
     return st.one_of(st.sampled_from([str(field["other_tps"].pk), "0", "9" * 30]), bad_number)
 
 
-# An urgent report opens its incident in the same transaction (docs/incidents.md).
-INCIDENT_TABLES = {"field_incident", "field_incidentevent", "field_incidentreport"}
+# An urgent report opens its incident in the same transaction, and the incident starts its
+# escalation chain: the first step and the notices to the area's Polsek (docs/incidents.md).
+INCIDENT_TABLES = {
+    "field_incident",
+    "field_incidentevent",
+    "field_incidentreport",
+    "field_escalationstep",
+    "field_notification",
+}
 
 
 def _own_rows(change: dict[str, int]) -> dict[str, int]:
