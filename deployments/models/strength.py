@@ -58,10 +58,12 @@ class Unavailability(models.Model):
             return
         if self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("Selesai harus sesudah mulai.")})
+        # The reverse accessor's queryset is AssignmentQuerySet: no import of assignment.py,
+        # which imports this module.
         duties = list(
-            self.personnel.assignments.exclude(status="cancelled")
-            .filter(starts_at__lt=self.ends_at, ends_at__gt=self.starts_at)
-            .order_by("starts_at")[:5]
+            self.personnel.assignments.overlapping(self.starts_at, self.ends_at).order_by(
+                "starts_at"
+            )[:5]
         )
         if duties:
             raise ValidationError(

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from deployments.models import Assignment, Unavailability
+from deployments.services.assignments import assignment_save
 from tests.factories import AssignmentFactory, PersonnelFactory, phase
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,7 @@ def test_duty_after_the_period_is_allowed():
     draft.full_clean(exclude=["personnel"])
 
 
+@pytest.mark.services  # the trigger is PostgreSQL's (migration 0011)
 def test_database_refuses_a_write_that_skips_validation():
     ph = phase()
     person = PersonnelFactory()
@@ -50,9 +52,8 @@ def test_database_refuses_a_write_that_skips_validation():
     assert not Assignment.objects.filter(personnel=person).exists()
 
 
+@pytest.mark.services
 def test_service_save_turns_the_trigger_into_an_indonesian_message():
-    from deployments.services.assignments import assignment_save
-
     ph = phase()
     person = PersonnelFactory()
     _sick(person, ph)
@@ -60,3 +61,28 @@ def test_service_save_turns_the_trigger_into_an_indonesian_message():
     with pytest.raises(ValidationError, match="tidak tersedia"):
         assignment_save(draft, tps=None)
     assert not Assignment.objects.filter(personnel=person).exists()
+
+
+def test_a_period_over_a_duty_the_person_holds_is_refused_naming_the_duty():
+    ph = phase()
+    duty = AssignmentFactory(phase=ph)
+    period = Unavailability(
+        personnel=duty.personnel,
+        kind=Unavailability.Kind.LEAVE,
+        starts_at=duty.starts_at - timedelta(hours=1),
+        ends_at=duty.starts_at + timedelta(hours=1),
+    )
+    with pytest.raises(ValidationError, match="masih bertugas") as refused:
+        period.full_clean()
+    assert refused.value.error_dict["__all__"][0].code == "on_duty"
+
+
+def test_a_cancelled_duty_does_not_stand_in_the_way():
+    ph = phase()
+    duty = AssignmentFactory(phase=ph, status=Assignment.Status.CANCELLED)
+    Unavailability(
+        personnel=duty.personnel,
+        kind=Unavailability.Kind.SICK,
+        starts_at=duty.starts_at,
+        ends_at=duty.ends_at,
+    ).full_clean()
