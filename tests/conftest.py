@@ -28,3 +28,24 @@ def objects_world(
         polsek_staff=polsek_staff,
         ops_admin=ops_admin,
     )
+
+
+@pytest.fixture
+def celery_worker_on_redis(settings):
+    """A real Celery worker in a thread, consuming from the real Redis (the root conftest points
+    the app's broker there for the whole run; tasks stay eager elsewhere). Solo pool: tasks run
+    one at a time, in the order sent. No result backend: tests read the worker's work from the
+    tables."""
+    from celery.contrib.testing.worker import start_worker
+
+    from opsboard.celery import app
+
+    assert app.conf.broker_url.startswith("redis://")
+    settings.COVERAGE_DEBOUNCE_SECONDS = 0
+    app.conf.task_always_eager = False
+    app.control.purge()
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.task_always_eager = True

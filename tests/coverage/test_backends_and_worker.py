@@ -1,7 +1,5 @@
 """The engine against the real services: PostgreSQL beside SQLite, and a Celery worker on Redis."""
 
-import time
-
 import pytest
 from django.core import serializers
 
@@ -30,6 +28,7 @@ from tests.factories import (
     TPSFactory,
     phase,
 )
+from tests.hardening.support import wait_until
 from tps.models import TPS, Desa, KabKota, Kecamatan
 
 COPIED = (
@@ -134,25 +133,6 @@ def test_postgresql_and_sqlite_give_the_same_verdicts_and_figures(operation, dem
         assert figures[4:] == pytest.approx(lite_areas[key][4:], abs=1e-9)
 
 
-@pytest.fixture
-def celery_worker_on_redis(settings):
-    """A real Celery worker in a thread, consuming from the real Redis (the root conftest
-    points the app's broker there for the whole run; tasks stay eager elsewhere)."""
-    from celery.contrib.testing.worker import start_worker
-
-    from opsboard.celery import app
-
-    assert app.conf.broker_url.startswith("redis://")
-    settings.COVERAGE_DEBOUNCE_SECONDS = 0
-    app.conf.task_always_eager = False
-    app.control.purge()
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield app
-    finally:
-        app.conf.task_always_eager = True
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_on_redis_recomputes_after_a_change(
@@ -171,15 +151,12 @@ def test_a_real_worker_on_redis_recomputes_after_a_change(
         ends_at=pemungutan.ends_at,
     )
 
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    def snapshot_with_the_guard():
         current = CoverageSnapshot.objects.current_for(pemungutan)
-        if (
+        return (
             current
             and CoverageTPS.objects.filter(snapshot=current, tps=tps, linmas_guards=1).exists()
-        ):
-            break
-        time.sleep(0.2)
-    else:
-        pytest.fail("the worker wrote no snapshot with the new assignment within 30 s")
+        )
+
+    wait_until(snapshot_with_the_guard, timeout=30, what="a snapshot with the new assignment")
     assert CoverageSnapshot.objects.count() > before

@@ -1,7 +1,6 @@
 """Escalation with acknowledgement and the in-app notifications (field/notifications/), the
 operation clock driven by the tests (settings.OPSBOARD_NOW), never slept."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from field.incidents.models import EventKind
 from field.notifications.escalation import acknowledge, escalate_due
 from field.notifications.models import EscalationRule, EscalationStep, Notification
 from tests.field.incident_helpers import report, tick
+from tests.hardening.support import wait_until
 
 
 def _urgent_incident(guard, tps):
@@ -158,23 +158,6 @@ def test_the_beat_runs_escalation_every_minute(settings):
     assert entry == {"task": "field.tasks.escalate_due_task", "schedule": 60}
 
 
-@pytest.fixture
-def celery_worker_on_redis():
-    """A real Celery worker in a thread on the real Redis (as tests/coverage does)."""
-    from celery.contrib.testing.worker import start_worker
-
-    from opsboard.celery import app
-
-    assert app.conf.broker_url.startswith("redis://")
-    app.conf.task_always_eager = False
-    app.control.purge()
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield app
-    finally:
-        app.conf.task_always_eager = True
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_on_redis_escalates_and_stops_at_the_acknowledgement(
@@ -198,13 +181,10 @@ def test_a_real_worker_on_redis_escalates_and_stops_at_the_acknowledgement(
 
     incident = _urgent_incident(guard_at(tps := TPSFactory()), tps)
 
-    # No result backend: the worker's runs are read from the tables. Solo pool, in order; a
-    # probe incident whose level 2 falls due in the same run tells when a run is done.
+    # The worker runs tasks in order: a probe incident whose level 2 falls due in the same run
+    # tells when a run is done.
     def until(condition):
-        deadline = time.monotonic() + 30
-        while not condition() and time.monotonic() < deadline:
-            time.sleep(0.1)  # waiting for the worker, not for the operation clock
-        assert condition()
+        wait_until(condition, timeout=30, what="the worker's escalation run")
 
     tick(settings, 4)
     escalate_due_task.delay()  # too early: nothing to do
