@@ -28,6 +28,7 @@ from field.incidents.models import (
     Severity,
 )
 from field.models import SituationReport
+from field.notifications.escalation import escalation_start
 
 S = IncidentState
 
@@ -156,8 +157,6 @@ def incident_open_from_report(
     except IntegrityError:  # pragma: no cover - the row lock above makes this unreachable
         raise ValidationError(_("Laporan ini sudah menjadi bagian dari kejadian lain.")) from None
     _event(incident, EventKind.CREATED, at=report.at, by=by, report=report, text=report.text[:200])
-    from field.notifications.escalation import escalation_start  # the escalation seam
-
     escalation_start(incident)
     return incident, True
 

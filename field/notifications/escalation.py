@@ -52,14 +52,24 @@ def _notify(incident: Incident, rule: EscalationRule, at: datetime) -> Escalatio
         ],
         ignore_conflicts=True,
     )
-    if not recipients:  # nobody to tell at this level: the step counts, the timeline is quiet
-        return step
+    # A level with nobody to tell still says so: the command reading the timeline must know
+    # that the Polsek was not told, not assume it was.
+    if recipients:
+        text = _("Tingkat %(level)s (%(role)s) diberi tahu: %(count)s akun.") % {
+            "level": rule.level,
+            "role": rule.role_label,
+            "count": len(recipients),
+        }
+    else:
+        text = _("Tingkat %(level)s (%(role)s): tidak ada akun untuk diberi tahu.") % {
+            "level": rule.level,
+            "role": rule.role_label,
+        }
     IncidentEvent.objects.create(
         incident=incident,
         kind=EventKind.NOTIFIED,
         at=at,
-        text=_("Tingkat %(level)s (%(role)s) diberi tahu: %(count)s akun.")
-        % {"level": rule.level, "role": rule.role_label, "count": len(recipients)},
+        text=text,
         data={"level": rule.level, "recipients": [u.pk for u in recipients]},
     )
     return step

@@ -40,6 +40,15 @@ def test_an_urgent_incident_tells_its_polsek_at_once(guard, tps_a, polsek_staff,
     assert incident.events.filter(kind=EventKind.NOTIFIED).count() == 1
 
 
+def test_a_level_with_nobody_to_tell_says_so_on_the_timeline(guard, tps_a, command_staff):
+    incident = _urgent_incident(guard, tps_a)  # no Polsek account in this kecamatan
+
+    assert _levels(incident) == [1]
+    assert not Notification.objects.exists()
+    line = incident.events.get(kind=EventKind.NOTIFIED)
+    assert "tidak ada akun" in line.text and line.data == {"level": 1, "recipients": []}
+
+
 def test_a_non_urgent_incident_tells_nobody(guard, tps_a, polsek_staff):
     from field.incidents.services import incident_open_from_report
 

@@ -159,7 +159,11 @@ def test_an_urgent_report_opens_its_incident_by_itself(guard, tps_a):
     assert incident.severity == Severity.TINGGI
     assert incident.opened_by is None
     assert list(incident.links.values_list("report", flat=True)) == [sent.pk]
-    assert list(incident.events.values_list("kind", flat=True)) == [EventKind.CREATED]
+    # Opening tells the chain's first level, even when it has nobody to tell (it says so).
+    assert list(incident.events.values_list("kind", flat=True)) == [
+        EventKind.CREATED,
+        EventKind.NOTIFIED,
+    ]
 
 
 def test_a_report_that_is_not_urgent_opens_nothing(guard, tps_a):
@@ -213,13 +217,14 @@ def test_the_lifecycle_records_each_step_with_its_time_and_who(
     events = list(incident.events.values_list("kind", "by", "at"))
     assert [kind for kind, _by, _at in events] == [
         "created",
+        "notified",
         "verified",
         "dispatched",
         "arrived",
         "resolved",
     ]
-    assert {by for _kind, by, _at in events[1:]} == {command_staff.pk}
-    assert events[0][1] is None  # opened by the system
+    assert {by for _kind, by, _at in events[2:]} == {command_staff.pk}
+    assert events[0][1] is events[1][1] is None  # opened and escalated by the system
 
 
 def test_the_response_clock_counts_minutes_from_the_first_report(
@@ -333,10 +338,12 @@ def test_rejecting_needs_a_reason_and_keeps_it(guard, tps_a, command_staff):
 def test_a_huge_note_is_refused_with_the_limit(guard, tps_a, command_staff):
     incident = Incident.objects.get(links__report=report(guard, tps=tps_a))
 
+    opened = incident.events.count()
+
     with pytest.raises(ValidationError, match="2000"):
         services.incident_note(incident=incident, by=command_staff, text="x" * 2001)
 
-    assert incident.events.count() == 1
+    assert incident.events.count() == opened
 
 
 def test_marking_duplicate_points_to_the_original_and_tells_its_timeline(
@@ -405,4 +412,8 @@ def test_after_pasca_the_reporters_words_leave_the_incidents(guard, tps_a, comma
 
     incident.refresh_from_db()
     assert "Nama saksi X" not in incident.title
-    assert sorted(incident.events.values_list("text", flat=True)) == ["", "Kapolsek menuju lokasi"]
+    assert sorted(incident.events.values_list("text", flat=True)) == [
+        "",
+        "Kapolsek menuju lokasi",
+        "Tingkat 1 (Padal / Kapolsek): tidak ada akun untuk diberi tahu.",
+    ]

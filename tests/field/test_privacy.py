@@ -8,6 +8,7 @@ the reason it holds nothing of anyone's.
 import pytest
 from django.urls import get_resolver
 
+from field.incidents.models import EventKind
 from field.services import (
     checkin_record,
     signin_link_issue,
@@ -87,7 +88,9 @@ def _requests(tps_a, world):
 def report_incident_untouched(world) -> bool:
     incident = world["report"].incident_link.incident
     incident.refresh_from_db()
-    return incident.state == "dilaporkan" and incident.events.count() == 1
+    # Only what opening wrote: the incident's first line and its chain's first level.
+    opening = {EventKind.CREATED, EventKind.NOTIFIED}
+    return incident.state == "dilaporkan" and not incident.events.exclude(kind__in=opening).exists()
 
 
 def _field_url_names() -> set[str]:
