@@ -177,3 +177,26 @@ def _dispatch_one(
     )
     new = _create(draft, person, by=by, reason=reason or _("Penanganan kejadian"))
     return Dispatched(personnel=person, duty=new, relieved=duty)
+
+
+@transaction.atomic
+def dispatch_duties_end(*, duty_ids: Sequence[int], at: datetime, by, reason: str = "") -> int:
+    """End dispatch duties at `at` (the incident is over): the people are free again from then.
+    A dispatch not yet begun is cancelled. Duties already over are left as they are. Returns
+    how many were changed. The duties they were relieved of are not resumed (module docstring).
+    """
+    rows = list(
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(duty_ids), kind=PostKind.KEJADIAN, ends_at__gt=at)
+        .exclude(status=Assignment.Status.CANCELLED)
+        .select_related("personnel", "phase")
+        .order_by("pk")
+    )
+    for duty in rows:
+        if duty.starts_at >= at:
+            duty.status = Assignment.Status.CANCELLED
+        else:
+            duty.ends_at = at
+        assignment_validate(duty, tps=[])
+        assignment_save(duty, tps=None, by=by, reason=reason or _("Kejadian selesai"))
+    return len(rows)

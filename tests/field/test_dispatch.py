@@ -233,6 +233,50 @@ def test_dispatch_ends_before_the_persons_next_duty(world):
     assert link.relieved is None and link.duty.ends_at == later.starts_at
 
 
+@pytest.mark.django_db
+def test_resolving_the_incident_ends_the_dispatch_duties(world, settings):
+    person, _ = guard_at(world, world["tps"], name="Penjaga")
+    by = _command()
+    [link] = services.incident_dispatch(
+        incident=world["incident"], by=by, personnel_ids=[person.pk]
+    )
+    from field.incidents import services as lifecycle
+
+    settings.OPSBOARD_NOW = election_day_at(30)
+    incident = lifecycle.incident_arrive(incident=world["incident"], by=by)
+    settings.OPSBOARD_NOW = election_day_at(75)
+    lifecycle.incident_resolve(incident=incident, by=by, resolution="Massa bubar")
+
+    link.duty.refresh_from_db()
+    assert link.duty.ends_at == election_day_at(75)
+    assert link.duty.status == Assignment.Status.ACTIVE
+
+
+@pytest.mark.django_db
+def test_unknown_people_are_refused_by_the_service(world):
+    person, _ = guard_at(world, world["tps"], name="Penjaga")
+
+    with pytest.raises(ValidationError, match="tidak dikenal"):
+        services.incident_dispatch(
+            incident=world["incident"], by=_command(), personnel_ids=[person.pk, 10**9]
+        )
+
+    assert not IncidentDispatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_dispatched_officer_still_opens_their_me_page(world, login):
+    from deployments.services import personnel_account_create
+
+    person, _ = guard_at(world, world["tps"], name="Penjaga")
+    user = personnel_account_create(personnel=person, password="test-Pass-2024")  # noqa: S106
+    services.incident_dispatch(incident=world["incident"], by=_command(), personnel_ids=[person.pk])
+
+    page = login(user).get("/me/")
+
+    assert page.status_code == 200 and "Penanganan kejadian" in page.content.decode()
+
+
 def _nothing_written(world, before: int):
     incident = Incident.objects.get(pk=world["incident"].pk)
     assert incident.state == IncidentState.DIVERIFIKASI
