@@ -269,7 +269,7 @@ def test_a_dispatched_officer_still_opens_their_me_page(world, login):
     from deployments.services import personnel_account_create
 
     person, _ = guard_at(world, world["tps"], name="Penjaga")
-    user = personnel_account_create(personnel=person, password="test-Pass-2024")  # noqa: S106
+    user = personnel_account_create(personnel=person, password="test-Pass-2024")
     services.incident_dispatch(incident=world["incident"], by=_command(), personnel_ids=[person.pk])
 
     page = login(user).get("/me/")
