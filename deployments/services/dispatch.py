@@ -56,7 +56,11 @@ def phase_at(at: datetime) -> Phase | None:
     operation = current_operation()
     if operation is None:
         return None
-    return Phase.objects.filter(operation=operation, starts_at__lte=at, ends_at__gt=at).first()
+    return (
+        Phase.objects.filter(operation=operation, starts_at__lte=at, ends_at__gt=at)
+        .select_related("operation")
+        .first()
+    )
 
 
 def dispatch_ends_at(at: datetime, *, phase: Phase, next_start: datetime | None) -> datetime:

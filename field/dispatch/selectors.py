@@ -222,7 +222,7 @@ def dispatch_preview(incident: Incident, *, user, personnel_ids, now: datetime) 
         a.personnel_id: a
         for a in Assignment.objects.at(now)
         .filter(personnel__in=[p.pk for p in people])
-        .select_related("post")
+        .select_related("post", "personnel")  # the duty's label names its person
         .prefetch_related("tps")
     }
     blocked = dict(

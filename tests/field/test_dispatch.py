@@ -189,6 +189,36 @@ def test_candidates_take_the_same_queries_whatever_their_number(
     assert len(labels) == count
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_candidate_part_and_preview_take_the_same_queries_whatever_their_number(
+    world, count, login, command_staff, django_assert_num_queries
+):
+    people = [
+        guard_at(world, tps_km_north(world, n % 5, n + 100), name=f"Penjaga {n:02d}")[0]
+        for n in range(count)
+    ]
+    client = login(command_staff)
+    pk = world["incident"].pk
+
+    # session, user (its role comes with the session); the incident with its TPS and
+    # kecamatan; the candidates; their TPS
+    with django_assert_num_queries(5):
+        part = client.get(reverse("field:incident_responders", args=[pk]), HTTP_HX_REQUEST="true")
+    # session, user; the incident; the people; their duties with person and post, and those
+    # duties' TPS; unavailability; the operation; the phase; then before and after, each:
+    # the pattern, the TPS, the counted duties over them
+    with django_assert_num_queries(15):
+        preview = client.get(
+            reverse("field:incident_dispatch_preview", args=[pk]),
+            {"personnel": [p.pk for p in people]},
+            HTTP_HX_REQUEST="true",
+        )
+
+    assert part.status_code == 200 and preview.status_code == 200
+    assert part.content.decode().count('name="personnel"') == count
+
+
 # The dispatch
 
 
