@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from deployments.models import Personnel
 from deployments.services.dispatch import assignments_dispatch
 from field.dispatch.models import IncidentDispatch
-from field.incidents.models import EventKind, Incident, IncidentState
+from field.incidents.models import NOTE_MAX, EventKind, Incident, IncidentState
 from field.incidents.services import _event, _locked, _now_after, _require, _text
 
 S = IncidentState
@@ -73,9 +73,8 @@ def incident_dispatch(
     names = ", ".join(f"{item.personnel.rank_label} {item.personnel.name}".strip() for item in sent)
     if first:
         incident.state, incident.dispatched_at = S.DITANGANI, at
-        incident.dispatch_note = _text(
-            "; ".join(part for part in (names, note) if part), label=_("Yang dikirim")
-        )
+        # Cut, never refused: a long list of names must not stop a dispatch.
+        incident.dispatch_note = "; ".join(part for part in (names, note) if part)[:NOTE_MAX]
         incident.save(update_fields=["state", "dispatched_at", "dispatch_note"])
     incident.responders.add(*(item.personnel for item in sent))
     _event(
@@ -83,7 +82,9 @@ def incident_dispatch(
         EventKind.DISPATCHED,
         at=at,
         by=by,
-        text=_("Dikirim: %(names)s.") % {"names": names} + (f" {note}" if note else ""),
+        text=(_("Dikirim: %(names)s.") % {"names": names} + (f" {note}" if note else ""))[
+            :NOTE_MAX
+        ],
         responders=[item.personnel.pk for item in sent],
         duties=[item.duty.pk for item in sent],
         relieved=[item.relieved.pk for item in sent if item.relieved is not None],
