@@ -4,6 +4,7 @@
 from django.urls import path
 
 from field import command, posko, views
+from field.dispatch import views as dispatch
 from field.incidents import views as incidents
 from field.notifications import views as notifications
 
@@ -27,6 +28,18 @@ urlpatterns = [
     path("lapangan/kejadian/ekspor/", incidents.incident_export, name="incident_export"),
     path("lapangan/kejadian/<int:pk>/", incidents.incident_detail, name="incident_detail"),
     path("lapangan/kejadian/<int:pk>/ubah/", incidents.incident_act, name="incident_act"),
+    # Dispatch: who could go, the coverage preview, the dispatch itself (docs/incidents.md)
+    path(
+        "lapangan/kejadian/<int:pk>/personel/",
+        dispatch.incident_responders,
+        name="incident_responders",
+    ),
+    path(
+        "lapangan/kejadian/<int:pk>/personel/pratinjau/",
+        dispatch.incident_dispatch_preview,
+        name="incident_dispatch_preview",
+    ),
+    path("lapangan/kejadian/<int:pk>/kirim/", dispatch.incident_dispatch, name="incident_dispatch"),
     path("lapangan/checkin/", command.checkins, name="checkins"),
     path("lapangan/instruksi/", command.instructions, name="instructions"),
     path(

@@ -31,10 +31,12 @@ from tests.coordination.helpers import pdf
 from tests.factories import (
     ActionItemFactory,
     AgencyFactory,
+    AssignmentFactory,
     IndicatorFactory,
     InstructionFactory,
     MeetingFactory,
     OperationFactory,
+    PersonnelFactory,
     PolsekFactory,
     PostFactory,
     ReadinessItemFactory,
@@ -173,6 +175,37 @@ def _incident_acknowledge(w: WorldA) -> Case:
     return Case(path, KECAMATAN, method="post")
 
 
+def _verified_incident(w: WorldA):
+    from field.incidents.services import incident_verify
+
+    return incident_verify(incident=_incident(w), by=w.admin_user)
+
+
+def _incident_responders(w: WorldA) -> Case:
+    return Case(reverse("field:incident_responders", kwargs={"pk": _incident(w).pk}), KECAMATAN)
+
+
+def _patrol_of_a(w: WorldA):
+    """A patrol officer of kecamatan A's Polsek on duty now: someone the dispatch may send."""
+    person = PersonnelFactory(unit=w.polsek)
+    AssignmentFactory(
+        personnel=person,
+        kind=PostKind.PATROLI,
+        post=PostFactory(kind=PostKind.PATROLI, name=f"Patroli {person.identifier}"),
+    )
+    return person
+
+
+def _incident_dispatch_preview(w: WorldA) -> Case:
+    path = reverse("field:incident_dispatch_preview", kwargs={"pk": _verified_incident(w).pk})
+    return Case(path, KECAMATAN, data={"personnel": _patrol_of_a(w).pk})
+
+
+def _incident_dispatch(w: WorldA) -> Case:
+    path = reverse("field:incident_dispatch", kwargs={"pk": _verified_incident(w).pk})
+    return Case(path, KECAMATAN, method="post", data={"personnel": _patrol_of_a(w).pk})
+
+
 def _instruction_withdraw(w: WorldA) -> Case:
     instruction = InstructionFactory(kecamatan=w.kecamatan)
     return Case(
@@ -205,6 +238,9 @@ SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
     "field:incident_detail": _incident_detail,
     "field:incident_act": _incident_act,
     "field:incident_acknowledge": _incident_acknowledge,
+    "field:incident_responders": _incident_responders,
+    "field:incident_dispatch_preview": _incident_dispatch_preview,
+    "field:incident_dispatch": _incident_dispatch,
     "field:instruction_withdraw": _instruction_withdraw,
     "coordination:meeting_detail": _meeting_page("coordination:meeting_detail"),
     "coordination:meeting_print": _meeting_page("coordination:meeting_print"),

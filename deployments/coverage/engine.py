@@ -132,7 +132,9 @@ def coverage_compute(
             unassigned_tni=unassigned[Force.TNI],
             unassigned_linmas=unassigned[Force.LINMAS],
         )
-        inputs = [phase.pk, PostKind.PAM_TPS, Assignment.Status.CANCELLED, snapshot.pk]
+        # Counted: active duties only (Assignment.objects.counted_for), so neither cancelled nor
+        # relieved ones (a guard sent to an incident has left the TPS).
+        inputs = [phase.pk, PostKind.PAM_TPS, Assignment.Status.ACTIVE, snapshot.pk]
         with connections[using].cursor() as cursor:
             if connections[using].vendor == "postgresql":
                 sql, requirement_params, more = whole_snapshot_sql(required)

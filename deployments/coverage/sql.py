@@ -54,7 +54,7 @@ counted AS (
     FROM {_table(Assignment.tps.through)} at
     JOIN {_table(Assignment)} a ON a.id = at.assignment_id
     JOIN {_table(Personnel)} p ON p.id = a.personnel_id
-    WHERE a.phase_id = %s AND a.kind = %s AND a.status <> %s AND p.active
+    WHERE a.phase_id = %s AND a.kind = %s AND a.status = %s AND p.active
 ),
 per_tps AS (
     SELECT tps_id, {assigned_cols}

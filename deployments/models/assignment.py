@@ -27,10 +27,18 @@ class AssignmentQuerySet(models.QuerySet):
         return self.not_cancelled().filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
 
     def counted_for(self, phase: Phase) -> "AssignmentQuerySet":
-        """The assignments coverage counts: Pam TPS, in the phase, not cancelled, active people."""
-        return self.not_cancelled().filter(
-            phase=phase, kind=PostKind.PAM_TPS, personnel__active=True
+        """The assignments coverage counts: Pam TPS, in the phase, active (neither cancelled nor
+        relieved: a guard pulled away to an incident no longer guards the TPS), active people."""
+        return self.filter(
+            phase=phase,
+            kind=PostKind.PAM_TPS,
+            status=Assignment.Status.ACTIVE,
+            personnel__active=True,
         )
+
+    def dispatches(self) -> "AssignmentQuerySet":
+        """Temporary duties at an incident (kind Penanganan kejadian)."""
+        return self.filter(kind=PostKind.KEJADIAN)
 
     def at(self, moment: datetime) -> "AssignmentQuerySet":
         return self.not_cancelled().filter(starts_at__lte=moment, ends_at__gt=moment)
@@ -72,11 +80,17 @@ class Assignment(models.Model):
     A person never holds two non-cancelled assignments whose times overlap. Model validation
     says so in Indonesian; on PostgreSQL an exclusion constraint holds the rule against
     concurrent writers too (migration 0002).
+
+    A duty of kind Penanganan kejadian is the command sending the person to an incident
+    (field.incidents.dispatch links it there); the duty the person held at that moment ends
+    then and becomes *relieved*: it keeps the time actually served (so the overlap rule still
+    sees it), and coverage stops counting it.
     """
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Aktif")
         CANCELLED = "cancelled", _("Dibatalkan")
+        RELIEVED = "relieved", _("Ditarik (dikirim ke kejadian)")
 
     personnel = models.ForeignKey(
         Personnel, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("personel")
@@ -143,11 +157,16 @@ class Assignment(models.Model):
                 name="deployments_assignment_times_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(kind=PostKind.PAM_TPS) | Q(post__isnull=False),
+                condition=Q(kind__in=[PostKind.PAM_TPS, PostKind.KEJADIAN]) | Q(post__isnull=False),
                 name="deployments_assignment_post_unless_pam_tps",
             ),
+            # The incident is the place of a dispatch duty, never a post.
             models.CheckConstraint(
-                condition=Q(status__in=["active", "cancelled"]),
+                condition=~Q(kind=PostKind.KEJADIAN) | Q(post__isnull=True),
+                name="deployments_assignment_dispatch_no_post",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "cancelled", "relieved"]),
                 name="deployments_assignment_status_valid",
             ),
             models.CheckConstraint(
@@ -182,7 +201,13 @@ class Assignment(models.Model):
             errors["starts_at"] = _("Waktu penugasan harus di dalam tahapan %(phase)s.") % {
                 "phase": self.phase
             }
-        if self.kind and self.kind != PostKind.PAM_TPS and not self.post_id:
+        if self.kind == PostKind.KEJADIAN and self.post_id:
+            errors["post"] = _("Penanganan kejadian tidak memakai pos: tempatnya kejadian itu.")
+        elif (
+            self.kind
+            and self.kind not in (PostKind.PAM_TPS, PostKind.KEJADIAN)
+            and not self.post_id
+        ):
             errors["post"] = _("Penugasan selain Pam TPS memerlukan pos.")
         self.linmas_other_desa_reason = (self.linmas_other_desa_reason or "").strip()
         if self.linmas_other_desa and not self.linmas_other_desa_reason:

@@ -84,6 +84,9 @@ class PostKind(models.TextChoices):
     PENGAWALAN_LOGISTIK = "pengawalan_logistik", _("Pengawalan logistik")
     CADANGAN = "cadangan", _("Cadangan")
     PADAL = "padal", _("Padal")
+    # Not a post: the temporary duty of a person the command sends to an incident
+    # (field.incidents.dispatch). It has neither post nor TPS; coverage never counts it.
+    KEJADIAN = "kejadian", _("Penanganan kejadian")
 
 
 class PostQuerySet(models.QuerySet):

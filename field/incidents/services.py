@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import clock
-from deployments.models import Assignment, Personnel
+from deployments.models import Assignment
 from field.incidents.models import (
     NOTE_MAX,
     OPEN_STATES,
@@ -197,24 +197,19 @@ def incident_verify(
 
 
 @transaction.atomic
-def incident_dispatch_note(
-    *, incident: Incident, by, note: str, responder_ids: Sequence[int] = ()
-) -> Incident:
-    """A unit sent, recorded as the command wrote it (and the people, when named):
-    diverifikasi → ditangani. Real dispatch, with the coverage it draws from, comes later."""
+def incident_dispatch_note(*, incident: Incident, by, note: str) -> Incident:
+    """A unit sent that Opsboard does not hold person by person (a Sabhara team, BKO Brimob
+    from the Polda), recorded as the command wrote it: diverifikasi → ditangani.
+
+    People of the roster are sent with field.dispatch.services.incident_dispatch instead: a
+    temporary duty each, under the no-double-booking rule, with the coverage they leave."""
     incident = _locked(incident)
     _require(incident, [S.DIVERIFIKASI], _("dikirimi unit"))
     note = _text(note, label=_("Yang dikirim"), required=True)
-    ids = sorted({int(pk) for pk in responder_ids})
-    people = list(Personnel.objects.filter(pk__in=ids, active=True).values_list("pk", flat=True))
-    if len(people) != len(ids):
-        raise ValidationError(_("Personel yang dikirim tidak dikenal atau tidak aktif."))
     at = _now_after(incident, incident.verified_at)
     incident.state, incident.dispatched_at, incident.dispatch_note = S.DITANGANI, at, note
     incident.save(update_fields=["state", "dispatched_at", "dispatch_note"])
-    if people:
-        incident.responders.add(*people)
-    _event(incident, EventKind.DISPATCHED, at=at, by=by, text=note, responders=people)
+    _event(incident, EventKind.DISPATCHED, at=at, by=by, text=note, responders=[])
     return incident
 
 
@@ -240,8 +235,16 @@ def incident_resolve(*, incident: Incident, by, resolution: str) -> Incident:
     at = _now_after(incident, incident.arrived_at)
     incident.state, incident.resolved_at, incident.resolution = S.SELESAI, at, resolution
     incident.save(update_fields=["state", "resolved_at", "resolution"])
+    _release_responders(incident, at=at, by=by)
     _event(incident, EventKind.RESOLVED, at=at, by=by, text=resolution)
     return incident
+
+
+def _release_responders(incident: Incident, *, at: datetime, by) -> None:
+    """The people sent to it are free again from the moment it ends (docs/incidents.md)."""
+    from field.dispatch.closing import incident_dispatches_end  # the dispatch seam
+
+    incident_dispatches_end(incident, at=at, by=by)
 
 
 def _close(incident: Incident, *, by, state: str, reason: str, kind: str, original=None):
@@ -249,6 +252,7 @@ def _close(incident: Incident, *, by, state: str, reason: str, kind: str, origin
     incident.state, incident.closed_at, incident.close_reason = state, at, reason
     incident.duplicate_of = original
     incident.save(update_fields=["state", "closed_at", "close_reason", "duplicate_of"])
+    _release_responders(incident, at=at, by=by)
     extra = {"duplicate_of": original.pk} if original is not None else {}
     _event(incident, kind, at=at, by=by, text=reason, **extra)
     return incident

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from deployments.models import Assignment
 from field.incidents import services
 from field.incidents.models import EventKind, Incident, IncidentClass, IncidentReport, Severity
 from field.models import SituationReport
@@ -382,20 +383,17 @@ def test_merging_reports_joins_them_and_moves_the_clock_to_the_first(
         services.incident_merge_reports(incident=incident, reports=[early], by=command_staff)
 
 
-def test_dispatch_refuses_unknown_people(guard, tps_a, command_staff):
+def test_a_unit_outside_the_roster_is_recorded_as_text_without_duties(guard, tps_a, command_staff):
     incident = services.incident_verify(
         incident=Incident.objects.get(links__report=report(guard, tps=tps_a)), by=command_staff
     )
+    duties = Assignment.objects.count()
 
-    with pytest.raises(ValidationError, match="tidak dikenal"):
-        services.incident_dispatch_note(
-            incident=incident, by=command_staff, note="Tim", responder_ids=[guard.pk, 10**9]
-        )
-    services.incident_dispatch_note(
-        incident=incident, by=command_staff, note="Tim", responder_ids=[guard.pk]
-    )
+    services.incident_dispatch_note(incident=incident, by=command_staff, note="BKO Brimob")
 
-    assert list(Incident.objects.get(pk=incident.pk).responders.all()) == [guard]
+    incident = Incident.objects.get(pk=incident.pk)
+    assert incident.state == "ditangani" and incident.dispatch_note == "BKO Brimob"
+    assert not incident.responders.exists() and Assignment.objects.count() == duties
 
 
 def test_after_pasca_the_reporters_words_leave_the_incidents(guard, tps_a, command_staff, settings):

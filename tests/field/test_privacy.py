@@ -63,6 +63,13 @@ def _requests(tps_a, world):
         "field:incident_act": [
             ("post", f"/lapangan/kejadian/{incident.pk}/ubah/", {"action": "verify"})
         ],
+        "field:incident_responders": [("get", f"/lapangan/kejadian/{incident.pk}/personel/", {})],
+        "field:incident_dispatch_preview": [
+            ("get", f"/lapangan/kejadian/{incident.pk}/personel/pratinjau/", {"personnel": 1})
+        ],
+        "field:incident_dispatch": [
+            ("post", f"/lapangan/kejadian/{incident.pk}/kirim/", {"personnel": 1})
+        ],
         "field:notifications": [("get", "/lapangan/pemberitahuan/", {})],
         "field:incident_acknowledge": [("post", f"/lapangan/kejadian/{incident.pk}/tanggapi/", {})],
         "field:checkins": [("get", "/lapangan/checkin/", {})],

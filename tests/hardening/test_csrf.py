@@ -237,6 +237,14 @@ def _incident_acknowledge(world) -> Post:
     return Post("command_staff", page, action)
 
 
+def _incident_dispatch(world) -> Post:
+    # The "Kirim" form of the preview page, for a patrol officer of kecamatan A.
+    case = case_for("field:incident_dispatch", world)
+    preview = case.path.replace("/kirim/", "/personel/pratinjau/")
+    person = case.data["personnel"]
+    return Post("command_staff", f"{preview}?personnel={person}", case.path, {"personnel": person})
+
+
 def _instruction_ack(world) -> Post:
     instruction = InstructionFactory(kecamatan=world.kecamatan)
     action = reverse("field:instruction_ack", kwargs={"pk": instruction.pk})
@@ -327,6 +335,7 @@ POST_CASES = {
     "field:incident_open": _incident_open,
     "field:incident_act": _incident_act,
     "field:incident_acknowledge": _incident_acknowledge,
+    "field:incident_dispatch": _incident_dispatch,
     "field:cards_print": lambda w: Post(
         "ops_admin",
         reverse("field:cards"),
