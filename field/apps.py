@@ -9,6 +9,7 @@ class FieldConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from field.notifications import checks  # noqa: F401 (registers the VAPID key check)
         from field.services import on_user_logged_in
 
         # The session a field officer signs in with is recorded so that it can be ended at once

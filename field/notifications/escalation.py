@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.access import GROUP_COMMAND, GROUP_POLSEK
 from field.incidents.models import OPEN_STATES, EventKind, Incident, IncidentEvent, Severity
+from field.notifications.delivery import deliveries_for_level
 from field.notifications.models import (
     Audience,
     EscalationRule,
@@ -54,6 +55,8 @@ def _notify(incident: Incident, rule: EscalationRule, at: datetime) -> Escalatio
     )
     if not recipients:  # nobody to tell at this level: the step counts, the timeline is quiet
         return step
+    # Phones and chats are told after this transaction commits (rows only, no network here).
+    deliveries_for_level(incident_id=incident.pk, level=rule.level)
     IncidentEvent.objects.create(
         incident=incident,
         kind=EventKind.NOTIFIED,
