@@ -197,3 +197,23 @@ def test_a_second_run_of_a_sent_delivery_sends_nothing(
     send_notification_task.apply(args=(delivery.pk,))
 
     assert len(push_service.requests) == 1
+
+
+def test_beat_sends_a_delivery_whose_enqueue_was_lost(
+    vapid, push_service, subscription, guard, tps_a
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from field.tasks import requeue_notifications_task
+
+    # Given a row left queued (its on-commit enqueue never ran: a broker down at that moment)
+    incident_open_from_report(report=report(guard, tps=tps_a))
+    assert requeue_notifications_task.apply().get() == 0  # too young: maybe still queued
+    NotificationDelivery.objects.update(updated_at=timezone.now() - timedelta(minutes=3))
+
+    requeue_notifications_task.apply()
+
+    assert NotificationDelivery.objects.get().status == "sent"
+    assert len(push_service.requests) == 1
