@@ -4,6 +4,9 @@ the personas and places they use)."""
 import pytest
 
 from tests.access_objects import world_a
+from tests.field.push_helpers import vapid_private_key
+
+TEST_VAPID_KEY = vapid_private_key()  # made for this run, never a real server's
 
 
 @pytest.fixture
@@ -21,6 +24,8 @@ def objects_world(
     object-level checks of the access matrix and the CSRF test."""
     settings.FIELD_PHOTO_ROOT = tmp_path / "field-photos"
     settings.COORDINATION_ATTACHMENT_ROOT = tmp_path / "attachments"
+    # Web Push on (a test key), so that subscribing answers as it does in production.
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = TEST_VAPID_KEY
     return world_a(
         kecamatan=mojoroto,
         tps=tps_a,

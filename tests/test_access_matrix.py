@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from field.models import Instruction, InstructionAck, SituationReport
 from tests.access_objects import BEARER, POLRES, case_for
 from tests.csp import csp_problem
+from tests.field.push_helpers import push_subscription_body
 
 ALLOW, LOGIN, DENY, ELSEWHERE = "allow", "login", "deny", "elsewhere"
 # A GET sent on to another page than the home pages: the admin's short object URL, its login.
@@ -231,6 +232,9 @@ FIELD_GROUPS = {
     "field:incident_detail": "field_command",
     "field:incident_act": "field_command",
     "field:notifications": "field_command",
+    # A browser's Web Push subscription: whoever gets notifications (field officers get none).
+    "field:push_subscribe": "field_command",
+    "field:push_unsubscribe": "field_command",
     "field:incident_acknowledge": "field_command",
     "field:checkins": "field_command",
     "field:instructions": "field_command",
@@ -428,7 +432,12 @@ FIRST_WALK_POSTS = {
         w, kind="aman", text="Lewat radio", idempotency_key=_key()
     ),
     "admin:deployments_importjob_confirm": lambda w: {},
+    # JSON bodies (FIRST_WALK_JSON): a fresh browser's subscription, and its removal.
+    "field:push_subscribe": lambda w: push_subscription_body(),
+    "field:push_unsubscribe": lambda w: {"endpoint": push_subscription_body()["endpoint"]},
 }
+# The URLs above whose body is JSON (static/field/push.js), not a form.
+FIRST_WALK_JSON = {"field:push_subscribe", "field:push_unsubscribe"}
 
 
 def _first_walk_request(client, user, path: str, name: str | None, world):
@@ -439,6 +448,8 @@ def _first_walk_request(client, user, path: str, name: str | None, world):
     poster = Client()
     if user is not None:
         poster.force_login(user, backend="opsboard.auth.OpsboardBackend")
+    if name in FIRST_WALK_JSON:
+        return poster.post(path, FIRST_WALK_POSTS[name](world), content_type="application/json")
     return poster.post(path, FIRST_WALK_POSTS[name](world))
 
 

@@ -9,10 +9,10 @@ from django.core import checks
 def vapid_key_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     if not settings.WEBPUSH_VAPID_PRIVATE_KEY.strip():
         return []  # Web Push off: logged once when a notification would use it
-    from field.notifications.webpush import application_server_key
+    from field.notifications.webpush import vapid
 
     try:
-        application_server_key()
+        vapid()
     except Exception as exc:
         return [
             checks.Error(

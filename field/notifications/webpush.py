@@ -60,22 +60,21 @@ def _log_disabled() -> None:
     )
 
 
-def application_server_key() -> str:
-    """The public half, base64url of the uncompressed point: what the browser's
-    pushManager.subscribe() takes as applicationServerKey. Empty when Web Push is off."""
-    key = vapid()
-    if key is None:
-        return ""
-    raw = key.public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
-    return b64urlencode(raw)
-
-
 def enabled() -> bool:
     try:
         return vapid() is not None
-    except (ValueError, TypeError):
+    except Exception:  # any unreadable key (cryptography's errors vary): off, never a 500
         logger.exception("Web Push is disabled: WEBPUSH_VAPID_PRIVATE_KEY cannot be read")
         return False
+
+
+def application_server_key() -> str:
+    """The public half, base64url of the uncompressed point: what the browser's
+    pushManager.subscribe() takes as applicationServerKey. Empty when Web Push is off."""
+    if not enabled():
+        return ""
+    raw = vapid().public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    return b64urlencode(raw)
 
 
 def endpoint_allowed(endpoint: str) -> bool:

@@ -3,9 +3,9 @@ on a random port, each request recorded, each answer the test's choice. Subscrip
 freshly generated P-256 key pair and auth secret, as a browser makes them (RFC 8291)."""
 
 import base64
-import json
 import os
 import threading
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -91,6 +91,9 @@ def vapid_private_key() -> str:
     return b64url(key.private_numbers().private_value.to_bytes(32, "big"))
 
 
-def subscription_json(endpoint: str, keys: BrowserKeys | None = None) -> str:
+def push_subscription_body(endpoint: str = "", keys: BrowserKeys | None = None) -> dict:
+    """What a browser's PushSubscription.toJSON() gives, on a push service of the default
+    WEBPUSH_ENDPOINT_HOSTS (a fresh endpoint unless one is given)."""
     keys = keys or browser_keys()
-    return json.dumps({"endpoint": endpoint, "keys": {"p256dh": keys.p256dh, "auth": keys.auth}})
+    endpoint = endpoint or f"https://fcm.googleapis.com/fcm/send/{uuid.uuid4()}"
+    return {"endpoint": endpoint, "keys": {"p256dh": keys.p256dh, "auth": keys.auth}}

@@ -63,6 +63,8 @@ def _requests(tps_a, world):
             ("post", f"/lapangan/kejadian/{incident.pk}/ubah/", {"action": "verify"})
         ],
         "field:notifications": [("get", "/lapangan/pemberitahuan/", {})],
+        "field:push_subscribe": [("post", "/lapangan/pemberitahuan/langganan/", {})],
+        "field:push_unsubscribe": [("post", "/lapangan/pemberitahuan/langganan/hapus/", {})],
         "field:incident_acknowledge": [("post", f"/lapangan/kejadian/{incident.pk}/tanggapi/", {})],
         "field:checkins": [("get", "/lapangan/checkin/", {})],
         "field:instructions": [
@@ -148,3 +150,6 @@ def test_nothing_was_written_by_the_refused_requests(
     assert not TPSStatusStep.objects.exists()
     assert not InstructionAck.objects.exists()
     assert SignInLink.objects.filter(revoked_at=None).count() == 1
+    from field.notifications.models import PushSubscription
+
+    assert not PushSubscription.objects.exists()
