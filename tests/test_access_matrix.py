@@ -294,6 +294,20 @@ def concrete_path(route: str, name: str | None, pattern: URLPattern) -> str:
     return "/" + path.lstrip("^").rstrip("$")
 
 
+# Notification deliveries are only ever written by the sending; browsers subscribe themselves.
+FIELD_ADMIN_APPEND_ONLY = {
+    "admin:field_notificationdelivery_add",
+    "admin:field_notificationdelivery_delete",
+    "admin:field_pushsubscription_add",
+}
+
+
+def _field_admin_group(name: str | None) -> str:
+    """The field app's admin (deliveries, push subscriptions, Telegram chats): the superuser's,
+    like the accounts; nobody adds or deletes a delivery, nor adds a subscription."""
+    return "admin_append_only" if name in FIELD_ADMIN_APPEND_ONLY else "admin_accounts"
+
+
 def group_of(name: str | None, path: str) -> str:
     if name in PUBLIC_NAMES:
         return "public"
@@ -321,6 +335,8 @@ def group_of(name: str | None, path: str) -> str:
             return "admin_accounts"
         if path.startswith("/admin/axes/"):
             return "admin_lockouts"
+        if path.startswith("/admin/field/"):
+            return _field_admin_group(name)
         if path.startswith("/admin/audit/auditevent/"):
             # The log is only ever added to by the app: no one adds or deletes a line here.
             return "admin_append_only" if name.endswith(("_add", "_delete")) else "admin_audit"
@@ -576,6 +592,8 @@ def object_group(name: str | None, path: str) -> str:
         return "admin_lockouts"
     if path.startswith("/admin/audit/auditevent/"):
         return "admin_audit"
+    if path.startswith("/admin/field/"):
+        return "admin_accounts"
     return "admin_read"
 
 
