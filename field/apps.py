@@ -9,6 +9,10 @@ class FieldConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        # The VAPID key check; and the tasks, registered in every process (web included), so
+        # that field.notifications.delivery can enqueue by name and eager mode still runs them.
+        from field import tasks  # noqa: F401
+        from field.notifications import checks  # noqa: F401
         from field.services import on_user_logged_in
 
         # The session a field officer signs in with is recorded so that it can be ended at once

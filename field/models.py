@@ -473,5 +473,8 @@ from field.notifications.models import (  # noqa: E402, F401
     EscalationRule,
     EscalationStep,
     Notification,
+    NotificationDelivery,
+    PushSubscription,
+    TelegramChat,
 )
 from field.turnout.models import TurnoutReport  # noqa: E402, F401

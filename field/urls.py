@@ -53,6 +53,16 @@ urlpatterns = [
     path("lapangan/kartu/keluarkan/", command.sessions_end, name="sessions_end"),
     path("lapangan/pemberitahuan/", notifications.notifications, name="notifications"),
     path(
+        "lapangan/pemberitahuan/langganan/",
+        notifications.push_subscribe,
+        name="push_subscribe",
+    ),
+    path(
+        "lapangan/pemberitahuan/langganan/hapus/",
+        notifications.push_unsubscribe,
+        name="push_unsubscribe",
+    ),
+    path(
         "lapangan/kejadian/<int:pk>/tanggapi/",
         notifications.incident_acknowledge,
         name="incident_acknowledge",

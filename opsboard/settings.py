@@ -255,7 +255,40 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Incident escalation (docs/incidents.md): next level told when nobody acknowledged.
     "escalate-incidents": {"task": "field.tasks.escalate_due_task", "schedule": 60},
+    # Notification deliveries whose enqueue was lost (a broker down when the incident opened).
+    "requeue-notifications": {"task": "field.tasks.requeue_notifications_task", "schedule": 60},
 }
+# Notifications that reach phones (docs/incidents.md, docs/deploy.md). Sending runs on its own
+# Celery queue, `notifications`, so that a slow push service or Telegram never queues the
+# coverage engine behind it (a worker started with `-Q celery,notifications`, or one per queue).
+CELERY_TASK_ROUTES = {"field.tasks.send_notification_task": {"queue": "notifications"}}
+# How often one delivery is tried before it is recorded as failed (exponential back-off between
+# tries, at most NOTIFICATION_RETRY_MAX_SECONDS), and how long one HTTP call may take.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
+NOTIFICATION_RETRY_MAX_SECONDS = env_int("NOTIFICATION_RETRY_MAX_SECONDS", 300, minimum=1)
+NOTIFICATION_SEND_TIMEOUT = env_int("NOTIFICATION_SEND_TIMEOUT", 10, minimum=1)
+# Web Push (VAPID, RFC 8292): the server's P-256 private key, base64url (the raw 32 bytes or
+# DER; `manage.py webpush_vapid_keys` makes a pair). Unset: Web Push is off, logged once, and
+# the button to turn it on is not shown. Never commit a production key: it goes in the
+# environment or a Docker secret (WEBPUSH_VAPID_PRIVATE_KEY_FILE).
+WEBPUSH_VAPID_PRIVATE_KEY = env_str("WEBPUSH_VAPID_PRIVATE_KEY", "")
+# The VAPID "sub" claim: how a push service reaches the operator of this server.
+WEBPUSH_VAPID_SUBJECT = env_str("WEBPUSH_VAPID_SUBJECT", "mailto:opsboard@localhost")
+# Host names (or ".suffix"es) of push services a browser may register: the server POSTs to the
+# endpoint, so an endpoint anywhere else (an address inside the network) is refused.
+WEBPUSH_ENDPOINT_HOSTS = env_list(
+    "WEBPUSH_ENDPOINT_HOSTS",
+    [
+        "fcm.googleapis.com",
+        "updates.push.services.mozilla.com",
+        ".push.apple.com",
+        ".notify.windows.com",
+    ],
+)
+# Telegram Bot API: unset token, no Telegram. The base URL is a setting so that tests (and a
+# relay, where api.telegram.org is blocked) point it elsewhere.
+TELEGRAM_BOT_TOKEN = env_str("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_API_URL = env_str("TELEGRAM_API_URL", "https://api.telegram.org")
 # Retention under UU PDP 27/2022 (docs/access.md, "Retention"): days after the end of the pasca
 # phase (operation clock) that the names, phones and identifiers of Linmas and TNI, and every
 # field account, are kept; days of real time that the audit log keeps a line (at least 30, the

@@ -296,7 +296,43 @@ def _audit_event(w: WorldA):
     return AuditEvent.objects.create(kind="sign_in", user=w.guard.user, username="x")
 
 
+def _notification(w: WorldA):
+    from field.incidents.services import incident_open_from_report
+
+    incident = incident_open_from_report(report=_report(w, photo=False))[0]
+    return incident.notifications.get(recipient=w.polsek_staff)
+
+
+def _push_subscription(w: WorldA):
+    from field.notifications.models import PushSubscription
+
+    return PushSubscription.objects.create(
+        user=w.polsek_staff,
+        endpoint=f"https://fcm.googleapis.com/fcm/send/{_key()}",
+        p256dh="B" + "A" * 86,
+        auth="A" * 22,
+    )
+
+
+def _delivery(w: WorldA):
+    from field.notifications.models import NotificationDelivery
+
+    return NotificationDelivery.objects.create(
+        notification=_notification(w), channel="telegram", target="42"
+    )
+
+
+def _telegram_chat(w: WorldA):
+    from field.notifications.models import TelegramChat
+
+    return TelegramChat.objects.create(user=w.polsek_staff, chat_id="42")
+
+
 ADMIN_OBJECTS: dict[str, tuple[str, Callable[[WorldA], object]]] = {
+    # Notifications outside the app: the superuser's (field/admin.py).
+    "field_notificationdelivery": (KECAMATAN, _delivery),
+    "field_pushsubscription": (POLRES, _push_subscription),
+    "field_telegramchat": (POLRES, _telegram_chat),
     # Accounts and lockouts belong to the whole site.
     "auth_group": (POLRES, lambda w: Group.objects.get_or_create(name="Wall screen")[0]),
     "auth_user": (POLRES, lambda w: w.guard.user),

@@ -1,9 +1,14 @@
 """Fixtures shared by the access tests in tests/ and tests/hardening/ (the root conftest.py holds
 the personas and places they use)."""
 
+import importlib
+
 import pytest
 
 from tests.access_objects import world_a
+from tests.field.push_helpers import vapid_private_key
+
+TEST_VAPID_KEY = vapid_private_key()  # made for this run, never a real server's
 
 
 @pytest.fixture
@@ -21,6 +26,8 @@ def objects_world(
     object-level checks of the access matrix and the CSRF test."""
     settings.FIELD_PHOTO_ROOT = tmp_path / "field-photos"
     settings.COORDINATION_ATTACHMENT_ROOT = tmp_path / "attachments"
+    # Web Push on (a test key), so that subscribing answers as it does in production.
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = TEST_VAPID_KEY
     return world_a(
         kecamatan=mojoroto,
         tps=tps_a,
@@ -49,3 +56,23 @@ def celery_worker_on_redis(settings):
             yield app
     finally:
         app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def escalation_chain_as_migrated(request):
+    """The escalation chain that migration field/0006 seeds, back in place when a transactional
+    test's flush has emptied it: under xdist such a test can run before other files' tests in
+    the same process, which would then open urgent incidents that tell nobody. Seeded by the
+    migration's own function, so the rows are the migration's."""
+    if request.node.get_closest_marker("django_db") is None and not (
+        {"db", "transactional_db"} & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("db")  # the test's own database access (its marker decides which)
+    from django.apps import apps
+
+    from field.notifications.models import EscalationRule
+
+    if not EscalationRule.objects.exists():
+        migration = importlib.import_module("field.migrations.0006_escalation_notifications")
+        migration.seed_rules(apps, None)

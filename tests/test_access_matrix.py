@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from field.models import Instruction, InstructionAck, SituationReport
 from tests.access_objects import BEARER, POLRES, case_for
 from tests.csp import csp_problem
+from tests.field.push_helpers import push_subscription_body
 
 ALLOW, LOGIN, DENY, ELSEWHERE = "allow", "login", "deny", "elsewhere"
 # A GET sent on to another page than the home pages: the admin's short object URL, its login.
@@ -234,6 +235,9 @@ FIELD_GROUPS = {
     "field:incident_dispatch_preview": "field_command",
     "field:incident_dispatch": "field_command",
     "field:notifications": "field_command",
+    # A browser's Web Push subscription: whoever gets notifications (field officers get none).
+    "field:push_subscribe": "field_command",
+    "field:push_unsubscribe": "field_command",
     "field:incident_acknowledge": "field_command",
     "field:checkins": "field_command",
     "field:instructions": "field_command",
@@ -293,6 +297,20 @@ def concrete_path(route: str, name: str | None, pattern: URLPattern) -> str:
     return "/" + path.lstrip("^").rstrip("$")
 
 
+# Notification deliveries are only ever written by the sending; browsers subscribe themselves.
+FIELD_ADMIN_APPEND_ONLY = {
+    "admin:field_notificationdelivery_add",
+    "admin:field_notificationdelivery_delete",
+    "admin:field_pushsubscription_add",
+}
+
+
+def _field_admin_group(name: str | None) -> str:
+    """The field app's admin (deliveries, push subscriptions, Telegram chats): the superuser's,
+    like the accounts; nobody adds or deletes a delivery, nor adds a subscription."""
+    return "admin_append_only" if name in FIELD_ADMIN_APPEND_ONLY else "admin_accounts"
+
+
 def group_of(name: str | None, path: str) -> str:
     if name in PUBLIC_NAMES:
         return "public"
@@ -320,6 +338,8 @@ def group_of(name: str | None, path: str) -> str:
             return "admin_accounts"
         if path.startswith("/admin/axes/"):
             return "admin_lockouts"
+        if path.startswith("/admin/field/"):
+            return _field_admin_group(name)
         if path.startswith("/admin/audit/auditevent/"):
             # The log is only ever added to by the app: no one adds or deletes a line here.
             return "admin_append_only" if name.endswith(("_add", "_delete")) else "admin_audit"
@@ -432,7 +452,12 @@ FIRST_WALK_POSTS = {
         w, kind="aman", text="Lewat radio", idempotency_key=_key()
     ),
     "admin:deployments_importjob_confirm": lambda w: {},
+    # JSON bodies (FIRST_WALK_JSON): a fresh browser's subscription, and its removal.
+    "field:push_subscribe": lambda w: push_subscription_body(),
+    "field:push_unsubscribe": lambda w: {"endpoint": push_subscription_body()["endpoint"]},
 }
+# The URLs above whose body is JSON (static/field/push.js), not a form.
+FIRST_WALK_JSON = {"field:push_subscribe", "field:push_unsubscribe"}
 
 
 def _first_walk_request(client, user, path: str, name: str | None, world):
@@ -443,6 +468,8 @@ def _first_walk_request(client, user, path: str, name: str | None, world):
     poster = Client()
     if user is not None:
         poster.force_login(user, backend="opsboard.auth.OpsboardBackend")
+    if name in FIRST_WALK_JSON:
+        return poster.post(path, FIRST_WALK_POSTS[name](world), content_type="application/json")
     return poster.post(path, FIRST_WALK_POSTS[name](world))
 
 
@@ -569,6 +596,8 @@ def object_group(name: str | None, path: str) -> str:
         return "admin_lockouts"
     if path.startswith("/admin/audit/auditevent/"):
         return "admin_audit"
+    if path.startswith("/admin/field/"):
+        return "admin_accounts"
     return "admin_read"
 
 

@@ -21,6 +21,7 @@ from field.incidents import exports, selectors, services
 from field.incidents.forms import ACTIONS, IncidentActionForm
 from field.incidents.models import Incident, IncidentClass, Severity
 from field.models import SituationReport
+from field.notifications import webpush
 
 BOARD = "field/incident_board.html"
 PART = "field/_incident_board.html"
@@ -36,6 +37,8 @@ def _scoped(request, pk: int) -> Incident:
 def incident_board(request: HtmxHttpRequest) -> HttpResponse:
     """Open incidents by severity then age, with their clock and who is on them."""
     context = {"board": selectors.incident_board(request.user), "actions": ACTIONS}
+    if not request.htmx:  # the page's "notify this device" button (static/field/push.js)
+        context["push_key"] = webpush.application_server_key()
     response = render(request, PART if request.htmx else BOARD, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

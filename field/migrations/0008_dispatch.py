@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deployments', '0012_dispatch_duty'),
-        ('field', '0006_escalation_notifications'),
+        ('field', '0007_web_push'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.access import GROUP_COMMAND, GROUP_POLSEK
 from field.incidents.models import OPEN_STATES, EventKind, Incident, IncidentEvent, Severity
+from field.notifications.delivery import deliveries_for_level
 from field.notifications.models import (
     Audience,
     EscalationRule,
@@ -65,6 +66,9 @@ def _notify(incident: Incident, rule: EscalationRule, at: datetime) -> Escalatio
             "level": rule.level,
             "role": rule.role_label,
         }
+    if recipients:
+        # Phones and chats are told after this transaction commits (rows only, no network here).
+        deliveries_for_level(incident_id=incident.pk, level=rule.level)
     IncidentEvent.objects.create(
         incident=incident,
         kind=EventKind.NOTIFIED,

@@ -69,3 +69,33 @@ self.addEventListener("fetch", function (event) {
     return kept().then(function (hit) { return hit || Response.error(); });
   }));
 });
+
+/* Web Push (static/field/push.js subscribes through this worker; docs/incidents.md): an
+   incident's notification, shown even when no Opsboard page is open. The payload is the JSON
+   of field.notifications.content.push_payload; a click opens (or focuses) the incident. */
+self.addEventListener("push", function (event) {
+  var data = {};
+  if (event.data) {
+    try { data = event.data.json(); } catch (e) { data = { body: event.data.text() }; }
+  }
+  event.waitUntil(self.registration.showNotification(data.title || "Opsboard", {
+    body: data.body || "",
+    tag: data.tag,
+    renotify: !!data.tag,
+    requireInteraction: true,
+    data: { url: data.url || "/" }
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  // Only this site's own pages: a payload never sends the phone elsewhere.
+  if (url.origin !== self.location.origin) url = new URL("/", self.location.origin);
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (open) {
+    for (var i = 0; i < open.length; i++) {
+      if (open[i].url === url.href && "focus" in open[i]) return open[i].focus();
+    }
+    return self.clients.openWindow(url.href);
+  }));
+});

@@ -354,7 +354,8 @@ def test_an_unavailable_person_refuses_the_whole_dispatch(world):
     _nothing_written(world, before)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.services  # the exclusion constraint is PostgreSQL's
+@pytest.mark.django_db
 def test_postgresql_refuses_a_dispatch_duty_over_another_duty(world):
     person, _ = guard_at(world, world["tps"], name="Penjaga")
 

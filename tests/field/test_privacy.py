@@ -71,6 +71,8 @@ def _requests(tps_a, world):
             ("post", f"/lapangan/kejadian/{incident.pk}/kirim/", {"personnel": 1})
         ],
         "field:notifications": [("get", "/lapangan/pemberitahuan/", {})],
+        "field:push_subscribe": [("post", "/lapangan/pemberitahuan/langganan/", {})],
+        "field:push_unsubscribe": [("post", "/lapangan/pemberitahuan/langganan/hapus/", {})],
         "field:incident_acknowledge": [("post", f"/lapangan/kejadian/{incident.pk}/tanggapi/", {})],
         "field:checkins": [("get", "/lapangan/checkin/", {})],
         "field:instructions": [
@@ -158,3 +160,6 @@ def test_nothing_was_written_by_the_refused_requests(
     assert not TPSStatusStep.objects.exists()
     assert not InstructionAck.objects.exists()
     assert SignInLink.objects.filter(revoked_at=None).count() == 1
+    from field.notifications.models import PushSubscription
+
+    assert not PushSubscription.objects.exists()

@@ -27,6 +27,7 @@ from django.utils.crypto import get_random_string
 from field.services import signin_link_issue, situation_report_create
 from tests.access_objects import case_for
 from tests.factories import InstructionFactory
+from tests.field.push_helpers import push_subscription_body
 from tests.test_access_matrix import all_routes, group_of
 
 REFUSED = "X-Test-CSRF-Refused"
@@ -182,7 +183,9 @@ class Post:
     page: str  # the page that holds the form
     action: str  # the URL the form posts to
     data: dict = field(default_factory=dict)
-    via: str = "form"  # form: hidden field; htmx: hx-headers; fieldjs: field.js's header
+    # form: hidden field; htmx: hx-headers; fieldjs: field.js's header; json: push.js, a JSON
+    # body with the hx-headers token as X-CSRFToken
+    via: str = "form"
     status: int = 302  # the answer with a good token
 
 
@@ -355,6 +358,23 @@ POST_CASES = {
         reverse("field:sessions_end"),
         {"signout-identifier": w.guard.identifier, "signout-force": w.guard.force},
     ),
+    # static/field/push.js on the incident board: the browser's subscription, and its removal.
+    "field:push_subscribe": lambda w: Post(
+        "command_staff",
+        reverse("field:incident_board"),
+        reverse("field:push_subscribe"),
+        push_subscription_body(),
+        via="json",
+        status=201,
+    ),
+    "field:push_unsubscribe": lambda w: Post(
+        "command_staff",
+        reverse("field:incident_board"),
+        reverse("field:push_unsubscribe"),
+        {"endpoint": push_subscription_body()["endpoint"]},
+        via="json",
+        status=204,
+    ),
     "field:posko_checkin": lambda w: _posko(w, "field:posko_checkin", {"tps": w.tps.pk}),
     "field:posko_status": lambda w: _posko(w, "field:posko_status", {"tps": w.tps.pk, "step": 1}),
     "field:posko_report": lambda w: _posko(
@@ -369,6 +389,13 @@ def _post_with_page_token(client: Client, post: Post):
     page = client.get(post.page)
     assert page.status_code == 200, f"{post.page} answered {page.status_code}"
     text = page.content.decode()
+    if post.via == "json":
+        return client.post(
+            post.action,
+            json.dumps(post.data),
+            content_type="application/json",
+            headers={"x-csrftoken": htmx_token(text)},
+        )
     if post.via == "htmx":
         token = htmx_token(text)
         return client.post(
