@@ -28,6 +28,7 @@ urlpatterns = [
     path("lapangan/kejadian/<int:pk>/", incidents.incident_detail, name="incident_detail"),
     path("lapangan/kejadian/<int:pk>/ubah/", incidents.incident_act, name="incident_act"),
     path("lapangan/checkin/", command.checkins, name="checkins"),
+    path("lapangan/kehadiran/", command.turnout, name="turnout"),
     path("lapangan/instruksi/", command.instructions, name="instructions"),
     path(
         "lapangan/instruksi/<int:pk>/tarik/",
