@@ -41,6 +41,7 @@ from field.forms import (
 from field.models import Instruction, SituationReport, TPSStatusStep
 from field.public_url import public_url_problem
 from field.qr import qr_svg
+from field.turnout.selectors import turnout_by_area
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -68,6 +69,7 @@ admin_required = roles_required(ADMIN_ROLES)
 
 INCIDENTS = "field/incidents.html"
 CHECKINS = "field/checkins.html"
+TURNOUT = "field/turnout.html"
 
 
 def _part(request: HtmxHttpRequest, template: str, part: str, context: dict) -> HttpResponse:
@@ -132,6 +134,13 @@ def _back_to(request: HttpRequest, fallback: str) -> str:
 def checkins(request: HtmxHttpRequest) -> HttpResponse:
     """Check-ins per kecamatan, and the latest ones far from their TPS or without a position."""
     return _part(request, CHECKINS, "field-checkins", selectors.checkins_by_kecamatan(request.user))
+
+
+@command_required
+@require_GET
+def turnout(request: HtmxHttpRequest) -> HttpResponse:
+    """Turnout per kecamatan: laporan petugas (latest per TPS), KPU beside it (issue #19)."""
+    return _part(request, TURNOUT, "field-turnout", {"rows": turnout_by_area(user=request.user)})
 
 
 @api_view(*DASHBOARD_ROLES)

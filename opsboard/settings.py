@@ -388,6 +388,9 @@ FIELD_PHOTO_ROOT = VAR_DIR / "private" / "field-photos"
 FIELD_PHOTO_MAX_BYTES = env_int("FIELD_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1)
 FIELD_PHOTO_MAX_SIDE = 1600  # pixels of the longer side after resizing
 FIELD_CHECKIN_FAR_METRES = env_int("FIELD_CHECKIN_FAR_METRES", 300, minimum=1)
+# Turnout (issue #19): a TPS may count voters beyond its DPT (DPTb, DPK) up to its reserve of
+# ballots, 2% of the DPT under PKPU; the bound copied onto each TurnoutReport is DPT plus this.
+FIELD_TURNOUT_ADDITIONS_PERCENT = env_int("FIELD_TURNOUT_ADDITIONS_PERCENT", 2)
 SIGNIN_LINK_GRACE_DAYS = env_int("SIGNIN_LINK_GRACE_DAYS", 1)
 
 # Content-Security-Policy: no inline script, no eval (STYLE.md). Tiles are the one other host.

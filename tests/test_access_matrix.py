@@ -240,6 +240,7 @@ FIELD_GROUPS = {
     "field:push_unsubscribe": "field_command",
     "field:incident_acknowledge": "field_command",
     "field:checkins": "field_command",
+    "field:turnout": "field_command",
     "field:instructions": "field_command",
     "field:instruction_withdraw": "field_command",
     "field:cards": "field_admin",

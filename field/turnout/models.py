@@ -31,6 +31,12 @@ class TurnoutReport(models.Model):
     dpt = models.PositiveIntegerField(_("DPT saat dilaporkan"))
     max_voters = models.PositiveIntegerField(_("batas pengguna hak pilih (DPT + tambahan)"))
     reported_at = models.DateTimeField(_("waktu laporan"))
+    idempotency_key = models.UUIDField(
+        _("kunci idempoten"),
+        null=True,
+        blank=True,
+        help_text=_("Dibuat oleh ponsel/formulir; kiriman ulang dari antrean offline tidak ganda."),
+    )
 
     class Meta:
         verbose_name = _("laporan kehadiran pemilih")
@@ -48,6 +54,8 @@ class TurnoutReport(models.Model):
                 condition=Q(source__in=["officer", "posko", "kpu"]),
                 name="field_turnout_source_valid",
             ),
+            # A resend from the offline queue must not write a second row (KPU imports have none).
+            models.UniqueConstraint(fields=["idempotency_key"], name="field_turnout_unique_key"),
         ]
 
     def __str__(self) -> str:

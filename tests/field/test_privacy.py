@@ -75,6 +75,7 @@ def _requests(tps_a, world):
         "field:push_unsubscribe": [("post", "/lapangan/pemberitahuan/langganan/hapus/", {})],
         "field:incident_acknowledge": [("post", f"/lapangan/kejadian/{incident.pk}/tanggapi/", {})],
         "field:checkins": [("get", "/lapangan/checkin/", {})],
+        "field:turnout": [("get", "/lapangan/kehadiran/", {})],
         "field:instructions": [
             ("get", "/lapangan/instruksi/", {}),
             ("post", "/lapangan/instruksi/", {"kecamatan": tps_a.desa.kecamatan_id, "text": "x"}),

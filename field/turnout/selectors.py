@@ -1,0 +1,85 @@
+"""Reads of turnout (issue #19): per kecamatan or desa, latest figure per TPS, scoped.
+
+Two queries whatever the size: the visible TPS grouped by area (totals), and the latest report
+per (TPS, source) through PostgreSQL's DISTINCT ON. Officer and Posko reports are one figure,
+"laporan petugas" (the latest of the two wins); KPU figures sit beside it with the difference."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F
+
+from core.access import access_of
+from field.turnout.models import TurnoutReport
+from tps.models import TPS
+
+
+@dataclass
+class Figure:
+    """Sums over the TPS that reported: voters used, their DPT, how many TPS."""
+
+    voters_used: int = 0
+    dpt: int = 0
+    tps_reported: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.voters_used / self.dpt, 1) if self.dpt else None
+
+
+@dataclass
+class AreaTurnout:
+    area_id: int
+    name: str
+    tps_total: int
+    reported: Figure = field(default_factory=Figure)  # laporan petugas (officer or Posko)
+    kpu: Figure = field(default_factory=Figure)
+
+    @property
+    def difference(self) -> int | None:
+        """KPU minus laporan petugas, when KPU figures exist for the area."""
+        if not self.kpu.tps_reported:
+            return None
+        return self.kpu.voters_used - self.reported.voters_used
+
+
+def turnout_by_area(*, user, level: str = "kecamatan") -> list[AreaTurnout]:
+    """Turnout per kecamatan (or desa) the user may read; field officers and outsiders get []."""
+    if level not in ("kecamatan", "desa"):
+        raise ValueError(level)
+    access = access_of(user)
+    if not access.sees_everything and access.kecamatan_id is None:
+        return []
+    key = "desa__kecamatan" if level == "kecamatan" else "desa"
+    tps = TPS.objects.visible_to(user)
+    # Query 1: TPS per area with the area's name.
+    areas = {
+        row["area"]: AreaTurnout(area_id=row["area"], name=row["name"], tps_total=row["n"])
+        for row in tps.values(area=F(key), name=F(f"{key}__name"))
+        .annotate(n=Count("pk"))
+        .order_by("name")
+    }
+    # Query 2: the latest report per (TPS, source); history rows stay in the table.
+    latest = (
+        TurnoutReport.objects.filter(tps__in=tps)
+        .order_by("tps_id", "source", "-reported_at", "-pk")
+        .distinct("tps_id", "source")
+        .values("tps_id", "source", "voters_used", "dpt", "reported_at", area=F(f"tps__{key}"))
+    )
+    field_latest: dict[int, dict] = {}
+    for row in latest:
+        if row["source"] == TurnoutReport.Source.KPU:
+            _add(areas[row["area"]].kpu, row)
+        elif (
+            row["tps_id"] not in field_latest
+            or row["reported_at"] > field_latest[row["tps_id"]]["reported_at"]
+        ):
+            field_latest[row["tps_id"]] = row
+    for row in field_latest.values():
+        _add(areas[row["area"]].reported, row)
+    return list(areas.values())
+
+
+def _add(figure: Figure, row: dict) -> None:
+    figure.voters_used += row["voters_used"]
+    figure.dpt += row["dpt"]
+    figure.tps_reported += 1

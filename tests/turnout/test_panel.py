@@ -1,0 +1,63 @@
+"""The dashboard's turnout panel: constant queries, Polsek scope, field officers refused."""
+
+import pytest
+from django.utils import timezone
+
+from field.models import TurnoutReport
+from tests.factories import DesaFactory, TPSFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/lapangan/kehadiran/"
+# session, user, TPS per kecamatan, latest report per (TPS, source) (the user's access is
+# read through the session middleware's cached user, none more per TPS)
+PANEL_QUERIES = 4
+
+
+def _reported_tps(kecamatan, n):
+    desa = DesaFactory(kecamatan=kecamatan)
+    for _ in range(n):
+        tps = TPSFactory(desa=desa, registered_voters=100)
+        TurnoutReport.objects.create(
+            tps=tps,
+            source="officer",
+            voters_used=70,
+            dpt=100,
+            max_voters=102,
+            reported_at=timezone.now(),
+        )
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_panel_queries_do_not_grow_with_tps(
+    n, mojoroto, command_staff, login, django_assert_num_queries
+):
+    _reported_tps(mojoroto, n)
+    client = login(command_staff)
+    client.get(URL, HTTP_HX_REQUEST="true")
+
+    with django_assert_num_queries(PANEL_QUERIES, exact=True):
+        response = client.get(URL, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert f"{n} / {n}".encode() in response.content
+
+
+def test_polsek_staff_see_their_kecamatan_only(mojoroto, pesantren, polsek_staff, login):
+    _reported_tps(mojoroto, 1)
+    _reported_tps(pesantren, 1)
+
+    body = login(polsek_staff).get(URL, HTTP_HX_REQUEST="true").content.decode()
+
+    assert "Mojoroto" in body
+    assert "Pesantren" not in body
+
+
+def test_field_officers_are_refused(field_officer, login):
+    assert login(field_officer).get(URL).status_code == 403
+
+
+def test_dashboard_loads_the_panel(command_staff, login):
+    body = login(command_staff).get("/").content.decode()
+
+    assert 'id="field-turnout"' in body
