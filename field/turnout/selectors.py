@@ -1,12 +1,14 @@
 """Reads of turnout (issue #19): per kecamatan or desa, latest figure per TPS, scoped.
 
 Two queries whatever the size: the visible TPS grouped by area (totals), and the latest report
-per (TPS, source) through PostgreSQL's DISTINCT ON. Officer and Posko reports are one figure,
-"laporan petugas" (the latest of the two wins); KPU figures sit beside it with the difference."""
+per (TPS, source) by a window's row number, which PostgreSQL and SQLite (where `make run`
+serves) both run. Officer and Posko reports are one figure, "laporan petugas" (the latest of the
+two wins); KPU figures sit beside it with the difference."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
 from core.access import access_of
 from field.turnout.models import TurnoutReport
@@ -61,8 +63,14 @@ def turnout_by_area(*, user, level: str = "kecamatan") -> list[AreaTurnout]:
     # Query 2: the latest report per (TPS, source); history rows stay in the table.
     latest = (
         TurnoutReport.objects.filter(tps__in=tps)
-        .order_by("tps_id", "source", "-reported_at", "-pk")
-        .distinct("tps_id", "source")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("tps_id"), F("source")],
+                order_by=[F("reported_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank=1)
         .values("tps_id", "source", "voters_used", "dpt", "reported_at", area=F(f"tps__{key}"))
     )
     field_latest: dict[int, dict] = {}
