@@ -94,7 +94,7 @@ assigned AS (
         FROM deployments_assignment_tps at
         JOIN deployments_assignment a ON a.id = at.assignment_id
         JOIN deployments_personnel p ON p.id = a.personnel_id
-        WHERE a.phase_id = %(phase)s AND a.kind = 'pam_tps' AND a.status <> 'cancelled'
+        WHERE a.phase_id = %(phase)s AND a.kind = 'pam_tps' AND a.status = 'active'
           AND p.active
     ) duty
     GROUP BY tps_id

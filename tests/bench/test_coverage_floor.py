@@ -93,6 +93,8 @@ def operation(db):
     AssignmentFactory(personnel=PersonnelFactory(), tps=tps[1:4])  # thirds
     AssignmentFactory(personnel=PersonnelFactory(active=False), tps=tps[4:5])
     AssignmentFactory(personnel=PersonnelFactory(), tps=tps[5:6], status="cancelled")
+    # Sent to an incident: the duty stays (its time served) and coverage no longer counts it.
+    AssignmentFactory(personnel=PersonnelFactory(), tps=tps[7:8], status="relieved")
     AssignmentFactory(
         personnel=PersonnelFactory(),
         tps=tps[6:7],
@@ -108,7 +110,7 @@ def operation(db):
     for station in tps[:8]:
         AssignmentFactory(personnel=LinmasFactory(unit=linmas_unit), tps=[station])
     PersonnelFactory(), LinmasFactory(unit=linmas_unit)  # unassigned
-    assert Assignment.objects.count() == 16 and tps[-1].coverage_rows.count() == 0
+    assert Assignment.objects.count() == 17 and tps[-1].coverage_rows.count() == 0
     return operation
 
 
