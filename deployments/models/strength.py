@@ -1,5 +1,7 @@
 """Strength on the ground (issue #18): periods a person cannot be assigned."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -7,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.formats import wib_stamp
 from deployments.models.personnel import Personnel
+
+
+class UnavailabilityQuerySet(models.QuerySet):
+    def overlapping(self, starts_at: datetime, ends_at: datetime) -> "UnavailabilityQuerySet":
+        """Periods meeting [starts_at, ends_at), half-open like assignments."""
+        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
 
 
 class Unavailability(models.Model):
@@ -31,6 +39,8 @@ class Unavailability(models.Model):
     starts_at = models.DateTimeField(_("mulai"))
     ends_at = models.DateTimeField(_("selesai"))
     reason = models.TextField(_("alasan"), blank=True)
+
+    objects = UnavailabilityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ketidaksediaan personel")
@@ -85,9 +95,8 @@ def validate_available(duty) -> None:
     """Refuse a duty (an Assignment) over a period its person is unavailable (half-open, like
     assignments). One query; the person's name is read only for the message."""
     clash = (
-        Unavailability.objects.filter(
-            personnel_id=duty.personnel_id, starts_at__lt=duty.ends_at, ends_at__gt=duty.starts_at
-        )
+        Unavailability.objects.filter(personnel_id=duty.personnel_id)
+        .overlapping(duty.starts_at, duty.ends_at)
         .order_by("starts_at")
         .first()
     )

@@ -120,11 +120,11 @@ def responder_candidates(incident: Incident, *, user, now: datetime) -> list[Can
     checkin = CheckIn.objects.filter(
         person=OuterRef("personnel_id"), at__lte=now, latitude__isnull=False
     ).order_by("-at", "-pk")
-    unavailable = Unavailability.objects.filter(
-        personnel=OuterRef("personnel_id"),
-        starts_at__lt=now + timedelta(hours=DISPATCH_HOURS),
-        ends_at__gt=now,
-    ).order_by("starts_at")
+    unavailable = (
+        Unavailability.objects.filter(personnel=OuterRef("personnel_id"))
+        .overlapping(now, now + timedelta(hours=DISPATCH_HOURS))
+        .order_by("starts_at")
+    )
     duties = (
         Assignment.objects.at(now)
         .filter(personnel__in=people.values("pk"))
@@ -226,11 +226,10 @@ def dispatch_preview(incident: Incident, *, user, personnel_ids, now: datetime) 
         .prefetch_related("tps")
     }
     blocked = dict(
-        Unavailability.objects.filter(
-            personnel__in=[p.pk for p in people],
-            starts_at__lt=now + timedelta(hours=DISPATCH_HOURS),
-            ends_at__gt=now,
-        ).values_list("personnel_id", "starts_at")
+        Unavailability.objects.filter(personnel__in=[p.pk for p in people])
+        .overlapping(now, now + timedelta(hours=DISPATCH_HOURS))
+        .order_by("-starts_at")  # the earliest period is the last one the dict keeps
+        .values_list("personnel_id", "starts_at")
     )
     errors = [r for p in people if (r := dispatch_refusal(p, duties.get(p.pk)))]
     errors += [
