@@ -65,7 +65,3 @@ def channels() -> dict[str, Channel]:
     for module in CHANNEL_MODULES:
         importlib.import_module(module)
     return dict(_REGISTRY)
-
-
-def channel(name: str) -> Channel:
-    return channels()[name]

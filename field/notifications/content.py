@@ -15,7 +15,7 @@ def incident_path(notification: Notification) -> str:
 def title(notification: Notification) -> str:
     incident = notification.incident
     return _("Kejadian %(number)s: %(title)s") % {
-        "number": f"K-{incident.pk:04d}",
+        "number": incident.number,
         "title": incident.title,
     }
 
