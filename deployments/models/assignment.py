@@ -82,7 +82,7 @@ class Assignment(models.Model):
     concurrent writers too (migration 0002).
 
     A duty of kind Penanganan kejadian is the command sending the person to an incident
-    (field.incidents.dispatch links it there); the duty the person held at that moment ends
+    (field.dispatch links it to the incident); the duty the person held at that moment ends
     then and becomes *relieved*: it keeps the time actually served (so the overlap rule still
     sees it), and coverage stops counting it.
     """

@@ -85,7 +85,7 @@ class PostKind(models.TextChoices):
     CADANGAN = "cadangan", _("Cadangan")
     PADAL = "padal", _("Padal")
     # Not a post: the temporary duty of a person the command sends to an incident
-    # (field.incidents.dispatch). It has neither post nor TPS; coverage never counts it.
+    # (field.dispatch). It has neither post nor TPS; coverage never counts it.
     KEJADIAN = "kejadian", _("Penanganan kejadian")
 
 

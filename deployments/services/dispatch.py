@@ -165,7 +165,7 @@ def _dispatch_one(
 ) -> Dispatched:
     if duty is not None:
         duty.personnel = person
-        if at <= duty.starts_at:  # cannot happen with .at(at), kept for a clock set back
+        if at <= duty.starts_at:  # a duty beginning this very minute: nothing of it served
             duty.status = Assignment.Status.CANCELLED
         else:
             duty.ends_at, duty.status = at, Assignment.Status.RELIEVED

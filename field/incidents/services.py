@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from deployments.models import Assignment
+from field.dispatch.closing import incident_dispatches_end
 from field.incidents.models import (
     NOTE_MAX,
     OPEN_STATES,
@@ -242,8 +243,6 @@ def incident_resolve(*, incident: Incident, by, resolution: str) -> Incident:
 
 def _release_responders(incident: Incident, *, at: datetime, by) -> None:
     """The people sent to it are free again from the moment it ends (docs/incidents.md)."""
-    from field.dispatch.closing import incident_dispatches_end  # the dispatch seam
-
     incident_dispatches_end(incident, at=at, by=by)
 
 
