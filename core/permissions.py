@@ -9,12 +9,23 @@ from django.contrib.auth.models import Group, Permission
 from core.access import GROUP_ADMIN, GROUP_COMMAND, GROUP_POLSEK
 
 DOMAIN_APPS = ("tps", "deployments", "coordination")
+# The field app's models that admins enter in the Django admin (docs/logistics.md); the rest of
+# the field app (reports, incidents, notifications) is written by its own pages only.
+FIELD_ADMIN_MODELS = (
+    "logisticsplace",
+    "logisticsbatch",
+    "logisticsvehicle",
+    "logisticsleg",
+    "logisticsflag",
+)
 
 
 def sync_role_groups(using: str = "default", **kwargs) -> None:
     permissions = Permission.objects.using(using)
     groups = Group.objects.using(using)
-    domain = permissions.filter(content_type__app_label__in=DOMAIN_APPS)
+    domain = permissions.filter(content_type__app_label__in=DOMAIN_APPS) | permissions.filter(
+        content_type__app_label="field", content_type__model__in=FIELD_ADMIN_MODELS
+    )
     # Admins unlock logins (axes) and read the audit log; the log grants only reading to anyone.
     admin_extra = permissions.filter(content_type__app_label="axes") | permissions.filter(
         content_type__app_label="audit", codename="view_auditevent"

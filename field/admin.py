@@ -82,3 +82,7 @@ class TelegramChatAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "chat_id"]
     raw_id_fields = ["user"]
+
+
+# Logistics custody: admins enter batches and legs (field/logistics/admin.py).
+from field.logistics import admin as logistics_admin  # noqa: E402, F401

@@ -478,3 +478,10 @@ from field.notifications.models import (  # noqa: E402, F401
     TelegramChat,
 )
 from field.turnout.models import TurnoutReport  # noqa: E402, F401
+from field.logistics.models import (  # noqa: E402, F401
+    LogisticsBatch,
+    LogisticsFlag,
+    LogisticsLeg,
+    LogisticsPlace,
+    LogisticsVehicle,
+)

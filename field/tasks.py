@@ -69,3 +69,12 @@ def requeue_notifications_task() -> int:
     """Deliveries whose enqueue was lost (field.notifications.delivery.deliveries_requeue).
     Run by beat every minute."""
     return deliveries_requeue()
+
+
+@shared_task(name="field.tasks.flag_late_logistics_task")
+def flag_late_logistics_task() -> int:
+    """Logistics legs late against their plan (field.logistics.services.logistics_flag_late);
+    idempotent. Run by beat every minute."""
+    from field.logistics.services import logistics_flag_late
+
+    return logistics_flag_late()

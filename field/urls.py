@@ -6,6 +6,7 @@ from django.urls import path
 from field import command, posko, views
 from field.dispatch import views as dispatch
 from field.incidents import views as incidents
+from field.logistics import views as logistics
 from field.notifications import views as notifications
 
 app_name = "field"
@@ -42,6 +43,11 @@ urlpatterns = [
     path("lapangan/kejadian/<int:pk>/kirim/", dispatch.incident_dispatch, name="incident_dispatch"),
     path("lapangan/checkin/", command.checkins, name="checkins"),
     path("lapangan/kehadiran/", command.turnout, name="turnout"),
+    # Logistics custody (docs/logistics.md)
+    path("lapangan/logistik/", logistics.logistics, name="logistics"),
+    path("lapangan/logistik/<int:pk>/", logistics.batch_detail, name="logistics_batch"),
+    path("lapangan/logistik/<int:pk>/catat/", logistics.batch_record, name="logistics_record"),
+    path("lapangan/logistik/<int:pk>/cetak/", logistics.batch_print, name="logistics_print"),
     path("lapangan/instruksi/", command.instructions, name="instructions"),
     path(
         "lapangan/instruksi/<int:pk>/tarik/",

@@ -257,6 +257,8 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-incidents": {"task": "field.tasks.escalate_due_task", "schedule": 60},
     # Notification deliveries whose enqueue was lost (a broker down when the incident opened).
     "requeue-notifications": {"task": "field.tasks.requeue_notifications_task", "schedule": 60},
+    # Logistics legs late against their plan (docs/logistics.md); idempotent.
+    "flag-late-logistics": {"task": "field.tasks.flag_late_logistics_task", "schedule": 60},
 }
 # Notifications that reach phones (docs/incidents.md, docs/deploy.md). Sending runs on its own
 # Celery queue, `notifications`, so that a slow push service or Telegram never queues the
@@ -391,6 +393,9 @@ FIELD_CHECKIN_FAR_METRES = env_int("FIELD_CHECKIN_FAR_METRES", 300, minimum=1)
 # Turnout (issue #19): a TPS may count voters beyond its DPT (DPTb, DPK) up to its reserve of
 # ballots, 2% of the DPT under PKPU; the bound copied onto each TurnoutReport is DPT plus this.
 FIELD_TURNOUT_ADDITIONS_PERCENT = env_int("FIELD_TURNOUT_ADDITIONS_PERCENT", 2)
+# Logistics custody (docs/logistics.md): a leg not arrived this many minutes after its planned
+# arrival is flagged late and raises a gangguan_logistik incident (beat, every minute).
+LOGISTICS_LATE_GRACE_MINUTES = env_int("LOGISTICS_LATE_GRACE_MINUTES", 30, minimum=0)
 SIGNIN_LINK_GRACE_DAYS = env_int("SIGNIN_LINK_GRACE_DAYS", 1)
 
 # Content-Security-Policy: no inline script, no eval (STYLE.md). Tiles are the one other host.

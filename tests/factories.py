@@ -333,3 +333,40 @@ class InstructionFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Instruksi {n}: tetap siaga.")
     kecamatan = factory.SubFactory(KecamatanFactory)
     created_at = factory.LazyFunction(lambda: datetime(2024, 11, 27, 7, tzinfo=WIB))
+
+
+class LogisticsPlaceFactory(factory.django.DjangoModelFactory):
+    """The KPU warehouse by default (a position, no desa)."""
+
+    class Meta:
+        model = "field.LogisticsPlace"
+
+    kind = "gudang_kpu"
+    name = factory.Sequence(lambda n: f"Gudang KPU {n}")
+    latitude = Decimal("-7.816000")
+    longitude = Decimal("112.011000")
+
+
+class LogisticsBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "field.LogisticsBatch"
+
+    kecamatan = factory.SubFactory(KecamatanFactory)
+    direction = "distribusi"
+    code = factory.Sequence(lambda n: f"KLT-{n:03d}")
+    boxes = 10
+    ballots = 5000
+
+
+class LogisticsLegFactory(factory.django.DjangoModelFactory):
+    """A leg planned 07.00–08.00 WIB on election day."""
+
+    class Meta:
+        model = "field.LogisticsLeg"
+
+    batch = factory.SubFactory(LogisticsBatchFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    origin = factory.SubFactory(LogisticsPlaceFactory)
+    destination = factory.SubFactory(LogisticsPlaceFactory)
+    planned_departure = ELECTION_DAY_9AM - timedelta(hours=2)
+    planned_arrival = ELECTION_DAY_9AM - timedelta(hours=1)

@@ -162,6 +162,33 @@ def incident_open_from_report(
     return incident, True
 
 
+@transaction.atomic
+def incident_open_for_logistics(
+    *,
+    title: str,
+    kecamatan_id: int,
+    at: datetime,
+    place: dict,
+    severity: int = Severity.SEDANG,
+) -> Incident:
+    """A gangguan_logistik incident opened by the system for a logistics leg (a leg late
+    against its plan, a handover whose counts differ: field.logistics.services). ``place``
+    gives ``tps_id``/``desa_id`` or ``latitude``/``longitude``. The caller holds the leg's lock
+    and the unique flag row that makes it one incident per leg and reason."""
+    incident = Incident.objects.create(
+        title=_text(title, label=_("Ringkasan"), required=True)[:200],
+        incident_class=IncidentClass.GANGGUAN_LOGISTIK,
+        severity=severity,
+        reported_at=at,
+        opened_by=None,
+        kecamatan_id=kecamatan_id,
+        **place,
+    )
+    _event(incident, EventKind.CREATED, at=at, text=incident.title)
+    escalation_start(incident)
+    return incident
+
+
 def _title_of(report: SituationReport) -> str:
     where = str(report.tps) if report.tps_id else _("tanpa TPS")
     first = report.text.splitlines()[0][:80] if report.text else ""

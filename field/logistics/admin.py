@@ -1,0 +1,57 @@
+"""The admin of logistics custody: admins enter the places, the batches with their vehicles,
+escorts and planned legs (docs/logistics.md); command staff read them. What happens on the way
+(departure, arrival, handover) is recorded on the batch's page (field:logistics_batch), whose
+services raise the flags and incidents: here those fields are read-only."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from field.logistics.models import LogisticsBatch, LogisticsLeg, LogisticsPlace, LogisticsVehicle
+
+RECORDED = (
+    "departed_at",
+    "sent_boxes",
+    "sent_ballots",
+    "arrived_at",
+    "handed_over_at",
+    "received_boxes",
+    "received_ballots",
+    "received_by_name",
+    "received_by_role",
+)
+
+
+@admin.register(LogisticsPlace)
+class LogisticsPlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "kecamatan", "desa", "tps"]
+    list_filter = ["kind"]
+    list_select_related = ["kecamatan", "desa", "tps__desa"]
+    search_fields = ["name"]
+    raw_id_fields = ["desa", "tps"]
+
+
+class LogisticsVehicleInline(admin.TabularInline):
+    model = LogisticsVehicle
+    extra = 1
+
+
+class LogisticsLegInline(admin.TabularInline):
+    model = LogisticsLeg
+    extra = 1
+    fields = ["order", "origin", "destination", "planned_departure", "planned_arrival", *RECORDED]
+    readonly_fields = RECORDED
+
+
+@admin.register(LogisticsBatch)
+class LogisticsBatchAdmin(admin.ModelAdmin):
+    list_display = ["code", "kecamatan", "direction", "boxes", "ballots"]
+    list_filter = ["direction", "kecamatan"]
+    list_select_related = ["kecamatan"]
+    search_fields = ["code"]
+    filter_horizontal = ["escorts"]
+    inlines = [LogisticsVehicleInline, LogisticsLegInline]
+    fieldsets = [
+        (None, {"fields": ["code", "kecamatan", "direction"]}),
+        (_("Muatan"), {"fields": ["boxes", "ballots"]}),
+        (_("Pengawalan"), {"fields": ["escorts", "note"]}),
+    ]

@@ -1,0 +1,98 @@
+"""Reads of logistics custody: the dashboard's panel and one batch's page and custody record."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch
+
+from core import clock
+from deployments.models import Assignment
+from field.logistics.models import LogisticsBatch, LogisticsFlag, LogisticsLeg
+
+
+def _legs() -> Prefetch:
+    return Prefetch(
+        "legs",
+        queryset=LogisticsLeg.objects.select_related("origin", "destination").order_by("order"),
+    )
+
+
+def _flags() -> Prefetch:
+    return Prefetch("legs__flags", queryset=LogisticsFlag.objects.order_by("reason"))
+
+
+def _annotate(batch: LogisticsBatch, now: datetime) -> LogisticsBatch:
+    """Per leg: overdue (not arrived past its deadline, flagged or not yet by the beat) and
+    its flag reasons; per batch: the flag count and the current leg."""
+    batch.flag_count = 0
+    batch.current = None
+    expected = (batch.boxes, batch.ballots)
+    for leg in batch.legs.all():
+        # What should leave on this leg (services.expected_counts, without a query).
+        leg.expected_boxes, leg.expected_ballots = expected
+        if leg.received_boxes is not None:
+            expected = (leg.received_boxes, leg.received_ballots)
+        leg.overdue = leg.arrived_at is None and now > leg.deadline
+        leg.flag_list = list(leg.flags.all())
+        batch.flag_count += len(leg.flag_list)
+        if batch.current is None and leg.handed_over_at is None:
+            batch.current = leg
+    return batch
+
+
+@dataclass
+class KecamatanRow:
+    name: str
+    batches: list = field(default_factory=list)
+
+    @property
+    def flag_count(self) -> int:
+        return sum(b.flag_count for b in self.batches)
+
+
+def logistics_panel(user) -> list[KecamatanRow]:
+    """Batches per kecamatan with their legs and flags, in scope. Three queries whatever the
+    size: batches (with kecamatan), legs (with their places), flags."""
+    now = clock.now()
+    batches = (
+        LogisticsBatch.objects.visible_to(user)
+        .select_related("kecamatan")
+        .defer("kecamatan__boundary")
+        .prefetch_related(_legs(), _flags())
+        .order_by("kecamatan__name", "direction", "code")
+    )
+    rows: dict[int, KecamatanRow] = {}
+    for batch in batches:
+        row = rows.setdefault(batch.kecamatan_id, KecamatanRow(name=batch.kecamatan.name))
+        row.batches.append(_annotate(batch, now))
+    return list(rows.values())
+
+
+def batch_for_page(user, pk: int) -> LogisticsBatch:
+    """One batch in scope with everything its page and custody record show (DoesNotExist
+    outside the scope)."""
+    batch = (
+        LogisticsBatch.objects.visible_to(user)
+        .select_related("kecamatan")
+        .defer("kecamatan__boundary")
+        .prefetch_related(_legs(), _flags(), "vehicles", "escorts")
+        .get(pk=pk)
+    )
+    return _annotate(batch, clock.now())
+
+
+def escort_duties(batch: LogisticsBatch) -> list[Assignment]:
+    """Who holds the batch's escort posts during its planned window: the duties of the
+    ``pengawalan_logistik`` posts (deployments), not a roster of our own."""
+    legs = list(batch.legs.all())
+    posts = [p.pk for p in batch.escorts.all()]
+    if not legs or not posts:
+        return []
+    start = min(leg.planned_departure for leg in legs)
+    end = max(leg.planned_arrival for leg in legs)
+    return list(
+        Assignment.objects.filter(post_id__in=posts)
+        .overlapping(start, end)
+        .select_related("personnel", "post")
+        .order_by("post__name", "personnel__name")
+    )
