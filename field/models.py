@@ -469,6 +469,13 @@ class InstructionAck(models.Model):
 # models here registers them with the field app.
 from field.dispatch.models import IncidentDispatch  # noqa: E402, F401
 from field.incidents.models import Incident, IncidentEvent, IncidentReport  # noqa: E402, F401
+from field.logistics.models import (  # noqa: E402, F401
+    LogisticsBatch,
+    LogisticsFlag,
+    LogisticsLeg,
+    LogisticsPlace,
+    LogisticsVehicle,
+)
 from field.notifications.models import (  # noqa: E402, F401
     EscalationRule,
     EscalationStep,
@@ -478,10 +485,3 @@ from field.notifications.models import (  # noqa: E402, F401
     TelegramChat,
 )
 from field.turnout.models import TurnoutReport  # noqa: E402, F401
-from field.logistics.models import (  # noqa: E402, F401
-    LogisticsBatch,
-    LogisticsFlag,
-    LogisticsLeg,
-    LogisticsPlace,
-    LogisticsVehicle,
-)
