@@ -30,9 +30,7 @@ from deployments.models import PostKind
 PLATE_PATTERN = r"^[A-Z]{1,2} [1-9][0-9]{0,3}( [A-Z]{1,3})?$"
 plate_validator = RegexValidator(
     PLATE_PATTERN,
-    _(
-        "Nomor polisi tidak sah: tulis seperti \u201cAG 1234 XY\u201d (huruf, angka, huruf)."
-    ),
+    _("Nomor polisi tidak sah: tulis seperti \u201cAG 1234 XY\u201d (huruf, angka, huruf)."),
 )
 
 
