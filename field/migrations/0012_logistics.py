@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
             name='LogisticsVehicle',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plate', models.CharField(help_text='Mis. AG 1234 XY.', max_length=12, validators=[django.core.validators.RegexValidator('^[A-Z]{1,2} [1-9][0-9]{0,3}( [A-Z]{1,3})?$', 'Nomor polisi tidak sah: tulis seperti “AG 1234 XY” (huruf wilayah, angka, huruf).')], verbose_name='nomor polisi')),
+                ('plate', models.CharField(help_text='Mis. AG 1234 XY.', max_length=12, validators=[django.core.validators.RegexValidator('^[A-Z]{1,2} [1-9][0-9]{0,3}( [A-Z]{1,3})?$', 'Nomor polisi tidak sah: tulis seperti “AG 1234 XY” (huruf, angka, huruf).')], verbose_name='nomor polisi')),
                 ('description', models.CharField(blank=True, max_length=100, verbose_name='keterangan')),
                 ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vehicles', to='field.logisticsbatch', verbose_name='kloter')),
             ],
