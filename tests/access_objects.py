@@ -215,6 +215,26 @@ def _instruction_withdraw(w: WorldA) -> Case:
     )
 
 
+def _logistics_batch(w: WorldA):
+    from tests.factories import LogisticsBatchFactory, LogisticsLegFactory, LogisticsPlaceFactory
+
+    ppk = LogisticsPlaceFactory(kind="ppk", name=f"PPK {_key()[:8]}", kecamatan=w.kecamatan)
+    batch = LogisticsBatchFactory(kecamatan=w.kecamatan)
+    LogisticsLegFactory(batch=batch, order=1, destination=ppk)
+    return batch
+
+
+def _logistics_page(name: str) -> Callable[[WorldA], Case]:
+    return lambda w: Case(reverse(name, kwargs={"pk": _logistics_batch(w).pk}), KECAMATAN)
+
+
+def _logistics_record(w: WorldA) -> Case:
+    batch = _logistics_batch(w)
+    data = {"action": "depart", "leg": batch.legs.get().pk, "boxes": 10, "ballots": 5000}
+    path = reverse("field:logistics_record", kwargs={"pk": batch.pk})
+    return Case(path, KECAMATAN, method="post", data=data)
+
+
 def _meeting_page(name: str) -> Callable[[WorldA], Case]:
     return lambda w: Case(reverse(name, kwargs={"pk": _meeting().pk}), POLRES)
 
@@ -242,6 +262,9 @@ SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
     "field:incident_dispatch_preview": _incident_dispatch_preview,
     "field:incident_dispatch": _incident_dispatch,
     "field:instruction_withdraw": _instruction_withdraw,
+    "field:logistics_batch": _logistics_page("field:logistics_batch"),
+    "field:logistics_print": _logistics_page("field:logistics_print"),
+    "field:logistics_record": _logistics_record,
     "coordination:meeting_detail": _meeting_page("coordination:meeting_detail"),
     "coordination:meeting_print": _meeting_page("coordination:meeting_print"),
     "coordination:attachment_file": _attachment_file,
@@ -251,6 +274,12 @@ SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
 # The admin's object pages, by model: the object of kecamatan A and its scope. The page kinds
 # (change, delete, history, a history version, the import confirmation, the desa boundary, a
 # password) are reversed with the object's id.
+
+
+def _logistics_warehouse():
+    from tests.factories import LogisticsPlaceFactory
+
+    return LogisticsPlaceFactory()
 
 
 def _axes_row(model):
@@ -333,6 +362,9 @@ ADMIN_OBJECTS: dict[str, tuple[str, Callable[[WorldA], object]]] = {
     "field_notificationdelivery": (KECAMATAN, _delivery),
     "field_pushsubscription": (POLRES, _push_subscription),
     "field_telegramchat": (POLRES, _telegram_chat),
+    # Logistics custody: a batch of kecamatan A; the KPU warehouse serves the whole Polres.
+    "field_logisticsbatch": (KECAMATAN, _logistics_batch),
+    "field_logisticsplace": (POLRES, lambda w: _logistics_warehouse()),
     # Accounts and lockouts belong to the whole site.
     "auth_group": (POLRES, lambda w: Group.objects.get_or_create(name="Wall screen")[0]),
     "auth_user": (POLRES, lambda w: w.guard.user),

@@ -241,6 +241,11 @@ FIELD_GROUPS = {
     "field:incident_acknowledge": "field_command",
     "field:checkins": "field_command",
     "field:turnout": "field_command",
+    # Logistics custody (docs/logistics.md): the panel, a batch's page, its recording, its print.
+    "field:logistics": "field_command",
+    "field:logistics_batch": "field_command",
+    "field:logistics_record": "field_command",
+    "field:logistics_print": "field_command",
     "field:instructions": "field_command",
     "field:instruction_withdraw": "field_command",
     "field:cards": "field_admin",
@@ -306,9 +311,16 @@ FIELD_ADMIN_APPEND_ONLY = {
 }
 
 
+# The field app's models that admins enter in the admin (core.permissions.FIELD_ADMIN_MODELS).
+FIELD_ADMIN_DOMAIN = ("admin:field_logisticsbatch_", "admin:field_logisticsplace_")
+
+
 def _field_admin_group(name: str | None) -> str:
     """The field app's admin (deliveries, push subscriptions, Telegram chats): the superuser's,
-    like the accounts; nobody adds or deletes a delivery, nor adds a subscription."""
+    like the accounts; nobody adds or deletes a delivery, nor adds a subscription. Logistics
+    batches and places are domain rows: admins write them, command staff read them."""
+    if name and name.startswith(FIELD_ADMIN_DOMAIN):
+        return "admin_write" if name.endswith(ADMIN_WRITE_SUFFIXES) else "admin_read"
     return "admin_append_only" if name in FIELD_ADMIN_APPEND_ONLY else "admin_accounts"
 
 
@@ -438,6 +450,7 @@ FIRST_WALK_POSTS = {
     "field:incident_dispatch": lambda w: {"personnel": w.guard.pk},
     "field:incident_acknowledge": lambda w: {},
     "field:instruction_withdraw": lambda w: {},
+    "field:logistics_record": lambda w: {"action": "arrive", "leg": 1},
     "field:cards_print": lambda w: {"desa": w.tps.desa_id},
     "field:links_revoke": lambda w: {
         "revoke-identifier": w.guard.identifier,
@@ -597,7 +610,7 @@ def object_group(name: str | None, path: str) -> str:
         return "admin_lockouts"
     if path.startswith("/admin/audit/auditevent/"):
         return "admin_audit"
-    if path.startswith("/admin/field/"):
+    if path.startswith("/admin/field/") and not name.startswith(FIELD_ADMIN_DOMAIN):
         return "admin_accounts"
     return "admin_read"
 

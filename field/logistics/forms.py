@@ -50,7 +50,11 @@ class ArriveForm(LegStepForm):
 class HandoverForm(LegStepForm):
     boxes = _count(_("Kotak suara diterima"))
     ballots = _count(_("Surat suara diterima"))
-    name = forms.CharField(label=_("Nama penerima"), max_length=NAME_MAX)
+    name = forms.CharField(
+        label=_("Nama penerima"),
+        max_length=NAME_MAX,
+        error_messages={"required": _("Nama penerima wajib diisi.")},
+    )
     role = forms.CharField(label=_("Jabatan penerima"), max_length=ROLE_MAX, required=False)
 
 
