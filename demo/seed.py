@@ -28,6 +28,7 @@ from demo.forces import (
     units_create,
 )
 from demo.incidents import incidents_create, incidents_delete
+from demo.logistics import logistics_create, logistics_delete
 from demo.places import indicators_ensure, tps_create
 from demo.posts import post_plans, posts_create
 from demo.rakor import MEETING_NUMBER, rakor_create
@@ -68,6 +69,7 @@ class SeedResult:
     accounts: AccountFigures | None = None  # None: no demo password, no demo login
     coverage: CoverageArea | None = None  # the operation row of the first snapshot
     incidents: int = 0
+    logistics: int = 0
 
     def lines(self) -> list[str]:
         """A short summary in Indonesian for the command's output."""
@@ -112,6 +114,8 @@ class SeedResult:
             f"keputusan, {self.meeting.action_items.count()} tindak lanjut.",
             f"- Pagi pemungutan: {self.incidents} kejadian dari laporan situasi (sintetis), "
             "dalam berbagai status, di papan kejadian.",
+            f"- Logistik 8 kecamatan: {self.logistics} kloter (sintetis), satu perjalanan "
+            "terlambat dan satu serah terima berselisih, di panel logistik.",
             f"- Cakupan pertama dihitung: {self.coverage.covered} TPS terpenuhi, "
             f"{self.coverage.short} kurang, {self.coverage.unguarded} tanpa penjaga.",
         ]
@@ -197,6 +201,7 @@ def demo_seed(*, password: str | None, reset: bool = False) -> SeedResult:
         result.accounts.created += named.created
         result.accounts.skipped += named.skipped
     result.incidents = incidents_create()
+    result.logistics = logistics_create()
 
     # Everything above was bulk-created, which sends no signals: compute the first snapshot
     # here, inside the seed's transaction, so that the demo opens with its figures.
@@ -212,7 +217,9 @@ def demo_delete() -> dict[str, int]:
 
     Polsek staff profiles that point to a demo Polsek go too (the Polsek is rebuilt).
     """
-    removed: dict[str, int] = {"kejadian": incidents_delete()}
+    # Logistics first: a flag protects its incident.
+    removed: dict[str, int] = {"kloter logistik": logistics_delete()}
+    removed["kejadian"] = incidents_delete()
     post_ids: set[int] = set()
     operation = Operation.objects.filter(name=OPERATION_NAME).first()
     if operation is not None:

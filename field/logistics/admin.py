@@ -3,10 +3,17 @@ escorts and planned legs (docs/logistics.md); command staff read them. What happ
 (departure, arrival, handover) is recorded on the batch's page (field:logistics_batch), whose
 services raise the flags and incidents: here those fields are read-only."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from field.logistics.models import LogisticsBatch, LogisticsLeg, LogisticsPlace, LogisticsVehicle
+from field.logistics.models import (
+    LogisticsBatch,
+    LogisticsLeg,
+    LogisticsPlace,
+    LogisticsVehicle,
+    normalise_plate,
+)
 
 RECORDED = (
     "departed_at",
@@ -30,8 +37,21 @@ class LogisticsPlaceAdmin(admin.ModelAdmin):
     raw_id_fields = ["desa", "tps"]
 
 
+class LogisticsVehicleForm(forms.ModelForm):
+    """A plate as people type it ("ag  1234 xy") is stored as the plate reads ("AG 1234 XY"):
+    normalised before the model's shape check runs."""
+
+    class Meta:
+        model = LogisticsVehicle
+        fields = ["plate", "description"]
+
+    def clean_plate(self) -> str:
+        return normalise_plate(self.cleaned_data["plate"])
+
+
 class LogisticsVehicleInline(admin.TabularInline):
     model = LogisticsVehicle
+    form = LogisticsVehicleForm
     extra = 1
 
 

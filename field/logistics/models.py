@@ -233,9 +233,6 @@ class LogisticsVehicle(models.Model):
     def __str__(self) -> str:
         return self.plate
 
-    def clean(self) -> None:
-        self.plate = normalise_plate(self.plate)
-
 
 def _not_before(later: str, earlier: str) -> Q:
     """``later`` is empty, or set no earlier than ``earlier``, which must then be set."""

@@ -64,7 +64,10 @@ def test_command_staff_record_departure_arrival_and_handover(batch, command_staf
         ({"action": "depart", "boxes": -1, "ballots": 5000}, "tidak boleh negatif"),
         ({"action": "depart", "boxes": "x", "ballots": 5000}, "bilangan bulat"),
         ({"action": "depart", "boxes": 10, "ballots": 5000, "at": "kemarin"}, "Tulis waktu"),
-        ({"action": "depart", "boxes": 10, "ballots": 5000, "at": "2024-11-27T10:00"}, "jam operasi"),
+        (
+            {"action": "depart", "boxes": 10, "ballots": 5000, "at": "2024-11-27T10:00"},
+            "jam operasi",
+        ),
         ({"action": "arrive"}, "belum dicatat berangkat"),
         ({"action": "handover", "boxes": 1, "ballots": 1, "name": "X"}, "kedatangan"),
         ({"action": "handover", "boxes": 1, "ballots": 1, "name": ""}, "wajib"),
@@ -75,9 +78,7 @@ def test_refused_steps_answer_422_in_indonesian_and_change_nothing(
 ):
     before = _snapshot(batch)
 
-    response = login(command_staff).post(
-        _url(batch, "catat/"), {"leg": legs(batch)[0].pk, **data}
-    )
+    response = login(command_staff).post(_url(batch, "catat/"), {"leg": legs(batch)[0].pk, **data})
 
     assert response.status_code == 422
     assert message in response.content.decode()
