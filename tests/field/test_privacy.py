@@ -14,7 +14,7 @@ from field.services import (
     signin_link_issue,
     situation_report_create,
 )
-from tests.factories import InstructionFactory
+from tests.factories import InstructionFactory, LogisticsLegFactory
 from tests.field.helpers import jpeg, key
 
 NOT_SCOPED = {
@@ -37,11 +37,12 @@ def tps_a_world(guard, tps_a, mojoroto, settings):
     checkin_record(person=guard, tps=tps_a)
     instruction = InstructionFactory(kecamatan=mojoroto, text="Hanya untuk Mojoroto.")
     signin_link_issue(person=guard)
-    return {"report": report, "instruction": instruction}
+    batch = LogisticsLegFactory(batch__kecamatan=mojoroto).batch
+    return {"report": report, "instruction": instruction, "batch": batch}
 
 
 def _requests(tps_a, world):
-    report, instruction = world["report"], world["instruction"]
+    report, instruction, batch = world["report"], world["instruction"], world["batch"]
     incident = report.incident_link.incident  # the urgent report opened it
     return {
         "field:tps_status": [
@@ -76,6 +77,16 @@ def _requests(tps_a, world):
         "field:incident_acknowledge": [("post", f"/lapangan/kejadian/{incident.pk}/tanggapi/", {})],
         "field:checkins": [("get", "/lapangan/checkin/", {})],
         "field:turnout": [("get", "/lapangan/kehadiran/", {})],
+        "field:logistics": [("get", "/lapangan/logistik/", {})],
+        "field:logistics_batch": [("get", f"/lapangan/logistik/{batch.pk}/", {})],
+        "field:logistics_print": [("get", f"/lapangan/logistik/{batch.pk}/cetak/", {})],
+        "field:logistics_record": [
+            (
+                "post",
+                f"/lapangan/logistik/{batch.pk}/catat/",
+                {"action": "depart", "leg": batch.legs.get().pk, "boxes": 1, "ballots": 1},
+            )
+        ],
         "field:instructions": [
             ("get", "/lapangan/instruksi/", {}),
             ("post", "/lapangan/instruksi/", {"kecamatan": tps_a.desa.kecamatan_id, "text": "x"}),
@@ -158,6 +169,7 @@ def test_nothing_was_written_by_the_refused_requests(
     assert SituationReport.objects.count() == 1
     assert SituationReport.objects.get().handled_at is None
     assert report_incident_untouched(tps_a_world)
+    assert tps_a_world["batch"].legs.get().departed_at is None
     assert not TPSStatusStep.objects.exists()
     assert not InstructionAck.objects.exists()
     assert SignInLink.objects.filter(revoked_at=None).count() == 1
