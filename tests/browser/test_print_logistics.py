@@ -24,6 +24,7 @@ def test_the_custody_record_fits_a4_and_says_who_printed_it_and_when(open_contex
     page.wait_for_load_state("networkidle")
     page.emulate_media(media="print")
     toolbar_shown = page.locator(".toolbar").is_visible()
+    page.screenshot(path=str(ARTIFACTS / f"logistik-{CODE}.png"), full_page=True)
     pdf = page.pdf(
         path=str(ARTIFACTS / f"logistik-{CODE}.pdf"),
         prefer_css_page_size=True,
@@ -42,7 +43,7 @@ def test_the_custody_record_fits_a4_and_says_who_printed_it_and_when(open_contex
         "Jumlah serah terima tidak cocok",
         "Ketua PPK Kota",
         "YANG MENYERAHKAN",
-        "Dicetak oleh Kabag Ops (demo) (kabagops) (Staf komando) pada",
+        "Dicetak oleh Kabag Ops (demo) (kabagops) pada",
         " WIB dari Opsboard.",
     ):
         assert squashed(expected) in text, expected
