@@ -36,6 +36,7 @@ from core.db.aggregates import JSONArrayAgg
 from deployments.models import Assignment, Force, Personnel, PostKind, Unit
 from deployments.ranks import POLRI_RANKS, TNI_RANKS
 from deployments.selectors import tps_guarded_by
+from field.incidents.models import IncidentState
 from field.models import CheckIn, IncidentReport, Instruction, InstructionAck, TPSStatusStep
 from field.selectors.sector import SectorSummary, padal_sector, sector_summary
 from tps.models import TPS, Indicator, Kecamatan
@@ -308,7 +309,10 @@ def _dispatch_under_way(assignment: Assignment, at: datetime) -> bool:
     if assignment.kind != PostKind.KEJADIAN or assignment.starts_at > at:
         return False
     link = getattr(assignment, "incident_dispatch", None)
-    return link is not None and link.incident.state in ("ditangani", "di_lokasi")
+    return link is not None and link.incident.state in (
+        IncidentState.DITANGANI,
+        IncidentState.DI_LOKASI,
+    )
 
 
 def step_label(step: int | None) -> str:

@@ -254,6 +254,13 @@ def _instruction_ack(world) -> Post:
     return Post("field_officer", reverse("opsboard:me"), action)
 
 
+def _dispatch_progress(world) -> Post:
+    # The dispatch card's Berangkat, sent by field.js from /me/ (the guard of TPS A's dispatch).
+    case = case_for("field:dispatch_progress", world)
+    page = reverse("opsboard:me")
+    return Post("field_officer", page, case.path, case.data, via="fieldjs", status=201)
+
+
 def _instruction_withdraw(world) -> Post:
     instruction = InstructionFactory(kecamatan=world.kecamatan)
     action = reverse("field:instruction_withdraw", kwargs={"pk": instruction.pk})
@@ -327,6 +334,7 @@ POST_CASES = {
         status=201,
     ),
     "field:instruction_ack": _instruction_ack,
+    "field:dispatch_progress": _dispatch_progress,
     "field:incident_handle": _incident,
     "field:instructions": lambda w: Post(
         "command_staff",
