@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deployments', '0012_dispatch_duty'),
-        ('field', '0009_turnout_service'),
+        ('field', '0010_logistics'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
