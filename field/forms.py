@@ -252,3 +252,20 @@ class PoskoStatusForm(PoskoCheckInForm):
 
 class PoskoReportForm(ReportForm):
     photo = None  # a report phoned or radioed in comes without a photo
+
+
+class DispatchStepForm(forms.Form):
+    """Berangkat, Tiba or Selesai from the responder's dispatch card on /me/; the service
+    decides whether the step may be recorded (and that Selesai says what was done)."""
+
+    step = forms.ChoiceField(
+        choices=[("berangkat", _("Berangkat")), ("tiba", _("Tiba")), ("selesai", _("Selesai"))],
+        error_messages={"invalid_choice": _("Langkah tidak dikenal.")},
+    )
+    note = forms.CharField(required=False, max_length=2000, strip=True)
+    idempotency_key = forms.UUIDField(
+        error_messages={
+            "required": _("Kunci kiriman tidak ada; muat ulang halaman."),
+            "invalid": _("Kunci kiriman tidak sah; muat ulang halaman."),
+        }
+    )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("me/tps/<int:pk>/status/", views.tps_status, name="tps_status"),
     path("me/lapor/", views.report, name="report"),
     path("me/instruksi/<int:pk>/terima/", views.instruction_ack, name="instruction_ack"),
+    path("me/kejadian/<int:pk>/langkah/", views.dispatch_progress, name="dispatch_progress"),
     path("laporan/<int:pk>/foto/", views.report_photo, name="report_photo"),
     # The command
     path("lapangan/insiden/", command.incidents, name="incidents"),

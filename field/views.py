@@ -28,7 +28,9 @@ from core.formats import wib_time as wib
 from core.http import field_officer_required
 from deployments.models import Assignment
 from field import selectors, services
-from field.forms import CheckInForm, ReportForm, StatusStepForm, new_key
+from field.dispatch import services as dispatch_services
+from field.dispatch.models import IncidentDispatch
+from field.forms import CheckInForm, DispatchStepForm, ReportForm, StatusStepForm, new_key
 from field.models import Instruction, SituationReport, TPSStatusStep
 from field.photos import PhotoBusy, request_too_large, too_large_message
 
@@ -164,6 +166,8 @@ def me(request: HttpRequest) -> HttpResponse:
         station.next_step = _next_step(station.last_step)
         station.checkin_key = new_key()
         station.indicator_list = overview.indicators.get(station.pk, [])
+    for duty in overview.dispatches:
+        duty.step_keys = {step: new_key() for step in ("berangkat", "tiba", "selesai")}
     response = render(
         request,
         ME,
@@ -385,6 +389,43 @@ def _report_refused(request: HttpRequest, form, errors: dict[str, list[str]], *,
         {"form": form, "photo_max_mb": _photo_max_mb()},
         status=status,
     )
+
+
+@field_officer_required
+@require_POST
+def dispatch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Berangkat, Tiba or Selesai on the responder's own dispatch (another's is a 404); through
+    the phone's offline queue like a report: JSON for it, a redirect for a plain browser."""
+    person = request.user.personnel
+    dispatch = get_object_or_404(
+        IncidentDispatch.objects.filter(personnel=person).select_related("incident"), pk=pk
+    )
+    form = DispatchStepForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, _errors(form))
+    data = form.cleaned_data
+    try:
+        record, created = dispatch_services.dispatch_progress(
+            dispatch=dispatch,
+            step=data["step"],
+            note=data["note"],
+            by_person=person,
+            idempotency_key=data["idempotency_key"],
+        )
+    except dispatch_services.DispatchEnded as exc:
+        return _refused(request, {"__all__": exc.messages}, status=409)
+    except ValidationError as exc:
+        return _refused(request, {"__all__": exc.messages})
+    values = {
+        "step": record.get_step_display(),
+        "number": dispatch.incident.number,
+        "when": wib(record.at),
+    }
+    if created:
+        message = _("%(step)s %(number)s tercatat %(when)s.") % values
+    else:
+        message = _("%(step)s %(number)s sudah tercatat %(when)s; tidak dicatat dua kali.") % values
+    return _done(request, message, created=created, record_id=record.pk, anchor="#kejadian")
 
 
 @field_officer_required

@@ -206,6 +206,25 @@ def _incident_dispatch(w: WorldA) -> Case:
     return Case(path, KECAMATAN, method="post", data={"personnel": _patrol_of_a(w).pk})
 
 
+def _dispatch_progress(w: WorldA) -> Case:
+    """The guard of TPS A sent to an incident of kecamatan A (on a later duty: see
+    later_dispatch); they post Berangkat, everyone else is refused."""
+    from django.db.models import F
+
+    from field.incidents.models import Incident
+    from tests.field.incident_helpers import later_dispatch
+
+    incident = _verified_incident(w)
+    Incident.objects.filter(pk=incident.pk).update(
+        state="ditangani", dispatched_at=F("verified_at")
+    )
+    dispatch = later_dispatch(w.guard, incident, by=w.admin_user)
+    path = reverse("field:dispatch_progress", kwargs={"pk": dispatch.pk})
+    return Case(
+        path, TPS, method="post", data={"step": "berangkat", "idempotency_key": str(uuid.uuid4())}
+    )
+
+
 def _instruction_withdraw(w: WorldA) -> Case:
     instruction = InstructionFactory(kecamatan=w.kecamatan)
     return Case(
@@ -252,6 +271,7 @@ SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
     "field:signin": _signin,
     "field:tps_status": _tps_status,
     "field:instruction_ack": _instruction_ack,
+    "field:dispatch_progress": _dispatch_progress,
     "field:report_photo": _report_photo,
     "field:incident_handle": _incident_handle,
     "field:incident_open": _incident_open,

@@ -19,7 +19,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from field.models import Instruction, InstructionAck, SituationReport
+from field.models import DispatchStep, Instruction, InstructionAck, SituationReport
 from tests.access_objects import BEARER, POLRES, case_for
 from tests.csp import csp_problem
 from tests.field.push_helpers import push_subscription_body
@@ -222,6 +222,7 @@ FIELD_GROUPS = {
     "field:checkin": "me",
     "field:report": "me",
     "field:instruction_ack": "me",
+    "field:dispatch_progress": "me_object",
     "field:tps_status": "me_object",
     "field:report_photo": "field_photo",
     "field:incidents": "field_command",
@@ -444,6 +445,7 @@ FIRST_WALK_POSTS = {
     "admin:logout": lambda w: {},
     "field:checkin": lambda w: {"tps": w.tps.pk, "idempotency_key": _key()},
     "field:instruction_ack": lambda w: {},
+    "field:dispatch_progress": lambda w: {"step": "berangkat", "idempotency_key": _key()},
     "field:incident_handle": lambda w: {},
     "field:incident_open": lambda w: {},
     "field:incident_act": lambda w: {"action": "note", "note": "Catatan"},
@@ -688,3 +690,4 @@ def test_outsiders_change_nothing_of_kecamatan_a(role, request, login, objects_w
     assert Instruction.objects.exists()
     assert not Instruction.objects.exclude(withdrawn_at=None).exists()
     assert not InstructionAck.objects.exists()
+    assert not DispatchStep.objects.exists()

@@ -11,17 +11,28 @@ elsewhere, unavailable, the incident in another state) raises ValidationError an
 nothing. Coverage is recomputed after the commit by the assignment door's trigger.
 """
 
+import uuid
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from deployments.models import Personnel
-from deployments.services.dispatch import assignments_dispatch
-from field.dispatch.models import IncidentDispatch
+from core import clock
+from core.formats import wib_time
+from deployments.models import Assignment, Personnel
+from deployments.services.dispatch import assignments_dispatch, dispatch_duties_end
+from field.dispatch.models import DispatchStep, IncidentDispatch, Progress, Step
 from field.incidents.models import NOTE_MAX, EventKind, Incident, IncidentState
-from field.incidents.services import _event, _locked, _now_after, _require, _text
+from field.incidents.services import (
+    _event,
+    _locked,
+    _now_after,
+    _require,
+    _text,
+    incident_arrive,
+    incident_resolve,
+)
 
 S = IncidentState
 # Where people may be sent: verified (the first dispatch), or already handled (reinforcement).
@@ -67,6 +78,7 @@ def incident_dispatch(
             personnel=item.personnel,
             at=at,
             by=by,
+            note=note,
         )
         for item in sent
     )
@@ -91,3 +103,169 @@ def incident_dispatch(
         reinforcement=not first,
     )
     return links
+
+
+# The responder's own steps (docs/incidents.md, "Responders' phones")
+
+
+class DispatchEnded(ValidationError):
+    """The dispatch is over (the incident ended, the duty ended or was cancelled): the phone
+    is told so (409) and nothing is written."""
+
+
+# Where each step may come from: Berangkat may be skipped; Selesai sent before Tiba (an
+# offline queue does not keep the order of its items) records Tiba at the same moment.
+STEP_FROM = {
+    Step.BERANGKAT: (Progress.DIKIRIM,),
+    Step.TIBA: (Progress.DIKIRIM, Progress.BERANGKAT),
+    Step.SELESAI: (Progress.DIKIRIM, Progress.BERANGKAT, Progress.TIBA),
+}
+EVENT_OF = {
+    Step.BERANGKAT: EventKind.RESPONDER_DEPARTED,
+    Step.TIBA: EventKind.RESPONDER_ARRIVED,
+    Step.SELESAI: EventKind.RESPONDER_FINISHED,
+}
+OPEN_STATES = (S.DITANGANI, S.DI_LOKASI)
+
+
+def person_label(person: Personnel) -> str:
+    return f"{person.rank_label} {person.name}".strip()
+
+
+def dispatch_under_way(dispatch: IncidentDispatch, *, at) -> bool:
+    """Whether the responder's dispatch still runs: its incident open, its duty neither
+    cancelled nor over (a Selesai of their own ends it)."""
+    duty = dispatch.duty
+    return (
+        dispatch.incident.state in OPEN_STATES
+        and duty.status != Assignment.Status.CANCELLED
+        and duty.ends_at > at
+    )
+
+
+@transaction.atomic
+def dispatch_progress(
+    *,
+    dispatch: IncidentDispatch,
+    step: str,
+    by_person: Personnel,
+    idempotency_key: uuid.UUID,
+    note: str = "",
+) -> tuple[DispatchStep, bool]:
+    """The responder presses Berangkat, Tiba or Selesai; returns the step's record and whether
+    it is new.
+
+    - Idempotent: the key is unique in the database; a resend (the offline queue after a lost
+      answer) returns the first record and writes nothing. The incident's row is locked first,
+      as every incident write does, so two sends at once queue behind each other: one record.
+      A step already recorded under another key (a double press) answers that record too.
+    - Tiba of the first responder moves the incident ditangani → di lokasi
+      (incident_arrive). Selesai needs what was done; it ends this person's dispatch duty, and
+      when no other responder of the incident is still under way and the incident is di
+      lokasi, it resolves the incident with that text (incident_resolve, which releases
+      everyone).
+    - Refused, with nothing written: another person's dispatch, a dispatch over
+      (DispatchEnded), a step after a later one (Berangkat after Tiba, Tiba after Selesai),
+      Selesai without a note, a key already used for another step, a clock set back.
+    Each step is a timeline line naming the person.
+    """
+    if step not in Step.values:
+        raise ValidationError(_("Langkah tidak dikenal."))
+    incident = _locked(dispatch.incident)
+    dispatch = (
+        IncidentDispatch.objects.select_for_update(of=("self",))
+        .select_related("duty", "personnel")
+        .get(pk=dispatch.pk)
+    )
+    dispatch.incident = incident
+    if dispatch.personnel_id != by_person.pk:
+        raise ValidationError(_("Pengiriman ini bukan milik Anda."))
+    existing = DispatchStep.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.dispatch_id == dispatch.pk and existing.step == step:
+            return existing, False
+        raise ValidationError(_("Kunci kiriman ini sudah dipakai untuk langkah lain."))
+    pressed = dispatch.steps.filter(step=step).first()
+    if pressed is not None:
+        return pressed, False
+    at = clock.now()
+    if not dispatch_under_way(dispatch, at=at):
+        raise DispatchEnded(
+            _("Penugasan Anda di %(number)s sudah berakhir: langkah tidak dicatat.")
+            % {"number": incident.number}
+        )
+    if dispatch.progress not in STEP_FROM[step]:
+        raise ValidationError(
+            _("Sudah tercatat %(progress)s: %(step)s tidak dapat dicatat lagi.")
+            % {"progress": dispatch.get_progress_display().lower(), "step": Step(step).label}
+        )
+    note = _text(
+        note,
+        label=_("Hasil penanganan") if step == Step.SELESAI else _("Catatan"),
+        required=step == Step.SELESAI,
+    )
+    previous = max(t for t in (dispatch.at, dispatch.departed_at, dispatch.arrived_at) if t)
+    if at < previous:
+        raise ValidationError(
+            _("Jam operasi (%(now)s) lebih awal dari langkah sebelumnya.")
+            % {"now": f"{at:%d/%m %H:%M}"}
+        )
+    user = by_person.user
+    record = DispatchStep.objects.create(
+        dispatch=dispatch, step=step, at=at, note=note, idempotency_key=idempotency_key, by=user
+    )
+    who = person_label(dispatch.personnel)
+    fields = ["progress"]
+    if step == Step.BERANGKAT:
+        dispatch.departed_at = at
+        fields.append("departed_at")
+    if step in (Step.TIBA, Step.SELESAI) and dispatch.arrived_at is None:
+        dispatch.arrived_at = at
+        fields.append("arrived_at")
+    if step == Step.SELESAI:
+        dispatch.finished_at = at
+        fields.append("finished_at")
+    dispatch.progress = {
+        Step.BERANGKAT: Progress.BERANGKAT,
+        Step.TIBA: Progress.TIBA,
+        Step.SELESAI: Progress.SELESAI,
+    }[step]
+    dispatch.save(update_fields=fields)
+    _event(
+        incident,
+        EVENT_OF[step],
+        at=at,
+        by=user,
+        text=(f"{who}." + (f" {note}" if note else ""))[:NOTE_MAX],
+        personnel=dispatch.personnel_id,
+        dispatch=dispatch.pk,
+    )
+    if "arrived_at" in fields and incident.state == S.DITANGANI:
+        incident = incident_arrive(
+            incident=incident, by=user, note=_("Tiba pertama: %(who)s.") % {"who": who}
+        )
+    if step == Step.SELESAI:
+        _finish(incident, dispatch, at=at, by=user, resolution=note)
+    return record, True
+
+
+def _finish(incident: Incident, dispatch: IncidentDispatch, *, at, by, resolution: str) -> None:
+    """This responder is done: free again now. The last of the incident's responders to finish
+    while it is di lokasi resolves it (which ends every dispatch duty of it)."""
+    others_under_way = (
+        IncidentDispatch.objects.filter(incident=incident, finished_at=None)
+        .exclude(pk=dispatch.pk)
+        .filter(duty__ends_at__gt=at)
+        .exclude(duty__status=Assignment.Status.CANCELLED)
+        .exists()
+    )
+    if not others_under_way and incident.state == S.DI_LOKASI:
+        incident_resolve(incident=incident, by=by, resolution=resolution)
+        return
+    dispatch_duties_end(
+        duty_ids=[dispatch.duty_id],
+        at=at,
+        by=by,
+        reason=_("%(number)s: selesai %(when)s")
+        % {"number": incident.number, "when": wib_time(at)},
+    )

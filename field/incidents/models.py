@@ -313,6 +313,15 @@ class Incident(models.Model):
             return str(self.desa)
         return f"{self.latitude}, {self.longitude}"
 
+    @property
+    def position(self) -> tuple | None:
+        """Where to go: the incident's own point, else its TPS's; None for a desa alone."""
+        if self.latitude is not None:
+            return (self.latitude, self.longitude)
+        if self.tps_id is not None:
+            return (self.tps.latitude, self.tps.longitude)
+        return None
+
     # The response clock: whole minutes from the first report to each step, None until then.
 
     def _minutes(self, at: datetime | None) -> int | None:
@@ -384,6 +393,10 @@ class EventKind(models.TextChoices):
     CLASS_CHANGED = "class_changed", _("Golongan diubah")
     NOTIFIED = "notified", _("Pemberitahuan dikirim")
     ACKNOWLEDGED = "acknowledged", _("Pemberitahuan ditanggapi")
+    # A responder's own buttons on /me/ (field.dispatch.services.dispatch_progress).
+    RESPONDER_DEPARTED = "responder_departed", _("Personel berangkat")
+    RESPONDER_ARRIVED = "responder_arrived", _("Personel tiba")
+    RESPONDER_FINISHED = "responder_finished", _("Personel selesai")
 
 
 class IncidentEvent(models.Model):

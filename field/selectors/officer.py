@@ -36,7 +36,8 @@ from core.db.aggregates import JSONArrayAgg
 from deployments.models import Assignment, Force, Personnel, PostKind, Unit
 from deployments.ranks import POLRI_RANKS, TNI_RANKS
 from deployments.selectors import tps_guarded_by
-from field.models import CheckIn, Instruction, InstructionAck, TPSStatusStep
+from field.incidents.models import IncidentState
+from field.models import CheckIn, IncidentReport, Instruction, InstructionAck, TPSStatusStep
 from field.selectors.sector import SectorSummary, padal_sector, sector_summary
 from tps.models import TPS, Indicator, Kecamatan
 
@@ -133,6 +134,7 @@ class FieldOverview:
     sector: list[TPS]
     sector_kecamatan: list[Kecamatan]
     summary: SectorSummary | None = None
+    dispatches: list[Assignment] = field(default_factory=list)
     duties = GUARD_DUTIES
 
 
@@ -200,8 +202,9 @@ def field_officer_overview(person: Personnel, *, at: datetime) -> FieldOverview:
     open instructions. A query whose input is empty is not sent."""
     assignments = list(
         Assignment.objects.duties_of(person, at=at)
-        .select_related("phase", "sprin", "post__desa__kecamatan")
-        .defer("post__desa__boundary", "post__desa__kecamatan__boundary")
+        .select_related("phase", "sprin", "post__desa__kecamatan", *DISPATCH_RELATED)
+        .defer("post__desa__boundary", "post__desa__kecamatan__boundary", *DISPATCH_DEFERRED)
+        .annotate(**_first_reporter())
         .order_by("starts_at", "pk")
     )
     pam = [a for a in assignments if a.kind == PostKind.PAM_TPS]
@@ -264,6 +267,51 @@ def field_officer_overview(person: Personnel, *, at: datetime) -> FieldOverview:
             key=lambda k: k.code,
         ),
         summary=sector_summary(sector) if sector_ids else None,
+        dispatches=[a for a in assignments if _dispatch_under_way(a, at)],
+    )
+
+
+# A dispatch duty's incident, read in the assignments' own query (LEFT JOINs on the duty's
+# one-to-one link), so that /me/ takes as many queries with a dispatch as without one.
+_INCIDENT = "incident_dispatch__incident"
+DISPATCH_RELATED = (
+    f"{_INCIDENT}__tps__desa",
+    f"{_INCIDENT}__desa",
+    f"{_INCIDENT}__kecamatan",
+    "incident_dispatch__by",
+)
+DISPATCH_DEFERRED = (
+    f"{_INCIDENT}__tps__desa__boundary",
+    f"{_INCIDENT}__desa__boundary",
+    f"{_INCIDENT}__kecamatan__boundary",
+    f"{_INCIDENT}__resolution",
+    f"{_INCIDENT}__close_reason",
+    f"{_INCIDENT}__dispatch_note",
+    "incident_dispatch__by__password",
+)
+
+
+def _first_reporter() -> dict:
+    """The name and phone of whoever sent the incident's first report, for the responder only:
+    the one person a dispatched officer may need to call (docs/access.md). Subqueries on the
+    incident's reports (indexed by incident), empty on every other duty."""
+    first = IncidentReport.objects.filter(incident_id=OuterRef(f"{_INCIDENT}_id")).order_by(
+        "report__at", "report__pk"
+    )
+    return {
+        "reporter_name": Subquery(first.values("report__person__name")[:1]),
+        "reporter_phone": Subquery(first.values("report__person__phone")[:1]),
+    }
+
+
+def _dispatch_under_way(assignment: Assignment, at: datetime) -> bool:
+    """A Penanganan kejadian duty begun, its incident still open: the card on top of /me/."""
+    if assignment.kind != PostKind.KEJADIAN or assignment.starts_at > at:
+        return False
+    link = getattr(assignment, "incident_dispatch", None)
+    return link is not None and link.incident.state in (
+        IncidentState.DITANGANI,
+        IncidentState.DI_LOKASI,
     )
 
 

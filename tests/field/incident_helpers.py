@@ -39,3 +39,26 @@ def walk(incident, settings, by, *, to: str, minutes=(5, 10, 15, 20)):
         if state == to:
             break
     return incident
+
+
+def later_dispatch(person, incident, *, by=None):
+    """A dispatch of `person` to `incident` on a Penanganan kejadian duty in the pasca phase,
+    after their election-day duty: the access walks need a dispatch of TPS A's guard that
+    leaves their TPS duty (and so every other case of TPS A) as it is. Written directly, as a
+    fixture; the real path is field.dispatch.services.incident_dispatch."""
+    from core import clock
+    from deployments.models import Assignment, PostKind
+    from field.dispatch.models import IncidentDispatch
+    from tests.factories import phase
+
+    pasca = phase("pasca")
+    duty = Assignment.objects.create(
+        personnel=person,
+        phase=pasca,
+        kind=PostKind.KEJADIAN,
+        starts_at=pasca.starts_at,
+        ends_at=pasca.starts_at + timedelta(hours=1),
+    )
+    return IncidentDispatch.objects.create(
+        incident=incident, duty=duty, personnel=person, at=clock.now(), by=by
+    )

@@ -16,6 +16,7 @@ from field.services import (
 )
 from tests.factories import InstructionFactory, LogisticsLegFactory
 from tests.field.helpers import jpeg, key
+from tests.field.incident_helpers import later_dispatch
 
 NOT_SCOPED = {
     "field:service_worker": "the same static script for everyone",
@@ -38,7 +39,8 @@ def tps_a_world(guard, tps_a, mojoroto, settings):
     instruction = InstructionFactory(kecamatan=mojoroto, text="Hanya untuk Mojoroto.")
     signin_link_issue(person=guard)
     batch = LogisticsLegFactory(batch__kecamatan=mojoroto).batch
-    return {"report": report, "instruction": instruction, "batch": batch}
+    dispatch = later_dispatch(guard, report.incident_link.incident)
+    return {"report": report, "instruction": instruction, "batch": batch, "dispatch": dispatch}
 
 
 def _requests(tps_a, world):
@@ -54,6 +56,13 @@ def _requests(tps_a, world):
             ("post", "/me/lapor/", {"kind": "aman", "tps": tps_a.pk, "idempotency_key": key()})
         ],
         "field:instruction_ack": [("post", f"/me/instruksi/{instruction.pk}/terima/", {})],
+        "field:dispatch_progress": [
+            (
+                "post",
+                f"/me/kejadian/{world['dispatch'].pk}/langkah/",
+                {"step": "tiba", "idempotency_key": key()},
+            )
+        ],
         "field:report_photo": [("get", f"/laporan/{report.pk}/foto/", {})],
         "field:incidents": [("get", "/lapangan/insiden/", {})],
         "field:incident_handle": [("post", f"/lapangan/insiden/{report.pk}/ditangani/", {})],
@@ -170,6 +179,7 @@ def test_nothing_was_written_by_the_refused_requests(
     assert SituationReport.objects.get().handled_at is None
     assert report_incident_untouched(tps_a_world)
     assert tps_a_world["batch"].legs.get().departed_at is None
+    assert not tps_a_world["dispatch"].steps.exists()
     assert not TPSStatusStep.objects.exists()
     assert not InstructionAck.objects.exists()
     assert SignInLink.objects.filter(revoked_at=None).count() == 1

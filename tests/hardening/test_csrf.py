@@ -254,6 +254,28 @@ def _instruction_ack(world) -> Post:
     return Post("field_officer", reverse("opsboard:me"), action)
 
 
+def _dispatch_progress(world) -> Post:
+    # The dispatch card's Berangkat, sent by field.js from /me/: the guard of TPS A's dispatch,
+    # moved to now (their TPS duty ended at it), so that /me/ shows the card and its forms.
+    from datetime import timedelta
+
+    from core import clock
+    from deployments.models import Assignment
+    from field.dispatch.models import IncidentDispatch
+
+    case = case_for("field:dispatch_progress", world)
+    dispatch = IncidentDispatch.objects.get(personnel=world.guard)
+    now = clock.now()
+    others = Assignment.objects.filter(personnel=world.guard).exclude(pk=dispatch.duty_id)
+    phase_id = others.values_list("phase_id", flat=True).first()
+    others.update(ends_at=now)
+    Assignment.objects.filter(pk=dispatch.duty_id).update(
+        phase_id=phase_id, starts_at=now, ends_at=now + timedelta(hours=1)
+    )
+    page = reverse("opsboard:me")
+    return Post("field_officer", page, case.path, case.data, via="fieldjs", status=201)
+
+
 def _instruction_withdraw(world) -> Post:
     instruction = InstructionFactory(kecamatan=world.kecamatan)
     action = reverse("field:instruction_withdraw", kwargs={"pk": instruction.pk})
@@ -327,6 +349,7 @@ POST_CASES = {
         status=201,
     ),
     "field:instruction_ack": _instruction_ack,
+    "field:dispatch_progress": _dispatch_progress,
     "field:incident_handle": _incident,
     "field:instructions": lambda w: Post(
         "command_staff",
