@@ -358,8 +358,9 @@ def assignment_rounds(sizes: list[int], rounds: int, user, queued: list) -> dict
 
     before_count = Assignment.objects.count()
     out: dict = {"sizes": {}}
+    rosters: dict[int, list] = {}
     for size in sizes:
-        rows = assignment_roster(size)
+        rows = rosters[size] = assignment_roster(size)
         content = sheets.csv_bytes(columns, rows)
         figures: dict[str, list] = {k: [] for k in ("validate", "apply", "total", "cpu", "sql")}
         queries: dict[str, int] = {}
@@ -387,7 +388,7 @@ def assignment_rounds(sizes: list[int], rounds: int, user, queued: list) -> dict
     # All-or-nothing at the largest size: the last row's person is reported sick for the
     # window between the preview and the confirmation.
     size = max(sizes)
-    rows = assignment_roster(size)
+    rows = rosters[size]
     job = import_job_create(
         kind="assignment",
         file_name="penugasan-bad.csv",

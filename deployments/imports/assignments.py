@@ -207,7 +207,12 @@ class AssignmentResource(BulkSheetResource):
         self.sprins = {s.number.casefold(): s for s in Sprin.objects.all()}
         # Every duty and unavailability period of the file's people: the rows' overlap and
         # availability rules are answered from them, and the stored duties are the rows' own.
-        self.bookings = bookings_of(self.people.values())
+        self.bookings = bookings_of(
+            self.people.values(),
+            posts=self.posts.values(),
+            sprins=self.sprins.values(),
+            phases=self.phases,
+        )
         for duties in self.bookings.duties.values():
             for assignment in duties:
                 person = assignment.personnel

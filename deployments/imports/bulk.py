@@ -75,7 +75,7 @@ class BulkSheetResource(SheetResource):
         if report.errors:
             report.kind = "invalid"
             return None
-        report.label = str(instance)
+        report.record = instance
         if before is None:
             report.kind = "new"
             return instance

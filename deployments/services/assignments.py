@@ -1,6 +1,9 @@
 """The one door for assignment writes: every path that creates or changes an assignment (the
 admin's form, its bulk actions, fill gaps, replacing a person, the import) comes through here.
 
+The import writes a whole file through assignments_save_many, after the same rules checked
+against what it read once (assignment_validate with bookings_of), under the same locks.
+
 The rules are written once: the person's row is locked (two admins assigning the same officer at
 once must not both pass validation), the model's checks run (overlap, phase window, post) with
 those of the TPS set (Linmas' own desa, Pam TPS needs TPS), the row is saved with its history
@@ -99,24 +102,40 @@ def assignment_validate(
     assignment.validate_tps_set(tps)
 
 
-def bookings_of(people: Iterable[Personnel]) -> Bookings:
+def bookings_of(
+    people: Iterable[Personnel],
+    *,
+    posts: Iterable[Post] = (),
+    sprins: Iterable[Sprin] = (),
+    phases: Iterable[Phase] = (),
+) -> Bookings:
     """Every duty and unavailability period of the people, in one query per 2,000 people
-    each: what assignment_validate(…, bookings=…) checks many assignments against. The duties
-    come with their post, Sprin and phase; their TPS sets are for the caller to prefetch
-    (with_tps_sets) where it needs them."""
+    each: what assignment_validate(…, bookings=…) checks many assignments against.
+
+    The duties' person, post, Sprin and phase are the ones given (rows the caller has read
+    already; any other is read when used); their TPS sets are for the caller to prefetch
+    (with_tps_sets) where it needs them.
+    """
     by_pk = {p.pk: p for p in people}
+    related = {
+        "post": {p.pk: p for p in posts},
+        "sprin": {s.pk: s for s in sprins},
+        "phase": {p.pk: p for p in phases},
+    }
     ids = sorted(by_pk)
     duties: list[Assignment] = []
     periods: list[Unavailability] = []
     for chunk in _chunks(ids):
-        duties.extend(
-            Assignment.objects.filter(personnel_id__in=chunk).select_related(
-                "post", "sprin", "phase"
-            )
-        )
+        duties.extend(Assignment.objects.filter(personnel_id__in=chunk))
         periods.extend(Unavailability.objects.filter(personnel_id__in=chunk))
-    for row in (*duties, *periods):
-        row.personnel = by_pk[row.personnel_id]
+    for duty in duties:
+        duty.personnel = by_pk[duty.personnel_id]
+        for name, known in related.items():
+            found = known.get(getattr(duty, f"{name}_id"))
+            if found is not None:
+                setattr(duty, name, found)
+    for period in periods:
+        period.personnel = by_pk[period.personnel_id]
     return Bookings(duties, periods)
 
 
