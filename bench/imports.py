@@ -286,28 +286,51 @@ ASSIGNMENT_WINDOW = ("24/11/2024 06.00", "25/11/2024 18.00")  # inside the masa 
 
 def assignment_roster(size: int) -> list[list]:
     """`size` rows of the synthetic people's duties for the masa tenang, in the import's
-    columns: the export of their pemungutan duties (one row per TPS), moved in time."""
-    from django.db.models import Count
-
+    columns, as the export writes them (one row per TPS: a Polri pair's 4 TPS are 4 rows of
+    one duty), read in one query over the pemungutan duties' TPS links."""
     from deployments.imports import AssignmentResource
-    from deployments.models import Assignment
+    from deployments.models import Assignment, Force, PostKind
 
-    chosen, rows_wanted = [], 0
-    counted = (
-        Assignment.objects.annotate(links=Count("tps")).order_by("pk").values_list("pk", "links")
+    person = "assignment__personnel__"
+    links = (
+        Assignment.tps.through.objects.order_by("assignment_id", "tps_id")
+        .values_list(
+            f"{person}force",
+            f"{person}identifier",
+            f"{person}name",
+            f"{person}rank",
+            f"{person}corps",
+            f"{person}unit__name",
+            "tps__desa__code",
+            "tps__number",
+        )
+        .iterator(chunk_size=20_000)
     )
-    for pk, links in counted.iterator(chunk_size=20_000):
-        if rows_wanted >= size:
-            break
-        chosen.append(pk)
-        rows_wanted += max(links, 1)
-    resource = AssignmentResource()
-    start, end = resource.columns.index("Mulai"), resource.columns.index("Selesai")
+    forces = {f.value: str(f.label) for f in Force}
+    pam_tps = str(PostKind.PAM_TPS.label)
     rows = []
-    for row in resource.export_rows(Assignment.objects.filter(pk__in=chosen)):
-        row[start], row[end] = ASSIGNMENT_WINDOW
-        rows.append(row)
-    return rows[:size]
+    for force, identifier, name, rank, corps, unit, desa, number in links:
+        if len(rows) >= size:
+            break
+        rank_label = f"{rank} {corps}".strip()
+        rows.append(
+            [
+                forces[force],
+                identifier,
+                name,
+                rank_label,
+                unit,
+                desa,
+                f"{number:03d}",
+                pam_tps,
+                "",
+                *ASSIGNMENT_WINDOW,
+                "",
+                None,
+            ]
+        )
+    assert len(AssignmentResource.columns) == len(rows[0])
+    return rows
 
 
 def assignment_rounds(sizes: list[int], rounds: int, user, queued: list) -> dict:
@@ -465,33 +488,47 @@ def main() -> None:
             show_progress=True,
         )
     result = json.loads(output.strip().splitlines()[-1])
-    text = report(result, sizes, args.rounds, load, args.tps)
-    print(text)
-    if args.write:
-        write_section("bench-imports", "Imports: a Kediri and a Polda roster", text)
+    for kind, marker, title in SECTIONS:
+        if kind in args.kinds.split(","):
+            text = report(result, sizes, args.rounds, load, args.tps, kind=kind)
+            print(text)
+            if args.write:
+                write_section(marker, title, text)
 
 
-def report(result: dict, sizes: list[int], rounds: int, load: float, tps: int) -> str:
-    figures = []
-    if "sizes" in result:
-        figures += kind_figures(result, sizes, rounds, what="people", label="personnel")
-    if "assignments" in result:
-        figures += kind_figures(
+# One section of docs/benchmarks.md per kind, so that either can be measured again alone.
+SECTIONS = (
+    ("personnel", "bench-imports", "Imports: a Kediri and a Polda roster"),
+    ("assignment", "bench-imports-assignments", "Imports: a Kediri and a Polda roster of duties"),
+)
+
+
+def report(result: dict, sizes: list[int], rounds: int, load: float, tps: int, *, kind: str):
+    limits = result["limits"]
+    if kind == "personnel":
+        figures = kind_figures(result, sizes, rounds, what="people", label="personnel")
+        rosters = (
+            "rosters of new people in Kediri's proportions (576 Polri : 31 TNI : 1,678 Linmas) "
+            "from the demo's name lists"
+        )
+    else:
+        figures = kind_figures(
             result["assignments"], sizes, rounds, what="assignment rows", label="assignments"
         )
-    limits = result["limits"]
+        rosters = (
+            "rosters of duties for the masa tenang: the synthetic people's pemungutan duties as "
+            "the import's sheet (one row per TPS, so a Polri pair's TPS are merged back into one "
+            "duty, Nama, Pangkat and Satuan checked against the register), each checked against "
+            "every duty and unavailability period of its person"
+        )
     return "\n".join(
         [
             measured_line(result["postgres"], load),
             "",
             f"Synthetic Polda Jatim operation ({tps:,} TPS, {result['existing_personnel']:,} "
-            f"people and {result['existing_assignments']:,} pemungutan duties already in the "
-            "database). Personnel: rosters of new people in Kediri's proportions (576 Polri : 31 "
-            "TNI : 1,678 Linmas) from the demo's name lists. Assignments: the synthetic people's "
-            "duties exported as the import's sheet (one row per TPS, a Polri pair's TPS merged "
-            "back into one duty) and moved to the masa tenang, each checked against all the "
-            "duties and unavailability of its person. Imported under the product's own upload "
-            f"limits ({limits['max_bytes'] // 1024 // 1024} MB, {limits['max_rows']:,} rows per "
+            f"people and {result['existing_assignments']:,} duties already in the database); "
+            f"{rosters}; imported under the product's own upload limits "
+            f"({limits['max_bytes'] // 1024 // 1024} MB, {limits['max_rows']:,} rows per "
             "background file).",
             "",
             figures_table(figures),
