@@ -219,8 +219,9 @@ class AssignmentResource(BulkSheetResource):
                 self.existing[(person.force, person.identifier, assignment.starts_at)] = assignment
         # The TPS sets of the stored duties the file names (its preview compares them).
         headers = dataset.headers
-        named = (self.row_key(dict(zip(headers, values, strict=True))) for values in dataset)
-        with_tps_sets([self.existing[key] for key in named if key in self.existing])
+        # Each row's key, read once (stored_for looks it up again by the row's number).
+        self.keys = [self.row_key(dict(zip(headers, values, strict=True))) for values in dataset]
+        with_tps_sets([self.existing[key] for key in self.keys if key in self.existing])
         self.tps_wanted: dict[int, list[TPS]] = {}
         self.tps_of: dict[int, list[TPS]] = {}  # id(assignment) → its TPS set, to write
 
@@ -361,7 +362,8 @@ class AssignmentResource(BulkSheetResource):
 
     def stored_for(self, row: dict):
         # A copy of the stored duty as it was, before the row changes it in memory.
-        self.stored = super().stored_for(row)
+        key = self.keys[self.row_number - 1]
+        self.stored = self.existing.get(key) if key is not None else None
         self.before_row = copy.copy(self.stored) if self.stored is not None else None
         return self.stored
 
