@@ -61,11 +61,15 @@ format: install
 # size. WRITE=1 records the results in docs/benchmarks.md, one table per benchmark.
 BENCH_SIZES ?= 839,60312
 BENCH_ROUNDS ?= 5
+# The imports (bench/imports.py): roster sizes, rounds, and which (personnel, assignment).
+IMPORT_SIZES ?= 2285,156000
+IMPORT_ROUNDS ?= 3
+IMPORT_KINDS ?= personnel,assignment
 bench: install
 	$(PY) bench/coverage.py --sizes $(BENCH_SIZES) --rounds $(BENCH_ROUNDS) $(if $(WRITE),--write)
 	$(PY) bench/dashboard.py --sizes $(BENCH_SIZES) $(if $(WRITE),--write)
 	$(PY) bench/me.py --sizes $(BENCH_SIZES) --rounds $(BENCH_ROUNDS) $(if $(WRITE),--write)
-	$(PY) bench/imports.py $(if $(WRITE),--write)
+	$(PY) bench/imports.py --sizes $(IMPORT_SIZES) --rounds $(IMPORT_ROUNDS) --kinds $(IMPORT_KINDS) $(if $(WRITE),--write)
 
 seed: install
 	$(MANAGE) migrate --noinput -v 0

@@ -10,12 +10,14 @@ dry run and stores a preview (new / changed / unchanged rows, and every error of
 line, the row's name, the column and the reason) → an admin confirms → import_job_apply runs it
 again for real in one transaction. All-or-nothing: one bad row and nothing is written.
 
-Personnel (a Polda roster: 156,000 rows) and TPS are imported set-based (bulk): the rows are
-validated in memory by the model's rules against what one query per table loaded, and written
-with bulk_create / bulk_update and their history in batches, coverage told once. Assignments
-still go row by row through import-export, inside a transaction rolled back for the dry run
-(later rows see earlier ones: an officer twice in one file overlaps), saved through the
-assignment door of deployments.services.assignments with their signals and history.
+Personnel (a Polda roster: 156,000 rows), TPS and assignments are imported set-based (bulk):
+the rows are validated in memory by the model's rules against what one query per table loaded,
+and written with bulk_create / bulk_update and their history in batches, coverage told once.
+Assignments are checked by Assignment.clean against the people's duties and unavailability
+read once (Bookings); a row that passes is booked, so later rows see it (an officer twice in
+one file overlaps), and the file is written by deployments.services.assignments_save_many.
+Their row-by-row path through import-export (bulk = False, each row saved by assignment_save)
+is kept as the reference the tests compare with.
 
 An assignment that covers several TPS (a Polri pair over 4 TPS) is one row per TPS in the sheet,
 as in a Sprin annex; rows with the same natural key are merged into one assignment.

@@ -1,19 +1,32 @@
 """The assignment sheet, as in a Sprin annex: one row per TPS, rows with the same natural key
-(force, identifier, start) merged into one assignment; written through the assignment door."""
+(force, identifier, start) merged into one assignment; written through the assignment door.
 
-from collections.abc import Iterable
+Imported set-based (bulk.py) like personnel: the file's people, their duties and their
+unavailability are read once (a query per 2,000 people each), every row is checked by the
+model's own rules against them (Assignment.clean with Bookings: no double booking, no duty
+while unavailable, inside its phase, a post unless Pam TPS, the TPS set's rules), a row that
+passes is booked so that later rows see it (an officer twice in one file overlaps), and the
+whole file is written by assignments_save_many in one transaction. The row-by-row path of
+import-export (bulk = False: each row saved through assignment_save, the model asking the
+database) gives the same rows and the same errors; the tests hold the two equal.
+"""
+
+import copy
+from collections.abc import Callable, Iterable
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from deployments.imports.bulk import BulkSheetResource
 from deployments.imports.cells import (
     CellError,
-    cell_choice,
     cell_code,
     cell_identifier,
     cell_int,
     cell_text,
+    choice_reader,
     chunks,
     local_time,
     parse_date,
@@ -21,14 +34,24 @@ from deployments.imports.cells import (
     person_name,
     sheet_identifiers,
 )
-from deployments.imports.resource import SheetResource, column_field
+from deployments.imports.resource import column_field
 from deployments.models import Assignment, Force, Personnel, Post, PostKind, Sprin
 from deployments.selectors import current_operation
-from deployments.services.assignments import assignment_save, assignment_validate, personnel_lock
+from deployments.services.assignments import (
+    UPDATE_FIELDS,
+    assignment_save,
+    assignment_validate,
+    assignments_save_many,
+    bookings_of,
+    bulk_refusal,
+    personnel_lock,
+    with_tps_sets,
+)
 from tps.models import TPS, Desa
 
 
-class AssignmentResource(SheetResource):
+class AssignmentResource(BulkSheetResource):
+    update_fields = UPDATE_FIELDS
     columns = (
         "Matra",
         "NRP/No. Registrasi",
@@ -88,7 +111,7 @@ class AssignmentResource(SheetResource):
     sprin = column_field("No. Sprin")
     tgl_sprin = column_field("Tgl. Sprin")
 
-    class Meta(SheetResource.Meta):
+    class Meta(BulkSheetResource.Meta):
         model = Assignment
         fields = (
             "matra",
@@ -113,7 +136,7 @@ class AssignmentResource(SheetResource):
     def row_key(self, values: dict) -> tuple | None:
         try:
             return (
-                cell_choice(values["Matra"], Force, "Matra"),
+                self.force_of(values["Matra"]),
                 cell_identifier(values)[0],
                 parse_moment(values["Mulai"]),
             )
@@ -121,6 +144,15 @@ class AssignmentResource(SheetResource):
             return None
 
     instance_key = row_key
+
+    @cached_property
+    def force_of(self) -> Callable[[object], str]:
+        """The Matra reader of this import (four times a row): its labels are read once."""
+        return choice_reader(Force, "Matra")
+
+    @cached_property
+    def kind_of(self) -> Callable[[object], str]:
+        return choice_reader(PostKind, "Jenis Pos")
 
     def merge(self, rows: list, row) -> str:
         first = rows[0]
@@ -173,23 +205,30 @@ class AssignmentResource(SheetResource):
                 self.tps_by_key[(tps.desa.code, tps.number)] = tps
         self.posts = {(p.kind, p.name.casefold()): p for p in Post.objects.all()}
         self.sprins = {s.number.casefold(): s for s in Sprin.objects.all()}
-        person_ids = [p.pk for p in self.people.values()]
-        by_pk = {p.pk: p for p in self.people.values()}
-        for chunk in chunks(person_ids):
-            found = Assignment.objects.filter(personnel_id__in=chunk).prefetch_related(
-                Prefetch("tps", queryset=TPS.objects.select_related("desa"))
-            )
-            for assignment in found.select_related("post", "sprin", "phase"):
-                person = by_pk[assignment.personnel_id]
-                assignment.personnel = person
-                key = (person.force, person.identifier, assignment.starts_at)
-                self.existing[key] = assignment
+        # Every duty and unavailability period of the file's people: the rows' overlap and
+        # availability rules are answered from them, and the stored duties are the rows' own.
+        self.bookings = bookings_of(
+            self.people.values(),
+            posts=self.posts.values(),
+            sprins=self.sprins.values(),
+            phases=self.phases,
+        )
+        for duties in self.bookings.duties.values():
+            for assignment in duties:
+                person = assignment.personnel
+                self.existing[(person.force, person.identifier, assignment.starts_at)] = assignment
+        # The TPS sets of the stored duties the file names (its preview compares them).
+        headers = dataset.headers
+        # Each row's key, read once (stored_for looks it up again by the row's number).
+        self.keys = [self.row_key(dict(zip(headers, values, strict=True))) for values in dataset]
+        with_tps_sets([self.existing[key] for key in self.keys if key in self.existing])
         self.tps_wanted: dict[int, list[TPS]] = {}
+        self.tps_of: dict[int, list[TPS]] = {}  # id(assignment) → its TPS set, to write
 
     def read_row(self, assignment: Assignment, row, errors) -> None:
         force = identifier = None
         try:
-            force = cell_choice(row["Matra"], Force, "Matra")
+            force = self.force_of(row["Matra"])
         except CellError as exc:
             errors["Matra"].append(str(exc))
         identifier, written = cell_identifier(row)
@@ -206,7 +245,7 @@ class AssignmentResource(SheetResource):
             assignment.personnel = person
             self.check_person(person, row, errors)
         try:
-            assignment.kind = cell_choice(row["Jenis Pos"], PostKind, "Jenis Pos")
+            assignment.kind = self.kind_of(row["Jenis Pos"])
         except CellError as exc:
             errors["Jenis Pos"].append(str(exc))
         post_name = cell_text(row["Nama Pos"])
@@ -298,7 +337,47 @@ class AssignmentResource(SheetResource):
 
     def check(self, assignment: Assignment, *, failed: set[str] = frozenset()) -> None:
         # The fields of refused cells are empty; what the model says of them is dropped.
-        assignment_validate(assignment, tps=self.tps_wanted.get(self.row_number, []))
+        # Set-based, against what preload read; row by row (bulk = False), the database.
+        assignment_validate(
+            assignment,
+            tps=self.tps_wanted.get(self.row_number, []),
+            bookings=self.bookings if self.bulk else None,
+        )
+
+    def bulk_row(self, row: dict):
+        """The row as BulkSheetResource checks it; what passed is then booked, so that later
+        rows see it as the row-by-row path sees a saved row, and a stored duty that a failed
+        row changed stays as stored."""
+        self.stored = self.before_row = None
+        instance = super().bulk_row(row)
+        report = self.reports[self.row_number]
+        if report.errors:
+            if self.stored is not None:
+                self.bookings.restore(self.stored, self.before_row)
+            return None
+        if instance is not None:
+            self.bookings.book(instance)
+            self.tps_of[id(instance)] = self.tps_wanted.get(self.row_number, [])
+        return instance
+
+    def stored_for(self, row: dict):
+        # A copy of the stored duty as it was, before the row changes it in memory.
+        key = self.keys[self.row_number - 1]
+        self.stored = self.existing.get(key) if key is not None else None
+        self.before_row = copy.copy(self.stored) if self.stored is not None else None
+        return self.stored
+
+    def write(self, creates: list, updates: list) -> None:
+        assignments_save_many(
+            creates=creates,
+            updates=updates,
+            tps_of=lambda a: self.tps_of[id(a)],
+            by=self.user,
+            reason=self.reason,
+        )
+
+    def refusal(self, exc: Exception) -> str:
+        return bulk_refusal(exc)
 
     def signature(self, assignment: Assignment, *, saved: bool) -> dict[str, object]:
         # Before the row: the TPS set from the prefetch; after: the set the rows ask for.

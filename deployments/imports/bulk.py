@@ -53,16 +53,17 @@ class BulkSheetResource(SheetResource):
                 with transaction.atomic():
                     self.write(creates, updates)
             except (IntegrityError, DataError) as exc:
-                return [_("Kesalahan basis data: %s") % exc]
+                return [self.refusal(exc)]
         return []
+
+    def refusal(self, exc: Exception) -> str:
+        """What the database refused (nothing was written), in Indonesian."""
+        return _("Kesalahan basis data: %s") % exc
 
     def bulk_row(self, row: dict):
         """One row: its report filled in; the instance to write, or None (unchanged, invalid)."""
         report = self.reports[self.row_number]
-        try:
-            existing = self.existing.get(self.instance_key(row))
-        except (CellError, KeyError):
-            existing = None
+        existing = self.stored_for(row)
         instance = existing if existing is not None else self.new_instance()
         before = self.signature(instance, saved=True) if existing is not None else None
         errors: dict[str, list[str]] = defaultdict(list)
@@ -74,7 +75,7 @@ class BulkSheetResource(SheetResource):
         if report.errors:
             report.kind = "invalid"
             return None
-        report.label = str(instance)
+        report.record = instance
         if before is None:
             report.kind = "new"
             return instance
@@ -86,6 +87,13 @@ class BulkSheetResource(SheetResource):
         ]
         report.kind = "update" if report.changes else "skip"
         return instance if report.changes else None
+
+    def stored_for(self, row: dict):
+        """The stored record the row is about, or None (a new one, or an unreadable key)."""
+        try:
+            return self.existing.get(self.instance_key(row))
+        except (CellError, KeyError):
+            return None
 
     def new_instance(self):
         return self._meta.model()

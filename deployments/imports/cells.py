@@ -20,6 +20,8 @@ class CellError(ValueError):
 
 
 def cell_text(value) -> str:
+    if value.__class__ is str:  # most cells: one test, not three (15 calls a row)
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -98,7 +100,12 @@ def parse_moment(value, *, end: bool = False) -> datetime:
         return value.replace(tzinfo=WIB) if value.tzinfo is None else value.astimezone(WIB)
     if isinstance(value, date):
         return _day_bound(value, end)
-    text = cell_text(value)
+    return _parse_moment_text(cell_text(value), end)
+
+
+@functools.lru_cache(maxsize=4_096)
+def _parse_moment_text(text: str, end: bool) -> datetime:
+    # A roster's cells repeat the same few windows: each is parsed once (strptime is slow).
     day_text, _sep, time_text = text.partition(" ")
     day = parse_date(day_text)
     if not time_text:

@@ -206,7 +206,7 @@ def _summary(reports: list[RowReport], refused: list[RowReport]) -> Outcome:
         {
             "lines": _lines(r.lines),
             "kind": "invalid" if r.errors else r.kind,
-            "label": r.label or r.name,
+            "label": r.label or (str(r.record) if r.record is not None else "") or r.name,
             "changes": r.changes,
             "notes": r.notes,
         }

@@ -27,6 +27,8 @@ class RowReport:
     lines: list[int]
     kind: str = ""  # new, update, skip, invalid, error
     label: str = ""
+    # The record, named (str) only if the preview shows the row: 156,000 names cost seconds.
+    record: object = None
     # Who or what the row is about, as the sheet writes it (name and NRP, or the TPS): shown
     # beside the row's errors, which exist precisely when the row could not become a record.
     name: str = ""

@@ -1,11 +1,13 @@
 """Assignments: one person's duty for a time window, guarding TPS or manning a post."""
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -14,7 +16,7 @@ from core.formats import wib_stamp
 from deployments.models.operation import Phase
 from deployments.models.pattern import Post, PostKind, Sprin
 from deployments.models.personnel import Force, Personnel
-from deployments.models.strength import validate_available
+from deployments.models.strength import earliest, overlaps, validate_available
 from tps.models import TPS
 
 
@@ -183,12 +185,17 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.post.name if self.post_id else self.get_kind_display()
+        # The labels by the enums, not get_FOO_display(), which rebuilds its choices each call
+        # (a tenth of an import's time: every row of the preview is named by this).
+        where = self.post.name if self.post_id else _label(PostKind, self.kind)
         start = wib_stamp(self.starts_at) if self.starts_at else "?"
         who = f"{self.personnel.name}: " if self.personnel_id else ""
-        return f"{who}{where}, {start} ({self.get_status_display()})"
+        return f"{who}{where}, {start} ({_label(self.Status, self.status)})"
 
-    def clean(self) -> None:
+    def clean(self, bookings: "Bookings | None" = None) -> None:
+        """The rules of one assignment. `bookings`: the duties and unavailability periods of
+        its person already read (an import checking thousands at once); without it, the
+        overlap and availability rules ask the database (two queries)."""
         errors: dict[str, str] = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("Waktu selesai harus sesudah waktu mulai.")
@@ -218,7 +225,7 @@ class Assignment(models.Model):
             errors["linmas_other_desa"] = _("Pengecualian lintas desa hanya berlaku untuk Linmas.")
         if errors:
             raise ValidationError(errors)
-        self.validate_no_overlap()
+        self.validate_no_overlap(bookings)
 
     def validate_tps_set(self, tps: "Sequence[TPS]") -> None:
         """Rules about the TPS set, which the model cannot see before it is saved: call it
@@ -247,18 +254,23 @@ class Assignment(models.Model):
         if errors:
             raise ValidationError({"tps": errors})
 
-    def validate_no_overlap(self) -> None:
+    def validate_no_overlap(self, bookings: "Bookings | None" = None) -> None:
+        """No two non-cancelled duties of a person overlap, and none over a period the person
+        is unavailable. The clash named is the earliest one."""
         if not (self.personnel_id and self.starts_at and self.ends_at):
             return
         if self.status == self.Status.CANCELLED:
             return
-        clash = (
-            Assignment.objects.overlapping(self.starts_at, self.ends_at)
-            .filter(personnel_id=self.personnel_id)
-            .exclude(pk=self.pk)
-            .select_related("post", "phase", "personnel")
-            .first()
-        )
+        if bookings is None:
+            clash = (
+                Assignment.objects.overlapping(self.starts_at, self.ends_at)
+                .filter(personnel_id=self.personnel_id)
+                .exclude(pk=self.pk)
+                .select_related("post", "phase", "personnel")
+                .first()
+            )
+        else:
+            clash = bookings.clash(self)
         if clash is not None:
             raise ValidationError(
                 _(
@@ -273,4 +285,71 @@ class Assignment(models.Model):
                 },
                 code="overlap",
             )
-        validate_available(self)
+        validate_available(
+            self, periods=None if bookings is None else bookings.periods_of(self.personnel_id)
+        )
+
+    @property
+    def holds_time(self) -> bool:
+        """Whether the duty takes the person's time (the overlap rule sees it): not cancelled,
+        as AssignmentQuerySet.not_cancelled() selects."""
+        return self.status != self.Status.CANCELLED
+
+
+class Bookings:
+    """The duties and unavailability periods of a set of people, read once, against which
+    Assignment.clean checks many new or changed duties without a query each (an import).
+
+    What the database would answer row by row, it answers from memory: call book() for each
+    duty that passed (it is then one of its person's duties, as if saved), and restore() with
+    a copy taken before a stored duty was changed by a row that failed.
+    """
+
+    def __init__(self, duties: Iterable[Assignment], periods: Iterable) -> None:
+        self.duties: dict[int, list[Assignment]] = defaultdict(list)
+        for duty in duties:
+            self.duties[duty.personnel_id].append(duty)
+        self.periods: dict[int, list] = defaultdict(list)
+        for period in periods:
+            self.periods[period.personnel_id].append(period)
+
+    def clash(self, duty: Assignment) -> Assignment | None:
+        """The earliest other duty of the person overlapping `duty` (validate_no_overlap)."""
+        return earliest(
+            other
+            for other in self.duties.get(duty.personnel_id, ())
+            if other is not duty
+            and (duty.pk is None or other.pk != duty.pk)
+            and other.holds_time
+            and overlaps(duty.starts_at, duty.ends_at, other)
+        )
+
+    def periods_of(self, personnel_id: int) -> list:
+        return self.periods.get(personnel_id, [])
+
+    def book(self, duty: Assignment) -> None:
+        """`duty` passed: later checks see it (once) among its person's duties."""
+        mine = self.duties[duty.personnel_id]
+        if not any(other is duty for other in mine):
+            mine.append(duty)
+
+    def restore(self, duty: Assignment, before: Assignment) -> None:
+        """A stored duty changed by a row that failed stays as stored (`before`, a copy)."""
+        mine = self.duties.get(duty.personnel_id, [])
+        self.duties[duty.personnel_id] = [before if other is duty else other for other in mine]
+
+
+def _label(choices, value) -> str:
+    """The choice's label as get_FOO_display() gives it (the value itself when unknown), in
+    the active language; each label is translated once per language."""
+    key = (choices, value, get_language())
+    label = _LABELS.get(key)
+    if label is None:
+        try:
+            label = _LABELS[key] = str(choices(value).label)
+        except ValueError:
+            return str(value)
+    return label
+
+
+_LABELS: dict[tuple, str] = {}

@@ -1,5 +1,6 @@
 """Strength on the ground (issue #18): periods a person cannot be assigned."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -11,9 +12,20 @@ from core.formats import wib_stamp
 from deployments.models.personnel import Personnel
 
 
+def overlaps(starts_at: datetime, ends_at: datetime, other) -> bool:
+    """`other` (a duty or a period already in memory) meets [starts_at, ends_at), half-open:
+    back-to-back windows do not overlap. The rule the `overlapping` querysets write in SQL."""
+    return other.starts_at < ends_at and other.ends_at > starts_at
+
+
+def earliest(rows: Iterable):
+    """The first of the rows by start, as the querysets' `.order_by("starts_at").first()`."""
+    return min(rows, key=lambda r: (r.starts_at, r.pk or 0), default=None)
+
+
 class UnavailabilityQuerySet(models.QuerySet):
     def overlapping(self, starts_at: datetime, ends_at: datetime) -> "UnavailabilityQuerySet":
-        """Periods meeting [starts_at, ends_at), half-open like assignments."""
+        """Periods meeting [starts_at, ends_at), half-open like assignments (overlaps())."""
         return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
 
 
@@ -91,15 +103,19 @@ class Unavailability(models.Model):
             )
 
 
-def validate_available(duty) -> None:
+def validate_available(duty, periods: Iterable[Unavailability] | None = None) -> None:
     """Refuse a duty (an Assignment) over a period its person is unavailable (half-open, like
-    assignments). One query; the person's name is read only for the message."""
-    clash = (
-        Unavailability.objects.filter(personnel_id=duty.personnel_id)
-        .overlapping(duty.starts_at, duty.ends_at)
-        .order_by("starts_at")
-        .first()
-    )
+    assignments). One query, or none when `periods` (every period of the person, read once
+    for many duties: an import) is given; the person's name is read only for the message."""
+    if periods is None:
+        clash = (
+            Unavailability.objects.filter(personnel_id=duty.personnel_id)
+            .overlapping(duty.starts_at, duty.ends_at)
+            .order_by("starts_at")
+            .first()
+        )
+    else:
+        clash = earliest(p for p in periods if overlaps(duty.starts_at, duty.ends_at, p))
     if clash is not None:
         raise ValidationError(
             _("%(person)s tidak tersedia (%(what)s) pada waktu itu.")

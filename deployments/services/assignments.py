@@ -1,6 +1,9 @@
 """The one door for assignment writes: every path that creates or changes an assignment (the
 admin's form, its bulk actions, fill gaps, replacing a person, the import) comes through here.
 
+The import writes a whole file through assignments_save_many, after the same rules checked
+against what it read once (assignment_validate with bookings_of), under the same locks.
+
 The rules are written once: the person's row is locked (two admins assigning the same officer at
 once must not both pass validation), the model's checks run (overlap, phase window, post) with
 those of the TPS set (Linmas' own desa, Pam TPS needs TPS), the row is saved with its history
@@ -8,23 +11,41 @@ those of the TPS set (Linmas' own desa, Pam TPS needs TPS), the row is saved wit
 becomes the same message, and coverage is recomputed after the commit.
 """
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.formats import wib_stamp
 from deployments.coverage import coverage_inputs_changed
-from deployments.models import Assignment, Force, Personnel, Phase, Post, PostKind, Sprin
+from deployments.models import (
+    Assignment,
+    Force,
+    Personnel,
+    Phase,
+    Post,
+    PostKind,
+    Sprin,
+    Unavailability,
+)
+from deployments.models.assignment import Bookings
 from tps.models import TPS
 
 OVERLAP_CONSTRAINT = "deployments_assignment_no_overlap"
+UNAVAILABLE_TRIGGER = "deployments_assignment_unavailable"  # migration 0011
 # Foreign keys the callers hand over as rows they have just read: checking that each exists
 # would cost a query apiece (5,000 of them in an import) and prove nothing.
 RESOLVED_FIELDS = ("personnel", "phase", "post", "sprin")
+LOOKUP_CHUNK = 2_000  # ids per IN (…) list
+WRITE_BATCH = 2_000  # rows per INSERT/UPDATE: well under PostgreSQL's 65,535 parameters
+# What an import may change of a stored assignment (its person and start are its key).
+UPDATE_FIELDS = ("phase", "kind", "post", "ends_at", "sprin", "status", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -53,12 +74,69 @@ def personnel_lock(people: Iterable[Personnel]) -> dict[int, Personnel]:
     return {p.pk: p for p in locked.select_related("unit")}
 
 
-def assignment_validate(assignment: Assignment, *, tps: Sequence[TPS]) -> None:
-    """Every rule of an assignment and its TPS set; raises ValidationError by field."""
-    assignment.full_clean(
-        exclude=RESOLVED_FIELDS, validate_unique=False, validate_constraints=False
-    )
+def assignment_validate(
+    assignment: Assignment, *, tps: Sequence[TPS], bookings: Bookings | None = None
+) -> None:
+    """Every rule of an assignment and its TPS set; raises ValidationError by field.
+
+    `bookings`: the person's duties and unavailability read once for many assignments (the
+    import); the same rules (Assignment.clean) then answer without a query.
+    """
+    if bookings is None:
+        assignment.full_clean(
+            exclude=RESOLVED_FIELDS, validate_unique=False, validate_constraints=False
+        )
+    else:
+        # full_clean's own steps, with clean() given what was read (its errors merged alike).
+        errors: dict = {}
+        for check in (
+            lambda: assignment.clean_fields(exclude=RESOLVED_FIELDS),
+            lambda: assignment.clean(bookings),
+        ):
+            try:
+                check()
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
     assignment.validate_tps_set(tps)
+
+
+def bookings_of(
+    people: Iterable[Personnel],
+    *,
+    posts: Iterable[Post] = (),
+    sprins: Iterable[Sprin] = (),
+    phases: Iterable[Phase] = (),
+) -> Bookings:
+    """Every duty and unavailability period of the people, in one query per 2,000 people
+    each: what assignment_validate(…, bookings=…) checks many assignments against.
+
+    The duties' person, post, Sprin and phase are the ones given (rows the caller has read
+    already; any other is read when used); their TPS sets are for the caller to prefetch
+    (with_tps_sets) where it needs them.
+    """
+    by_pk = {p.pk: p for p in people}
+    related = {
+        "post": {p.pk: p for p in posts},
+        "sprin": {s.pk: s for s in sprins},
+        "phase": {p.pk: p for p in phases},
+    }
+    ids = sorted(by_pk)
+    duties: list[Assignment] = []
+    periods: list[Unavailability] = []
+    for chunk in _chunks(ids):
+        duties.extend(Assignment.objects.filter(personnel_id__in=chunk))
+        periods.extend(Unavailability.objects.filter(personnel_id__in=chunk))
+    for duty in duties:
+        duty.personnel = by_pk[duty.personnel_id]
+        for name, known in related.items():
+            found = known.get(getattr(duty, f"{name}_id"))
+            if found is not None:
+                setattr(duty, name, found)
+    for period in periods:
+        period.personnel = by_pk[period.personnel_id]
+    return Bookings(duties, periods)
 
 
 def assignment_save(
@@ -83,6 +161,99 @@ def assignment_save(
         raise overlap_error_from(exc, assignment.personnel) from exc
     coverage_inputs_changed()
     return assignment
+
+
+def with_tps_sets(duties: Sequence[Assignment]) -> None:
+    """Prefetch the TPS sets (with their desa) of stored duties: one query per 2,000."""
+    for chunk in _chunks(list(duties)):
+        prefetch_related_objects(
+            chunk, Prefetch("tps", queryset=TPS.objects.select_related("desa"))
+        )
+
+
+def assignments_save_many(
+    *,
+    creates: Sequence[Assignment],
+    updates: Sequence[Assignment],
+    tps_of: Callable[[Assignment], Sequence[TPS]],
+    by=None,
+    reason: str = "",
+) -> None:
+    """Write many validated assignments (new and changed) with their TPS sets and history,
+    a few statements per WRITE_BATCH rows: what assignment_save does for one, for an import.
+
+    Call it inside a transaction, under the people's lock, after assignment_validate(…,
+    bookings=…). Bulk writes send no signals: each assignment gets one history record (who,
+    why, and its TPS set as written) and coverage is told once. The database's guards still
+    hold (the exclusion constraint, the unavailability trigger): an IntegrityError from them
+    leaves the caller's transaction to roll back, bulk_refusal() says why in Indonesian.
+    """
+    if not (creates or updates):
+        return
+    reason = reason[:100]
+    # The changed first: a stored duty the file moves out of the way frees the time a new one
+    # takes (the exclusion constraint checks each row as it is written).
+    now = timezone.now()  # what auto_now would stamp; bulk_update does not
+    for assignment in updates:
+        assignment.updated_at = now
+    if updates:
+        Assignment.objects.bulk_update(updates, fields=UPDATE_FIELDS, batch_size=WRITE_BATCH)
+    Assignment.objects.bulk_create(creates, batch_size=WRITE_BATCH)
+    through = Assignment.tps.through
+    # The TPS sets: every new one, and those of the updated whose set changed.
+    replaced = [a for a in updates if {t.pk for t in tps_of(a)} != {t.pk for t in a.tps.all()}]
+    for chunk in _chunks([a.pk for a in replaced]):
+        through.objects.filter(assignment_id__in=chunk).delete()
+    links = through.objects.bulk_create(
+        [
+            through(assignment_id=a.pk, tps_id=t.pk)
+            for a in (*creates, *replaced)
+            for t in tps_of(a)
+        ],
+        batch_size=WRITE_BATCH,
+    )
+    links_of: dict[int, list] = defaultdict(list)
+    kept = {a.pk for a in updates} - {a.pk for a in replaced}
+    for chunk in _chunks(sorted(kept)):
+        links = [*links, *through.objects.filter(assignment_id__in=chunk)]
+    for link in links:
+        links_of[link.assignment_id].append(link)
+    # One history record per assignment, carrying its TPS set (simple_history's m2m rows).
+    records = [
+        *(
+            Assignment.history.bulk_history_create(
+                creates, batch_size=WRITE_BATCH, default_user=by, default_change_reason=reason
+            )
+            or []
+        ),
+        *(
+            Assignment.history.bulk_history_create(
+                updates,
+                batch_size=WRITE_BATCH,
+                update=True,
+                default_user=by,
+                default_change_reason=reason,
+            )
+            or []
+        ),
+    ]
+    m2m_history = Assignment.history.model.tps.model
+    m2m_history.objects.bulk_create(
+        [
+            m2m_history(
+                history=record, id=link.pk, assignment_id=link.assignment_id, tps_id=link.tps_id
+            )
+            for record in records
+            for link in links_of.get(record.id, ())
+        ],
+        batch_size=WRITE_BATCH,
+    )
+    coverage_inputs_changed()
+
+
+def _chunks(items: Sequence) -> Iterable[Sequence]:
+    for start in range(0, len(items), LOOKUP_CHUNK):
+        yield items[start : start + LOOKUP_CHUNK]
 
 
 def _tps_set(assignment: Assignment, tps: list[TPS], *, adding: bool) -> None:
@@ -334,7 +505,7 @@ def overlap_error_from(exc: IntegrityError, personnel: Personnel) -> Exception:
             % {"person": personnel.name},
             code="overlap",
         )
-    if "deployments_assignment_unavailable" in str(exc):
+    if UNAVAILABLE_TRIGGER in str(exc):
         return ValidationError(
             _("%(person)s tidak tersedia (sakit, cuti atau dinas lain) pada waktu itu.")
             % {"person": personnel.name},
@@ -346,3 +517,28 @@ def overlap_error_from(exc: IntegrityError, personnel: Personnel) -> Exception:
 def raise_if_any(errors: list[str]) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+def bulk_refusal(exc: Exception) -> str:
+    """What the database refused in a write of many assignments at once (an import), in
+    Indonesian; nothing of the write stays. The guard's name is kept for the admin."""
+    text = str(exc)
+    if OVERLAP_CONSTRAINT in text:
+        reason = _(
+            "ada penugasan yang tumpang tindih dengan penugasan lain yang disimpan bersamaan "
+            "oleh pengguna lain"
+        )
+    elif UNAVAILABLE_TRIGGER in text:
+        reason = _(
+            "ada personel yang tidak tersedia (sakit, cuti atau dinas lain) pada waktu "
+            "penugasannya, dicatat bersamaan oleh pengguna lain"
+        )
+    else:
+        return _("Kesalahan basis data: %s") % text
+    return _(
+        "Kesalahan basis data: %(reason)s (%(guard)s). Tidak ada yang disimpan; periksa "
+        "lagi lalu ulangi."
+    ) % {
+        "reason": reason,
+        "guard": OVERLAP_CONSTRAINT if OVERLAP_CONSTRAINT in text else UNAVAILABLE_TRIGGER,
+    }
