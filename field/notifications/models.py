@@ -253,9 +253,7 @@ class NotificationDelivery(models.Model):
         # The beat's safety net (delivery.deliveries_requeue) asks for queued rows untouched
         # since a moment: status, then updated_at, which every try and save moves.
         indexes = [
-            models.Index(
-                fields=["status", "updated_at"], name="field_notifdelivery_stale_idx"
-            )
+            models.Index(fields=["status", "updated_at"], name="field_notifdelivery_stale_idx")
         ]
         constraints = [
             models.CheckConstraint(
