@@ -27,7 +27,8 @@ from demo.forces import (
     roster_build,
     units_create,
 )
-from demo.incidents import incidents_create, incidents_delete
+from demo.incidents import incidents_create, incidents_delete, late_ballot_tps_ids
+from demo.morning import MorningFigures, morning_create, morning_delete
 from demo.places import indicators_ensure, tps_create
 from demo.posts import post_plans, posts_create
 from demo.rakor import MEETING_NUMBER, rakor_create
@@ -68,6 +69,7 @@ class SeedResult:
     accounts: AccountFigures | None = None  # None: no demo password, no demo login
     coverage: CoverageArea | None = None  # the operation row of the first snapshot
     incidents: int = 0
+    morning: MorningFigures | None = None
 
     def lines(self) -> list[str]:
         """A short summary in Indonesian for the command's output."""
@@ -77,7 +79,7 @@ class SeedResult:
         if self.removed is not None:
             removed = ", ".join(f"{label} {thousands(n)}" for label, n in self.removed.items() if n)
             out.append(f"Data demo lama dihapus: {removed or 'tidak ada'}.")
-        t, d = self.tps_by_kerawanan, self.deployment
+        t, d, m = self.tps_by_kerawanan, self.deployment, self.morning
         total_tps = sum(t.values())
         p = self.personnel
         out += [
@@ -112,6 +114,9 @@ class SeedResult:
             f"keputusan, {self.meeting.action_items.count()} tindak lanjut.",
             f"- Pagi pemungutan: {self.incidents} kejadian dari laporan situasi (sintetis), "
             "dalam berbagai status, di papan kejadian.",
+            f"  Lapangan (sintetis): {thousands(m.checkins)} check-in di TPS "
+            f"({m.unverified} tanpa posisi, {m.far} jauh dari TPS), {thousands(m.status_steps)} "
+            f"langkah status TPS, {m.reports} laporan situasi lain.",
             f"- Cakupan pertama dihitung: {self.coverage.covered} TPS terpenuhi, "
             f"{self.coverage.short} kurang, {self.coverage.unguarded} tanpa penjaga.",
         ]
@@ -197,6 +202,7 @@ def demo_seed(*, password: str | None, reset: bool = False) -> SeedResult:
         result.accounts.created += named.created
         result.accounts.skipped += named.skipped
     result.incidents = incidents_create()
+    result.morning = morning_create(pemungutan, late_tps_ids=late_ballot_tps_ids())
 
     # Everything above was bulk-created, which sends no signals: compute the first snapshot
     # here, inside the seed's transaction, so that the demo opens with its figures.
@@ -213,6 +219,8 @@ def demo_delete() -> dict[str, int]:
     Polsek staff profiles that point to a demo Polsek go too (the Polsek is rebuilt).
     """
     removed: dict[str, int] = {"kejadian": incidents_delete()}
+    desa_codes = [row.code for row in wilkum_desa_rows()]
+    removed |= morning_delete(TPS.objects.filter(is_synthetic=True, desa__code__in=desa_codes))
     post_ids: set[int] = set()
     operation = Operation.objects.filter(name=OPERATION_NAME).first()
     if operation is not None:
@@ -232,7 +240,6 @@ def demo_delete() -> dict[str, int]:
         + Post.objects.filter(name__in=post_names).delete()[0]
     )
 
-    desa_codes = [row.code for row in wilkum_desa_rows()]
     unit_codes = demo_unit_codes(desa_codes)
     removed["personel"] = (
         Personnel.objects.filter(unit__code__in=unit_codes)
