@@ -213,9 +213,8 @@ def test_the_report_s_queries_do_not_grow_with_the_incident(
     assert len(before) <= 12  # session, user and role, the printout's 6, the audit line
 
 
-@pytest.mark.parametrize("state", ["selesai"])
 def test_a_closed_incident_prints_its_resolution_and_the_whole_clock(
-    handled, settings, login, command_staff, state
+    handled, settings, login, command_staff
 ):
     tick(settings, 10)
     services.incident_arrive(incident=handled, by=command_staff)
@@ -227,4 +226,5 @@ def test_a_closed_incident_prints_its_resolution_and_the_whole_clock(
 
     assert "Massa bubar" in html and "Selesai" in html
     assert '<td class="min">19</td>' in html and '<td class="min">39</td>' in html
+    # The reserve's dispatch duty ended with the incident (field.dispatch.closing).
     assert Assignment.objects.filter(kind=PostKind.KEJADIAN, ends_at=settings.OPSBOARD_NOW).exists()
