@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('field', '0009_turnout_service'),
+        ('field', '0011_dispatch_progress'),
     ]
 
     operations = [
