@@ -27,8 +27,9 @@ from demo.forces import (
     roster_build,
     units_create,
 )
-from demo.incidents import incidents_create, incidents_delete
+from demo.incidents import incidents_create, incidents_delete, late_ballot_tps_ids
 from demo.logistics import logistics_create, logistics_delete
+from demo.morning import MorningFigures, morning_create, morning_delete
 from demo.places import indicators_ensure, tps_create
 from demo.posts import post_plans, posts_create
 from demo.rakor import MEETING_NUMBER, rakor_create
@@ -70,6 +71,7 @@ class SeedResult:
     coverage: CoverageArea | None = None  # the operation row of the first snapshot
     incidents: int = 0
     logistics: int = 0
+    morning: MorningFigures | None = None
 
     def lines(self) -> list[str]:
         """A short summary in Indonesian for the command's output."""
@@ -79,7 +81,7 @@ class SeedResult:
         if self.removed is not None:
             removed = ", ".join(f"{label} {thousands(n)}" for label, n in self.removed.items() if n)
             out.append(f"Data demo lama dihapus: {removed or 'tidak ada'}.")
-        t, d = self.tps_by_kerawanan, self.deployment
+        t, d, m = self.tps_by_kerawanan, self.deployment, self.morning
         total_tps = sum(t.values())
         p = self.personnel
         out += [
@@ -114,6 +116,9 @@ class SeedResult:
             f"keputusan, {self.meeting.action_items.count()} tindak lanjut.",
             f"- Pagi pemungutan: {self.incidents} kejadian dari laporan situasi (sintetis), "
             "dalam berbagai status, di papan kejadian.",
+            f"  Lapangan (sintetis): {thousands(m.checkins)} check-in di TPS "
+            f"({m.unverified} tanpa posisi, {m.far} jauh dari TPS), {thousands(m.status_steps)} "
+            f"langkah status TPS, {m.reports} laporan situasi lain.",
             f"- Logistik 8 kecamatan: {self.logistics} kloter (sintetis), satu perjalanan "
             "terlambat dan satu serah terima berselisih, di panel logistik.",
             f"- Cakupan pertama dihitung: {self.coverage.covered} TPS terpenuhi, "
@@ -201,6 +206,7 @@ def demo_seed(*, password: str | None, reset: bool = False) -> SeedResult:
         result.accounts.created += named.created
         result.accounts.skipped += named.skipped
     result.incidents = incidents_create()
+    result.morning = morning_create(pemungutan, late_tps_ids=late_ballot_tps_ids())
     result.logistics = logistics_create()
 
     # Everything above was bulk-created, which sends no signals: compute the first snapshot
@@ -220,6 +226,8 @@ def demo_delete() -> dict[str, int]:
     # Logistics first: a flag protects its incident.
     removed: dict[str, int] = {"kloter logistik": logistics_delete()}
     removed["kejadian"] = incidents_delete()
+    desa_codes = [row.code for row in wilkum_desa_rows()]
+    removed |= morning_delete(TPS.objects.filter(is_synthetic=True, desa__code__in=desa_codes))
     post_ids: set[int] = set()
     operation = Operation.objects.filter(name=OPERATION_NAME).first()
     if operation is not None:
@@ -239,7 +247,6 @@ def demo_delete() -> dict[str, int]:
         + Post.objects.filter(name__in=post_names).delete()[0]
     )
 
-    desa_codes = [row.code for row in wilkum_desa_rows()]
     unit_codes = demo_unit_codes(desa_codes)
     removed["personel"] = (
         Personnel.objects.filter(unit__code__in=unit_codes)

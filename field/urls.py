@@ -29,6 +29,7 @@ urlpatterns = [
     path("lapangan/kejadian/", incidents.incident_board, name="incident_board"),
     path("lapangan/kejadian/ekspor/", incidents.incident_export, name="incident_export"),
     path("lapangan/kejadian/<int:pk>/", incidents.incident_detail, name="incident_detail"),
+    path("lapangan/kejadian/<int:pk>/cetak/", incidents.incident_print, name="incident_print"),
     path("lapangan/kejadian/<int:pk>/ubah/", incidents.incident_act, name="incident_act"),
     # Dispatch: who could go, the coverage preview, the dispatch itself (docs/incidents.md)
     path(

@@ -170,6 +170,10 @@ def _incident_act(w: WorldA) -> Case:
     return Case(path, KECAMATAN, method="post", data={"action": "note", "note": "Catatan"})
 
 
+def _incident_print(w: WorldA) -> Case:
+    return Case(reverse("field:incident_print", kwargs={"pk": _incident(w).pk}), KECAMATAN)
+
+
 def _incident_acknowledge(w: WorldA) -> Case:
     path = reverse("field:incident_acknowledge", kwargs={"pk": _incident(w).pk})
     return Case(path, KECAMATAN, method="post")
@@ -276,6 +280,7 @@ SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
     "field:incident_handle": _incident_handle,
     "field:incident_open": _incident_open,
     "field:incident_detail": _incident_detail,
+    "field:incident_print": _incident_print,
     "field:incident_act": _incident_act,
     "field:incident_acknowledge": _incident_acknowledge,
     "field:incident_responders": _incident_responders,

@@ -231,6 +231,7 @@ FIELD_GROUPS = {
     "field:incident_board": "field_command",
     "field:incident_export": "field_command",
     "field:incident_detail": "field_command",
+    "field:incident_print": "field_command",
     "field:incident_act": "field_command",
     "field:incident_responders": "field_command",
     "field:incident_dispatch_preview": "field_command",

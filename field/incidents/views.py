@@ -7,25 +7,30 @@ incidents are a 404); a field officer gets 403, as on every command page (docs/i
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit import log as audit
 from core import clock
 from core.http import HtmxHttpRequest
 from field import command
-from field.incidents import exports, selectors, services
+from field.incidents import exports, printout, selectors, services
 from field.incidents.forms import ACTIONS, IncidentActionForm
 from field.incidents.models import Incident, IncidentClass, Severity
 from field.models import SituationReport
 from field.notifications import webpush
+from field.notifications.selectors import incident_deliveries
 
 BOARD = "field/incident_board.html"
 PART = "field/_incident_board.html"
 DETAIL = "field/incident_detail.html"
+PRINT = "field/incident_print.html"
+LETTERHEAD = ("KEPOLISIAN NEGARA REPUBLIK INDONESIA", "DAERAH JAWA TIMUR", "RESOR KEDIRI KOTA")
 
 
 def _scoped(request, pk: int) -> Incident:
@@ -53,6 +58,7 @@ def _detail_context(request, incident: Incident, form=None) -> dict:
         "form": form,
         "actions": ACTIONS,
         "mergeable": selectors.mergeable_reports(request.user, incident),
+        "told": incident_deliveries(incident),
         **selectors.incident_timeline(incident),
     }
 
@@ -71,6 +77,31 @@ def _fresh(request, pk: int) -> Incident:
 def incident_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     incident = _scoped(request, pk)
     return render(request, DETAIL, _detail_context(request, _fresh(request, incident.pk)))
+
+
+@command.command_required
+@require_GET
+def incident_print(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The after-action report on A4 (laporan pasca-kejadian): a line in the audit log, and a
+    foot saying who printed it and when (real time, WIB) and the operation clock then."""
+    try:
+        context = printout.incident_printout(request.user, pk)
+    except Incident.DoesNotExist as exc:
+        raise Http404(_("Kejadian tidak ditemukan.")) from exc
+    incident = context["incident"]
+    stamp = audit.export_stamp(request)
+    audit.record_export(
+        request,
+        stamp,
+        detail={"incident": incident.pk, "number": incident.number, "state": incident.state},
+    )
+    context.update(letterhead=LETTERHEAD, stamp=stamp, operation_now=clock.now())
+    # An Indonesian document whatever language the reader's screen is set to.
+    with translation.override("id"):
+        response = render(request, PRINT, context)
+    # Names of reporters and recipients: never kept by a shared cache or the browser.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _apply(action: str, incident: Incident, data: dict, by) -> None:

@@ -250,7 +250,11 @@ class NotificationDelivery(models.Model):
         verbose_name = _("pengiriman pemberitahuan")
         verbose_name_plural = _("pengiriman pemberitahuan")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        # The beat's safety net (delivery.deliveries_requeue) asks for queued rows untouched
+        # since a moment: status, then updated_at, which every try and save moves.
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="field_notifdelivery_stale_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=DeliveryStatus.values),

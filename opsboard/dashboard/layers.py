@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, F, FilteredRelation, Q
 from shapely.geometry import mapping, shape
 
 from core.access import access_of
-from deployments.models import CoverageStatus, Phase, Post, PostKind
+from deployments.models import Assignment, CoverageStatus, Phase, Post, PostKind
 from opsboard import selectors
 from opsboard.dashboard import cache
 from opsboard.dashboard.filters import scope_key
@@ -84,8 +84,11 @@ def boundary_collection(user, level: str) -> bytes:
 
 
 def post_collection(user, phase: Phase | None) -> dict[str, Any]:
-    """Posts with a position (Posko, Pos Pam): where they are and who mans them. One query."""
-    manned = Q(assignments__phase=phase) & ~Q(assignments__status="cancelled")
+    """Posts with a position (Posko, Pos Pam): where they are and who mans them. One query.
+
+    Manning counts active duties only, as coverage does since dispatch (Assignment.counted_for):
+    a guard relieved to an incident no longer mans the post, a cancelled duty never did."""
+    manned = Q(assignments__phase=phase, assignments__status=Assignment.Status.ACTIVE)
     rows = (
         Post.objects.visible_to(user)
         .filter(latitude__isnull=False, longitude__isnull=False)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from deployments.models import PostKind
+from deployments.models import Assignment, PostKind
 from tests.api.helpers import tps_batch
 from tests.factories import SQUARE, AssignmentFactory, DesaFactory, PostFactory
 
@@ -133,6 +133,20 @@ def test_posts_with_a_position_and_their_people(login, command_staff, election_d
             },
         }
     ]
+
+
+def test_a_post_counts_its_active_duties_only(login, command_staff, election_day, tps_a):
+    # A guard relieved to an incident no longer mans the post (coverage counts active duties
+    # only since dispatch); a cancelled duty never did. Before: 2, the relieved one too.
+    pos = PostFactory(name="Pos Pam Bandar", desa=tps_a.desa, latitude="-7.8", longitude="112.0")
+    AssignmentFactory(kind=PostKind.POS_PAM, post=pos)
+    AssignmentFactory(kind=PostKind.POS_PAM, post=pos, status=Assignment.Status.RELIEVED)
+    AssignmentFactory(kind=PostKind.POS_PAM, post=pos, status=Assignment.Status.CANCELLED)
+    client = login(command_staff)
+
+    body = client.get("/api/posts.geojson").json()
+
+    assert [f["properties"]["personnel"] for f in body["features"]] == [1]
 
 
 def test_polsek_staff_do_not_see_posts_of_another_kecamatan(

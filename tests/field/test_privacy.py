@@ -70,6 +70,7 @@ def _requests(tps_a, world):
         "field:incident_board": [("get", "/lapangan/kejadian/", {})],
         "field:incident_export": [("get", "/lapangan/kejadian/ekspor/", {})],
         "field:incident_detail": [("get", f"/lapangan/kejadian/{incident.pk}/", {})],
+        "field:incident_print": [("get", f"/lapangan/kejadian/{incident.pk}/cetak/", {})],
         "field:incident_act": [
             ("post", f"/lapangan/kejadian/{incident.pk}/ubah/", {"action": "verify"})
         ],
