@@ -52,8 +52,12 @@ def report_table(report: DailyReport) -> Table:
     for label, n in sections["by_kind"]:
         rows.append([_("Personel per jenis pos"), label, n, None, None])
     activities = sections["activities"]
-    rows.append([_("Kegiatan"), _("Rapat koordinasi"), len(activities.get("meetings", [])), None, None])
-    rows.append([_("Kegiatan"), _("Personel patroli"), activities.get("patrol_personnel", 0), None, None])
+    rows.append(
+        [_("Kegiatan"), _("Rapat koordinasi"), len(activities.get("meetings", [])), None, None]
+    )
+    rows.append(
+        [_("Kegiatan"), _("Personel patroli"), activities.get("patrol_personnel", 0), None, None]
+    )
     for area in sections["turnout"].get("areas", []):
         percent = area["reported"]["percent"]
         rows.append(

@@ -52,7 +52,10 @@ class DayForm(forms.Form):
 
 class AnevForm(forms.Form):
     dari = forms.DateField(
-        label=_("Dari tanggal"), required=False, widget=DateInput, error_messages={"invalid": BAD_DATE}
+        label=_("Dari tanggal"),
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": BAD_DATE},
     )
     sampai = forms.DateField(
         label=_("Sampai tanggal"),

@@ -94,9 +94,7 @@ class DailyReport(models.Model):
             "kosong berarti tidak dilaporkan."
         ),
     )
-    traffic_note = models.TextField(
-        _("keterangan lalu lintas"), max_length=TEXT_MAX, blank=True
-    )
+    traffic_note = models.TextField(_("keterangan lalu lintas"), max_length=TEXT_MAX, blank=True)
     edited_by_name = models.CharField(_("terakhir diubah oleh"), max_length=150, blank=True)
     signed_at = models.DateTimeField(_("ditandatangani pada"), null=True, blank=True)
     signed_by = models.ForeignKey(

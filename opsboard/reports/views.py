@@ -11,7 +11,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -112,7 +112,10 @@ def report_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     report = _report(pk)
     form = DailyReportForm(request.POST, instance=DailyReport.objects.get(pk=pk))
     if not form.is_valid():
-        return _page(request, report, status=INVALID, edit_form=form)
+        # The lock comes as the form's own error (the model's clean()): shown above the page,
+        # which holds no edit form once signed.
+        errors = [str(e) for e in form.non_field_errors()]
+        return _page(request, report, status=INVALID, edit_form=form, errors=errors)
     try:
         services.daily_report_update(report=report, data=form.cleaned_data, by=request.user)
     except ValidationError as exc:

@@ -4,7 +4,6 @@
 import uuid
 from datetime import datetime, timedelta
 
-from coordination.models import Meeting
 from deployments.models import PostKind
 from field.incidents.models import Incident
 from field.turnout.services import turnout_report
@@ -83,6 +82,3 @@ def two_days(tps_a, tps_b, superuser=None) -> dict:
             tps=tps_a, voters_used=150, source="posko", by=superuser, idempotency_key=uuid.uuid4()
         )
     return {"meeting": meeting}
-
-
-__all__ = ["DAY", "BEFORE", "Meeting", "at", "incident", "two_days"]
