@@ -476,30 +476,3 @@ def _assignment_block(assignment: Assignment | None) -> dict[str, Any] | None:
         "ends_at": iso(assignment.ends_at),
         "sprin": assignment.sprin.number if assignment.sprin is not None else None,
     }
-
-
-# Personnel deployed over a period (the daily report and /api/angka-harian.json)
-
-
-def deployed_personnel(user, *, starts_at: datetime, ends_at: datetime) -> dict[str, Any]:
-    """Distinct people in scope with a duty (not cancelled) overlapping [starts_at, ends_at):
-    per force (all three, plus ``total``) and per post kind (every kind present). Two queries.
-
-    A person with a Pam TPS duty and a patrol the same day counts once per force and once in
-    each kind; the kinds therefore may add up to more than the total.
-    """
-    duties = Assignment.objects.visible_to(user).overlapping(starts_at, ends_at)
-    by_force = dict.fromkeys(FORCES, 0)
-    for row in (
-        duties.values("personnel__force")
-        .annotate(people=Count("personnel", distinct=True))
-        .order_by()
-    ):
-        by_force[row["personnel__force"]] = row["people"]
-    by_kind = dict.fromkeys(PostKind.values, 0)
-    for row in duties.values("kind").annotate(people=Count("personnel", distinct=True)).order_by():
-        by_kind[row["kind"]] = row["people"]
-    return {
-        "by_force": {**by_force, "total": sum(by_force.values())},
-        "by_kind": by_kind,
-    }

@@ -5,7 +5,7 @@ Each figure is read by the selector the dashboard and the read API use for it:
 - incidents per class: ``field.incidents.selectors.incident_counts_by_class`` (the day's
   incidents, rejected and duplicates left out), also answered by ``/api/angka-harian.json``;
 - demonstrations: the same count's ``unjuk_rasa``, with the incidents listed;
-- personnel deployed: ``opsboard.selectors.deployed_personnel`` (duties overlapping the day);
+- personnel deployed: ``deployments.selectors.deployed_personnel`` (duties overlapping the day);
   personnel strength: ``opsboard.selectors.active_personnel_by_force`` (summary.json's
   ``personnel``);
 - rakor held: ``coordination.selectors.meetings_for_list`` (the /rapat/ list's filter by date);
@@ -28,6 +28,7 @@ from core.access import Access, Role
 from core.formats import iso
 from deployments.models import PostKind
 from deployments.phases import day_start
+from deployments.selectors import deployed_personnel
 from field.incidents.models import IncidentClass
 from field.incidents.selectors import incident_counts_by_class, incidents_of_class_between
 from field.turnout.selectors import turnout_by_area
@@ -74,7 +75,7 @@ def daily_figures(reader, *, day: date) -> dict[str, Any]:
     demonstrations = incidents_of_class_between(
         reader, DEMONSTRATION, starts_at=starts_at, ends_at=ends_at
     )
-    deployed = selectors.deployed_personnel(reader, starts_at=starts_at, ends_at=ends_at)
+    deployed = deployed_personnel(reader, starts_at=starts_at, ends_at=ends_at)
     meetings = list(meetings_for_list(reader, date_from=day, date_to=day).order_by("held_at"))
     return {
         "day": day.isoformat(),
