@@ -119,7 +119,8 @@ def test_an_error_in_a_view_renders_the_500_page_with_the_shell(login, ops_admin
 
     body = _page(response, 500)
     assert "Terjadi kesalahan pada server" in body
-    assert {key for key, _h, _c in shell_links(body)} == OFFICE | {"cards", "posko", "laporan", "admin"}
+    admin_keys = OFFICE | {"cards", "posko", "laporan", "admin"}
+    assert {key for key, _h, _c in shell_links(body)} == admin_keys
     assert "RuntimeError" not in body and "Traceback" not in body
     assert [r.getMessage() for r in caplog.records if r.name == "django.request"] == [
         "Internal Server Error: /rusak/"
