@@ -1,16 +1,19 @@
 """Reads about the operation that the higher apps share: which operation, which phase."""
 
 from datetime import datetime
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from deployments.models import (
     Assignment,
     CoverageArea,
     CoverageSnapshot,
+    Force,
     Operation,
     Personnel,
     Phase,
+    PostKind,
 )
 from tps.models import TPS
 
@@ -74,3 +77,30 @@ def coverage_areas_at(
         return None, {}
     rows = CoverageArea.objects.filter(snapshot=snapshot, level=level, code=code)
     return snapshot, {row.kerawanan: row for row in rows}
+
+
+# Personnel deployed over a period (the daily report and /api/angka-harian.json)
+
+
+def deployed_personnel(user, *, starts_at: datetime, ends_at: datetime) -> dict[str, Any]:
+    """Distinct people in scope with a duty (not cancelled) overlapping [starts_at, ends_at):
+    per force (all three, plus ``total``) and per post kind (every kind present). Two queries.
+
+    A person with a Pam TPS duty and a patrol the same day counts once per force and once in
+    each kind; the kinds therefore may add up to more than the total.
+    """
+    duties = Assignment.objects.visible_to(user).overlapping(starts_at, ends_at)
+    by_force = dict.fromkeys(Force.values, 0)
+    for row in (
+        duties.values("personnel__force")
+        .annotate(people=Count("personnel", distinct=True))
+        .order_by()
+    ):
+        by_force[row["personnel__force"]] = row["people"]
+    by_kind = dict.fromkeys(PostKind.values, 0)
+    for row in duties.values("kind").annotate(people=Count("personnel", distinct=True)).order_by():
+        by_kind[row["kind"]] = row["people"]
+    return {
+        "by_force": {**by_force, "total": sum(by_force.values())},
+        "by_kind": by_kind,
+    }

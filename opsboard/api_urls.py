@@ -3,6 +3,7 @@
 from django.urls import path
 
 from opsboard import api, map_views
+from opsboard.reports import views as reports
 
 app_name = "api"
 
@@ -15,4 +16,8 @@ urlpatterns = [
     path("boundaries.geojson", map_views.boundaries_geojson, name="boundaries_geojson"),
     path("posts.geojson", map_views.posts_geojson, name="posts_geojson"),
     path("tps-aggregate.json", map_views.tps_aggregate, name="tps_aggregate"),
+    # The daily report for the level above, and a day's figures (docs/api-additions.md).
+    path("laporan-harian.json", reports.api_reports, name="daily_reports"),
+    path("laporan-harian/<int:pk>.json", reports.api_report, name="daily_report"),
+    path("angka-harian.json", reports.api_daily_figures, name="daily_figures"),
 ]

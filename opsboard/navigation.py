@@ -64,6 +64,14 @@ RAPAT = _place(
     "coordination:readiness",
     "coordination:changes",
 )
+# The daily report: the command's and admins' (docs/daily-report.md); Polsek staff get 403.
+LAPORAN = _place(
+    "laporan",
+    _("Laporan harian"),
+    "reports:report_list",
+    "reports:report_detail",
+    "reports:report_anev",
+)
 SEARCH = _place("search", _("Cari"), "opsboard:search")
 ADMIN = _place("admin", _("Admin"), "admin:index")
 ME = _place("me", _("Tugas saya"), "opsboard:me", "field:tps_status")
@@ -119,7 +127,10 @@ def places_for(request: HttpRequest) -> list[Place]:
         places.append(CARDS)
     if may_use_posko(user, access):
         places.append(POSKO)
-    places += [RAPAT, SEARCH]
+    places.append(RAPAT)
+    if access.sees_everything:
+        places.append(LAPORAN)
+    places.append(SEARCH)
     if may_use_admin(request):
         places.append(ADMIN)
     return places

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -240,7 +241,23 @@ COVERAGE_BEAT_SECONDS = env_int("COVERAGE_BEAT_SECONDS", 0)
 # the client waits 5 s more): a national-size one takes ~13 s, near the default 15 s bound of
 # every other statement (DATABASE_STATEMENT_TIMEOUT). Keep it below REDIS_VISIBILITY_TIMEOUT.
 COVERAGE_STATEMENT_TIMEOUT_SECONDS = env_int("COVERAGE_STATEMENT_TIMEOUT_SECONDS", 300, minimum=1)
+# The daily report (docs/daily-report.md): beat generates the draft of the day that ended, at
+# this time of day, WIB (HH:MM). Idempotent: one draft per day and scope.
+DAILY_REPORT_AT = env_str("DAILY_REPORT_AT", "06:00")
+_daily_hour, _daily_colon, _daily_minute = DAILY_REPORT_AT.partition(":")
+if not (
+    len(DAILY_REPORT_AT) == 5
+    and _daily_hour.isdigit()
+    and _daily_minute.isdigit()
+    and int(_daily_hour) < 24
+    and int(_daily_minute) < 60
+):
+    raise ImproperlyConfigured(f"DAILY_REPORT_AT={DAILY_REPORT_AT!r}: use HH:MM, e.g. 06:00.")
 CELERY_BEAT_SCHEDULE = {
+    "daily-report": {
+        "task": "opsboard.tasks.generate_daily_report_task",
+        "schedule": crontab(hour=int(_daily_hour), minute=int(_daily_minute)),
+    },
     "coverage-safety-net": {
         "task": "deployments.tasks.recompute_coverage_if_behind_task",
         "schedule": COVERAGE_BEAT_SECONDS or 300,

@@ -4,9 +4,12 @@ Named by string from deployments/coverage/tasks.py, which may not import this ap
 pyproject.toml); autodiscovery registers them in the worker.
 """
 
+from datetime import date
+
 from celery import shared_task
 
 from opsboard.dashboard.warm import warm_dashboard
+from opsboard.reports.services import daily_report_generate, report_day_due
 
 WARM_DASHBOARD_TASK = "opsboard.tasks.warm_dashboard_task"
 
@@ -14,3 +17,16 @@ WARM_DASHBOARD_TASK = "opsboard.tasks.warm_dashboard_task"
 @shared_task(name=WARM_DASHBOARD_TASK, ignore_result=True)
 def warm_dashboard_task(snapshot_ids: list[int]) -> int:
     return warm_dashboard(snapshot_ids)
+
+
+GENERATE_DAILY_REPORT_TASK = "opsboard.tasks.generate_daily_report_task"
+
+
+@shared_task(name=GENERATE_DAILY_REPORT_TASK, ignore_result=True)
+def generate_daily_report_task(day: str | None = None) -> int:
+    """Beat's, at DAILY_REPORT_AT: the draft report of the day that ended (or ``day``,
+    ISO). Returns the report's id."""
+    report, _created = daily_report_generate(
+        day=date.fromisoformat(day) if day else report_day_due()
+    )
+    return report.pk

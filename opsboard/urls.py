@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/", include((field_urls.api_urlpatterns, "field_api"))),
     path("", include(field_urls)),
     path("rapat/", include("coordination.urls")),
+    path("laporan-harian/", include("opsboard.reports.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

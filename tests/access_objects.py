@@ -12,11 +12,12 @@ pattern, accounts…) that every reader of the group reads, whatever their kecam
 ``bearer`` — whoever holds the token (a sign-in card).
 """
 
+import itertools
 import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
@@ -258,6 +259,14 @@ def _logistics_record(w: WorldA) -> Case:
     return Case(path, KECAMATAN, method="post", data=data)
 
 
+def _report_sign() -> Case:
+    from opsboard.reports.services import daily_report_update
+
+    report = _daily_report()
+    daily_report_update(report=report, data={"summary": "Aman"}, by=None)
+    return Case(reverse("reports:report_sign", kwargs={"pk": report.pk}), POLRES, method="post")
+
+
 def _meeting_page(name: str) -> Callable[[WorldA], Case]:
     return lambda w: Case(reverse(name, kwargs={"pk": _meeting().pk}), POLRES)
 
@@ -269,7 +278,52 @@ def _attachment_file(w: WorldA) -> Case:
     )
 
 
+_REPORT_DAYS = itertools.count()
+
+
+def _daily_report(*, signed: bool = False):
+    """A report of a day of its own: a report is one per day, and every role's walk builds
+    its own. A signed one (for the correction's page) has its summary."""
+    from opsboard.reports.services import (
+        daily_report_generate,
+        daily_report_sign,
+        daily_report_update,
+    )
+
+    day = date(2024, 1, 1) + timedelta(days=next(_REPORT_DAYS))
+    report = daily_report_generate(day=day)[0]
+    if signed:
+        daily_report_update(report=report, data={"summary": "Aman"}, by=None)
+        report = daily_report_sign(report=report, by=_signer())
+    return report
+
+
+def _signer():
+    from tests.factories import UserFactory
+
+    return UserFactory(username=f"kabagops-{_key()[:8]}")
+
+
+def _report_page(name: str, *, method: str = "get", data=None, signed=False):
+    def build(w: WorldA) -> Case:
+        report = _daily_report(signed=signed)
+        return Case(reverse(name, kwargs={"pk": report.pk}), POLRES, method=method, data=data or {})
+
+    return build
+
+
 SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
+    "reports:report_detail": _report_page("reports:report_detail"),
+    "reports:report_edit": _report_page(
+        "reports:report_edit", method="post", data={"summary": "Aman terkendali"}
+    ),
+    "reports:report_sign": lambda w: _report_sign(),
+    "reports:report_revise": _report_page(
+        "reports:report_revise", method="post", data={"reason": "Koreksi"}, signed=True
+    ),
+    "reports:report_print": _report_page("reports:report_print"),
+    "reports:report_export": _report_page("reports:report_export"),
+    "api:daily_report": _report_page("api:daily_report"),
     "opsboard:tps_detail": _tps_page("opsboard:tps_detail"),
     "opsboard:tps_popup": _tps_page("opsboard:tps_popup"),
     "field:signin": _signin,

@@ -117,6 +117,26 @@ MATRIX = {
         "superuser": ALLOW,
     },
     "account": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], ALLOW)},
+    # The daily report (docs/daily-report.md): the command's and admins'; Polsek staff and
+    # field officers get 403, its JSON too (anonymous: the API's 401).
+    "reports": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
+        "polsek_staff": DENY,
+        "command_staff": ALLOW,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
+    },
+    # One report: the sample id does not exist, so those who may read it get 404;
+    # tests/access_objects.py builds real ones.
+    "reports_object": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
+        "polsek_staff": DENY,
+        "command_staff": {ALLOW, DENY},
+        "ops_admin": {ALLOW, DENY},
+        "superuser": {ALLOW, DENY},
+    },
     # Meetings, notulen, follow-ups, asta siap (/rapat/): read like the dashboard.
     "coordination": {
         "anonymous": LOGIN,
@@ -260,6 +280,23 @@ FIELD_GROUPS = {
     "field:posko_report": "field_admin",
     "field_api:tps_field_status": "api",
 }
+# The daily report (opsboard/reports/urls.py, its JSON in opsboard/api_urls.py); a day's figures
+# (api:daily_figures) are the API's, scoped like the rest of it.
+REPORT_NAMES = {
+    "reports:report_list",
+    "reports:report_generate",
+    "reports:report_anev",
+    "api:daily_reports",
+}
+REPORT_OBJECT_NAMES = {
+    "reports:report_detail",
+    "reports:report_edit",
+    "reports:report_sign",
+    "reports:report_revise",
+    "reports:report_print",
+    "reports:report_export",
+    "api:daily_report",
+}
 ACCOUNT_NAMES = {"logout", "password_change", "password_change_done"}
 # Import confirmation (POST only) writes; command staff are refused before the method check.
 ADMIN_WRITE_SUFFIXES = ("_add", "_delete", "_confirm")
@@ -372,6 +409,10 @@ def group_of(name: str | None, path: str) -> str:
         return "me"
     if name in FIELD_GROUPS:
         return FIELD_GROUPS[name]
+    if name in REPORT_NAMES:
+        return "reports"
+    if name in REPORT_OBJECT_NAMES:
+        return "reports_object"
     if name and name.startswith("api:"):
         return "api"
     if name in ("coordination:meeting_detail", "coordination:meeting_print"):
@@ -469,6 +510,11 @@ FIRST_WALK_POSTS = {
         w, kind="aman", text="Lewat radio", idempotency_key=_key()
     ),
     "admin:deployments_importjob_confirm": lambda w: {},
+    # A day whose report is opened (made once, then the same one for every role).
+    "reports:report_generate": lambda w: {"day": "2024-11-27"},
+    "reports:report_edit": lambda w: {"summary": "Aman"},
+    "reports:report_sign": lambda w: {},
+    "reports:report_revise": lambda w: {"reason": "Koreksi"},
     # JSON bodies (FIRST_WALK_JSON): a fresh browser's subscription, and its removal.
     "field:push_subscribe": lambda w: push_subscription_body(),
     "field:push_unsubscribe": lambda w: {"endpoint": push_subscription_body()["endpoint"]},
@@ -565,6 +611,7 @@ OBJECT_MATRIX = {
     "coordination_object": _row(
         LOGIN, ELSEWHERE, ELSEWHERE, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW
     ),
+    "reports_object": _row(LOGIN, DENY, DENY, DENY, DENY, DENY, ALLOW, ALLOW, ALLOW),
     "admin_read": _row(*[LOGIN] * 5, None, ALLOW, ALLOW, ALLOW),
     "admin_write": _row(*[LOGIN] * 5, None, DENY, ALLOW, ALLOW),
     "admin_append_only": _row(*[LOGIN] * 5, None, DENY, DENY, DENY),

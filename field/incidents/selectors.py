@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connections
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -202,3 +202,47 @@ def _shape(rows: list[tuple]) -> ResponseMedians:
     by_kecamatan.sort(key=lambda m: m.label)
     by_class.sort(key=lambda m: m.label)
     return ResponseMedians(overall=overall, by_kecamatan=by_kecamatan, by_class=by_class)
+
+
+# Counts of a period (the daily report, its API and the Anev)
+
+# Ended as not an incident: a rejected report or a duplicate is no gangguan kamtibmas.
+NOT_COUNTED = ("ditolak", "duplikat")
+
+
+def incidents_reported_between(user, *, starts_at: datetime, ends_at: datetime):
+    """Incidents in scope first reported in [starts_at, ends_at), rejected and duplicates left
+    out: what the daily report and /api/angka-harian.json count (not evaluated)."""
+    return (
+        Incident.objects.visible_to(user)
+        .filter(reported_at__gte=starts_at, reported_at__lt=ends_at)
+        .exclude(state__in=NOT_COUNTED)
+    )
+
+
+def incident_counts_by_class(user, *, starts_at: datetime, ends_at: datetime) -> dict[str, int]:
+    """Incidents per class over the period, every class present (0 where none), plus
+    ``total``. One query."""
+    counts = dict.fromkeys(IncidentClass.values, 0)
+    rows = (
+        incidents_reported_between(user, starts_at=starts_at, ends_at=ends_at)
+        .values("incident_class")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["incident_class"]] = row["n"]
+    return {**counts, "total": sum(counts.values())}
+
+
+def incidents_of_class_between(
+    user, incident_class: str, *, starts_at: datetime, ends_at: datetime
+) -> list[Incident]:
+    """The incidents of one class over the period, oldest first, with their places. One query."""
+    return list(
+        incidents_reported_between(user, starts_at=starts_at, ends_at=ends_at)
+        .filter(incident_class=incident_class)
+        .select_related("tps__desa", "desa", "kecamatan")
+        .defer("tps__desa__boundary", "desa__boundary", "kecamatan__boundary")
+        .order_by("reported_at", "pk")
+    )

@@ -69,7 +69,7 @@ def test_a_missing_page_is_indonesian_with_the_shell(url, login, command_staff, 
 
     body = _page(response, 404)
     assert "Halaman tidak ditemukan" in body
-    assert {key for key, _h, _c in shell_links(body)} == OFFICE | {"admin"}
+    assert {key for key, _h, _c in shell_links(body)} == OFFICE | {"laporan", "admin"}
 
 
 def test_anonymous_get_the_indonesian_404_with_the_language_switch_and_no_links(client):
@@ -102,7 +102,7 @@ def test_a_refused_admin_page_is_the_indonesian_403_with_the_shell(login, comman
 
     body = _page(response, 403)
     assert "Akses ditolak" in body
-    assert {key for key, _h, _c in shell_links(body)} == OFFICE | {"admin"}
+    assert {key for key, _h, _c in shell_links(body)} == OFFICE | {"laporan", "admin"}
 
 
 def test_an_account_without_a_role_gets_the_403_page_with_sign_out(login, django_user_model):
@@ -119,7 +119,8 @@ def test_an_error_in_a_view_renders_the_500_page_with_the_shell(login, ops_admin
 
     body = _page(response, 500)
     assert "Terjadi kesalahan pada server" in body
-    assert {key for key, _h, _c in shell_links(body)} == OFFICE | {"cards", "posko", "admin"}
+    admin_keys = OFFICE | {"cards", "posko", "laporan", "admin"}
+    assert {key for key, _h, _c in shell_links(body)} == admin_keys
     assert "RuntimeError" not in body and "Traceback" not in body
     assert [r.getMessage() for r in caplog.records if r.name == "django.request"] == [
         "Internal Server Error: /rusak/"

@@ -21,9 +21,9 @@ OFFICE = {"dashboard", "wall", "incidents", "checkins", "instructions", "rapat",
 SHELLS = {
     "field_officer": ("/me/", {"me", "report"}),
     "polsek_staff": ("/", OFFICE),
-    "command_staff": ("/", OFFICE | {"admin"}),
-    "ops_admin": ("/", OFFICE | {"cards", "posko", "admin"}),
-    "superuser": ("/", OFFICE | {"cards", "posko", "admin"}),
+    "command_staff": ("/", OFFICE | {"laporan", "admin"}),
+    "ops_admin": ("/", OFFICE | {"cards", "posko", "laporan", "admin"}),
+    "superuser": ("/", OFFICE | {"cards", "posko", "laporan", "admin"}),
 }
 
 SHELL_NAV = re.compile(r'<nav class="shell" aria-label="[^"]+">(.*?)</nav>', re.S)

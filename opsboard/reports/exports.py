@@ -1,0 +1,133 @@
+"""The daily report as XLSX (the table helpers of opsboard/exports.py: typed cells, text never
+a formula, who exported it and when above the table and in the audit log) and as JSON for the
+level above (docs/api-additions.md, "Daily report")."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from core.formats import iso
+from opsboard.exports import Percent, Table, response
+from opsboard.reports.models import DailyReport
+from opsboard.reports.selectors import report_sections, scope_label
+
+
+def _status(report: DailyReport) -> str:
+    if report.is_signed:
+        return _("ditandatangani %(who)s") % {"who": report.signed_by_name}
+    return _("draf, belum ditandatangani")
+
+
+def report_table(report: DailyReport) -> Table:
+    sections = report_sections(report)
+    rows: list[list[Any]] = []
+    incidents = _("Gangguan kamtibmas")
+    for row in sections["incident_rows"]:
+        rows.append([incidents, row["label"], row["day"], row["previous"], row["change"]])
+    demo = sections["demonstrations"]
+    rows.append(
+        [
+            _("Unjuk rasa"),
+            _("Jumlah unjuk rasa"),
+            demo.get("count", 0),
+            demo.get("previous_day", 0),
+            demo.get("count", 0) - demo.get("previous_day", 0),
+        ]
+    )
+    accidents = report.traffic_accidents
+    rows.append(
+        [
+            _("Lalu lintas"),
+            _("Kecelakaan lalu lintas (diisi manual)"),
+            accidents if accidents is not None else _("tidak dilaporkan"),
+            None,
+            None,
+        ]
+    )
+    people = _("Personel dikerahkan")
+    for force, n in sections["by_force"]:
+        rows.append([people, force, n, None, None])
+    rows.append([people, _("Jumlah"), sections["deployed_total"], None, None])
+    for label, n in sections["by_kind"]:
+        rows.append([_("Personel per jenis pos"), label, n, None, None])
+    activities = sections["activities"]
+    rows.append(
+        [_("Kegiatan"), _("Rapat koordinasi"), len(activities.get("meetings", [])), None, None]
+    )
+    rows.append(
+        [_("Kegiatan"), _("Personel patroli"), activities.get("patrol_personnel", 0), None, None]
+    )
+    for area in sections["turnout"].get("areas", []):
+        percent = area["reported"]["percent"]
+        rows.append(
+            [
+                _("Kehadiran pemilih (laporan petugas)"),
+                area["name"],
+                area["reported"]["voters_used"],
+                area["reported"]["dpt"],
+                Percent(percent / 100) if percent is not None else None,
+            ]
+        )
+    rows.append(
+        [
+            _("Logistik"),
+            _("Status logistik"),
+            _("belum ada data") if sections["logistics"] is None else str(sections["logistics"]),
+            None,
+            None,
+        ]
+    )
+    notes: list[list[Any]] = [
+        [_("Tanggal"), report.day.strftime("%d/%m/%Y")],
+        [_("Lingkup"), scope_label(report)],
+        [_("Revisi"), report.revision],
+        [_("Status"), _status(report)],
+        [_("Ringkasan situasi"), report.summary],
+        [
+            _("Kolom"),
+            _(
+                "Hari ini · hari sebelumnya · perubahan; untuk kehadiran pemilih: "
+                "pengguna hak pilih · DPT · persentase"
+            ),
+        ],
+    ]
+    return Table(
+        title=_("Laporan harian %(day)s") % {"day": report.day.strftime("%d-%m-%Y")},
+        filename=f"laporan-harian-{report.day.isoformat()}-rev{report.revision}",
+        headers=[_("Bagian"), _("Uraian"), _("Hari ini"), _("Hari sebelumnya"), _("Perubahan")],
+        rows=rows,
+        notes=notes,
+        row_count=len(rows),
+        scope={"report": report.pk, "day": report.day.isoformat(), "revision": report.revision},
+    )
+
+
+def report_xlsx(request: HttpRequest, report: DailyReport) -> HttpResponse:
+    return response(request, report_table(report), "xlsx")
+
+
+def report_json(report: DailyReport) -> dict[str, Any]:
+    """The shape of /api/laporan-harian/<id>.json (docs/api-additions.md)."""
+    corrected_by = getattr(report, "corrected_by", None)
+    return {
+        "id": report.pk,
+        "day": report.day.isoformat(),
+        "scope": {"code": report.scope_code, "name": scope_label(report)},
+        "revision": report.revision,
+        "revises": report.revises_id,
+        "corrected_by": corrected_by.pk if corrected_by is not None else None,
+        "reason": report.reason,
+        "status": "signed" if report.is_signed else "draft",
+        "generated_at": iso(report.generated_at),
+        "signed_at": iso(report.signed_at),
+        "signed_by": report.signed_by_name or None,
+        "summary": report.summary,
+        "activities_note": report.activities_note,
+        "traffic_accidents": {
+            "count": report.traffic_accidents,
+            "note": report.traffic_note,
+            "source": "manual",
+        },
+        "figures": report.figures,
+    }

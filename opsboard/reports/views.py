@@ -1,0 +1,246 @@
+"""Pages of the daily report (docs/daily-report.md): the list, one report with its edit, sign
+and revise forms, the print page, the XLSX, the Anev, and the read API's JSON.
+
+Command staff and admins only (docs/access.md): the report speaks for the whole Polres; Polsek
+staff and field officers get 403. Thin views: the forms parse, opsboard.reports.services write,
+opsboard.reports.selectors read.
+"""
+
+from datetime import date
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from audit import log as audit
+from core import clock
+from core.access import DASHBOARD_ROLES, UNSCOPED_ROLES, access_of
+from core.formats import WIB
+from core.http import HtmxHttpRequest, api_view
+from opsboard.reports import selectors, services
+from opsboard.reports.exports import report_json, report_xlsx
+from opsboard.reports.figures import daily_figures
+from opsboard.reports.forms import AnevForm, DailyReportForm, DayForm, ReviseForm
+from opsboard.reports.models import DailyReport
+
+INVALID = 422
+LETTERHEAD = ("KEPOLISIAN NEGARA REPUBLIK INDONESIA", "DAERAH JAWA TIMUR", "RESOR KEDIRI KOTA")
+SIGNING_PLACE = "Kediri"
+
+
+def reports_required(view):
+    """Command staff, admins and the superuser; everyone else signed in gets 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if access_of(request.user).role in UNSCOPED_ROLES:
+            return view(request, *args, **kwargs)
+        raise PermissionDenied
+
+    return wrapper
+
+
+def _today() -> date:
+    return timezone.localtime(clock.now(), WIB).date()
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+@reports_required
+def report_list(request: HtmxHttpRequest) -> HttpResponse:
+    context = {
+        "reports": selectors.reports_for_list(),
+        "day_form": DayForm(initial={"day": services.report_day_due()}),
+    }
+    return _private(render(request, "opsboard/reports/report_list.html", context))
+
+
+@require_POST
+@reports_required
+def report_generate(request: HtmxHttpRequest) -> HttpResponse:
+    """The day's report, made now if the beat has not made it yet (the same idempotent
+    service): a day that already has one opens it."""
+    form = DayForm(request.POST)
+    if not form.is_valid():
+        context = {"reports": selectors.reports_for_list(), "day_form": form}
+        return render(request, "opsboard/reports/report_list.html", context, status=INVALID)
+    report, _created = services.daily_report_generate(day=form.cleaned_data["day"])
+    return redirect(report)
+
+
+def _page(request, report: DailyReport, *, status: int = 200, **forms) -> HttpResponse:
+    context = {
+        "report": report,
+        "scope": selectors.scope_label(report),
+        "edit_form": forms.get("edit_form") or DailyReportForm(instance=report),
+        "revise_form": forms.get("revise_form") or ReviseForm(),
+        "errors": forms.get("errors", []),
+        **selectors.report_sections(report),
+    }
+    return _private(render(request, "opsboard/reports/report_detail.html", context, status=status))
+
+
+def _report(pk: int) -> DailyReport:
+    try:
+        return selectors.report_for_page(pk)
+    except DailyReport.DoesNotExist as exc:
+        raise Http404(_("Laporan harian tidak ditemukan.")) from exc
+
+
+@require_GET
+@reports_required
+def report_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _page(request, _report(pk))
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+@require_POST
+@reports_required
+def report_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    report = _report(pk)
+    form = DailyReportForm(request.POST, instance=DailyReport.objects.get(pk=pk))
+    if not form.is_valid():
+        # The lock comes as the form's own error (the model's clean()): shown above the page,
+        # which holds no edit form once signed.
+        errors = [str(e) for e in form.non_field_errors()]
+        return _page(request, report, status=INVALID, edit_form=form, errors=errors)
+    try:
+        services.daily_report_update(report=report, data=form.cleaned_data, by=request.user)
+    except ValidationError as exc:
+        return _page(request, _report(pk), status=INVALID, errors=_messages(exc))
+    return redirect(report)
+
+
+@require_POST
+@reports_required
+def report_sign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    report = _report(pk)
+    try:
+        services.daily_report_sign(report=report, by=request.user)
+    except ValidationError as exc:
+        return _page(request, report, status=INVALID, errors=_messages(exc))
+    return redirect(report)
+
+
+@require_POST
+@reports_required
+def report_revise(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    report = _report(pk)
+    form = ReviseForm(request.POST)
+    if not form.is_valid():
+        return _page(request, report, status=INVALID, revise_form=form)
+    try:
+        correction = services.daily_report_revise(
+            report=report, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as exc:
+        return _page(request, report, status=INVALID, errors=_messages(exc), revise_form=form)
+    return redirect(correction)
+
+
+@require_GET
+@reports_required
+def report_print(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The report on A4 with the Polres letterhead; the foot says who printed it and when (the
+    same stamp as the audit log's line)."""
+    report = _report(pk)
+    stamp = audit.export_stamp(request)
+    audit.record_export(
+        request, stamp, detail={"report": report.pk, "day": report.day.isoformat(), "print": True}
+    )
+    context = {
+        "report": report,
+        "scope": selectors.scope_label(report),
+        "letterhead": LETTERHEAD,
+        "signing_place": SIGNING_PLACE,
+        "stamp": stamp,
+        **selectors.report_sections(report),
+    }
+    # An Indonesian document whatever language the reader's screen is set to.
+    with translation.override("id"):
+        return _private(render(request, "opsboard/reports/report_print.html", context))
+
+
+@require_GET
+@reports_required
+def report_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return report_xlsx(request, _report(pk))
+
+
+@require_GET
+@reports_required
+def report_anev(request: HtmxHttpRequest) -> HttpResponse:
+    form = AnevForm(request.GET, today=_today())
+    if not form.is_valid():
+        response = render(request, "opsboard/reports/anev.html", {"form": form}, status=INVALID)
+        return _private(response)
+    data = form.cleaned_data
+    table = selectors.anev(start=data["dari"], end=data["sampai"])
+    return _private(render(request, "opsboard/reports/anev.html", {"form": form, "anev": table}))
+
+
+# The read API (docs/api-additions.md, "Daily report")
+
+
+def _json(data, *, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@api_view(*UNSCOPED_ROLES)
+@require_GET
+def api_reports(request: HtmxHttpRequest) -> JsonResponse:
+    """The current revision of each day's report, newest first: where the level above finds
+    them."""
+    reports = [r for r in selectors.reports_for_list() if getattr(r, "corrected_by", None) is None]
+    return _json(
+        {
+            "results": [
+                {
+                    "id": r.pk,
+                    "day": r.day.isoformat(),
+                    "revision": r.revision,
+                    "status": "signed" if r.is_signed else "draft",
+                    "url": f"/api/laporan-harian/{r.pk}.json",
+                }
+                for r in reports
+            ]
+        }
+    )
+
+
+@api_view(*UNSCOPED_ROLES)
+@require_GET
+def api_report(request: HtmxHttpRequest, pk: int) -> JsonResponse:
+    report = DailyReport.objects.select_related("kecamatan").filter(pk=pk).first()
+    if report is None:
+        return _json({"detail": _("Laporan harian tidak ditemukan.")}, status=404)
+    return _json(report_json(report))
+
+
+@api_view(*DASHBOARD_ROLES)
+@require_GET
+def api_daily_figures(request: HtmxHttpRequest) -> JsonResponse:
+    """The figures of a day as they stand now, in the reader's scope (Polsek staff: their
+    kecamatan): the same function the report is generated with. ``?day=`` (ISO), default
+    today at the operation clock."""
+    raw = request.GET.get("day", "")
+    try:
+        day = date.fromisoformat(raw) if raw else _today()
+    except ValueError:
+        message = _("day harus tanggal TTTT-BB-HH: %(value)s") % {"value": raw[:40]}
+        return _json({"errors": {"day": [message]}}, status=400)
+    return _json(daily_figures(request.user, day=day))

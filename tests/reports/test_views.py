@@ -1,0 +1,96 @@
+"""The report's pages: edit, sign and revise through the forms, refusals as 422 with the
+reason in Indonesian, nothing half-written; who may open them (docs/access.md)."""
+
+import pytest
+
+from opsboard.reports.models import DailyReport
+from opsboard.reports.services import daily_report_generate
+from tests.reports.helpers import DAY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(election_day):
+    return daily_report_generate(day=DAY)[0]
+
+
+def test_the_kabag_ops_edits_signs_and_corrects_through_the_pages(draft, command_staff, login):
+    client = login(command_staff)
+    base = f"/laporan-harian/{draft.pk}"
+
+    edited = client.post(f"{base}/ubah/", {"summary": "Aman", "traffic_accidents": ""})
+    signed = client.post(f"{base}/tandatangan/")
+    refused = client.post(f"{base}/ubah/", {"summary": "Sesudah tanda tangan"})
+    revised = client.post(f"{base}/revisi/", {"reason": "Salah ketik"})
+
+    assert edited.status_code == signed.status_code == 302
+    assert refused.status_code == 422
+    assert "terkunci" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.summary == "Aman" and draft.signed_by_name == "kabagops"
+    correction = DailyReport.objects.get(revises=draft)
+    assert revised["Location"] == f"/laporan-harian/{correction.pk}/"
+    page = client.get(revised["Location"]).content.decode()
+    assert "Koreksi atas revisi 0" in page and "Salah ketik" in page
+
+
+def test_bad_input_is_a_422_that_writes_nothing(draft, command_staff, login):
+    client = login(command_staff)
+    base = f"/laporan-harian/{draft.pk}"
+
+    negative = client.post(f"{base}/ubah/", {"summary": "X", "traffic_accidents": "-1"})
+    unsigned = client.post(f"{base}/tandatangan/")
+    no_reason = client.post(f"{base}/revisi/", {"reason": ""})
+    bad_day = client.post("/laporan-harian/buat/", {"day": "27-11"})
+
+    assert {r.status_code for r in (negative, unsigned, no_reason, bad_day)} == {422}
+    assert "ringkasan situasi" in unsigned.content.decode()
+    draft.refresh_from_db()
+    assert draft.summary == "" and not draft.is_signed
+    assert DailyReport.objects.count() == 1
+
+
+def test_opening_a_day_makes_its_report_once(election_day, command_staff, login):
+    client = login(command_staff)
+
+    first = client.post("/laporan-harian/buat/", {"day": "2024-11-26"})
+    second = client.post("/laporan-harian/buat/", {"day": "2024-11-26"})
+
+    assert first["Location"] == second["Location"]
+    assert DailyReport.objects.filter(day="2024-11-26").count() == 1
+    assert "26 November 2024" in client.get("/laporan-harian/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["polsek_staff", "field_officer"])
+def test_polsek_staff_and_field_officers_get_403(role, request, draft, login):
+    client = login(request.getfixturevalue(role))
+
+    pages = [
+        client.get("/laporan-harian/"),
+        client.get(f"/laporan-harian/{draft.pk}/"),
+        client.get(f"/laporan-harian/{draft.pk}/cetak/"),
+        client.post(f"/laporan-harian/{draft.pk}/tandatangan/"),
+        client.get(f"/api/laporan-harian/{draft.pk}.json"),
+    ]
+
+    assert [r.status_code for r in pages] == [403] * 5
+    draft.refresh_from_db()
+    assert not draft.is_signed
+
+
+def test_field_officers_get_no_figures_from_the_api(draft, field_officer, login):
+    response = login(field_officer).get("/api/angka-harian.json")
+
+    assert response.status_code == 403
+
+
+def test_admins_sign_too(draft, ops_admin, login):
+    client = login(ops_admin)
+    client.post(f"/laporan-harian/{draft.pk}/ubah/", {"summary": "Aman"})
+
+    response = client.post(f"/laporan-harian/{draft.pk}/tandatangan/")
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.signed_by_name == "operator"
