@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from core import clock
 from deployments.models import Assignment
@@ -96,3 +96,32 @@ def escort_duties(batch: LogisticsBatch) -> list[Assignment]:
         .select_related("personnel", "post")
         .order_by("post__name", "personnel__name")
     )
+
+
+def logistics_day_counts(user, *, starts_at: datetime, ends_at: datetime) -> dict[str, int]:
+    """The custody figures of one window in the user's scope, for the daily report: the batches
+    with a leg planned or moved in it, the legs that left, arrived and were handed over in it,
+    the flags raised in it by reason, and the legs still not arrived at its end past their
+    deadline (one query per figure group: legs, flags)."""
+    batches = LogisticsBatch.objects.visible_to(user)
+    in_window = (
+        Q(planned_departure__lt=ends_at, planned_arrival__gte=starts_at)
+        | Q(departed_at__gte=starts_at, departed_at__lt=ends_at)
+        | Q(arrived_at__gte=starts_at, arrived_at__lt=ends_at)
+    )
+    legs = LogisticsLeg.objects.filter(batch__in=batches)
+    counts = legs.aggregate(
+        batches=Count("batch", filter=in_window, distinct=True),
+        legs_departed=Count("pk", filter=Q(departed_at__gte=starts_at, departed_at__lt=ends_at)),
+        legs_arrived=Count("pk", filter=Q(arrived_at__gte=starts_at, arrived_at__lt=ends_at)),
+        legs_handed_over=Count(
+            "pk", filter=Q(handed_over_at__gte=starts_at, handed_over_at__lt=ends_at)
+        ),
+    )
+    flags = LogisticsFlag.objects.filter(
+        leg__batch__in=batches, raised_at__gte=starts_at, raised_at__lt=ends_at
+    ).aggregate(
+        flags_late=Count("pk", filter=Q(reason=LogisticsFlag.Reason.LATE)),
+        flags_mismatch=Count("pk", filter=Q(reason=LogisticsFlag.Reason.MISMATCH)),
+    )
+    return counts | flags

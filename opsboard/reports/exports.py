@@ -6,11 +6,21 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.formats import iso
 from opsboard.exports import Percent, Table, response
 from opsboard.reports.models import DailyReport
 from opsboard.reports.selectors import report_sections, scope_label
+
+LOGISTICS_LABELS = (
+    ("batches", _lazy("Kloter dengan perjalanan hari ini")),
+    ("legs_departed", _lazy("Perjalanan berangkat")),
+    ("legs_arrived", _lazy("Perjalanan tiba")),
+    ("legs_handed_over", _lazy("Serah terima")),
+    ("flags_late", _lazy("Tanda terlambat")),
+    ("flags_mismatch", _lazy("Tanda jumlah tidak cocok")),
+)
 
 
 def _status(report: DailyReport) -> str:
@@ -69,15 +79,12 @@ def report_table(report: DailyReport) -> Table:
                 Percent(percent / 100) if percent is not None else None,
             ]
         )
-    rows.append(
-        [
-            _("Logistik"),
-            _("Status logistik"),
-            _("belum ada data") if sections["logistics"] is None else str(sections["logistics"]),
-            None,
-            None,
-        ]
-    )
+    logistics = sections["logistics"]
+    if logistics is None:
+        rows.append([_("Logistik"), _("Status logistik"), _("belum ada data"), None, None])
+    else:
+        for key, label in LOGISTICS_LABELS:
+            rows.append([_("Logistik"), label, logistics[key], None, None])
     notes: list[list[Any]] = [
         [_("Tanggal"), report.day.strftime("%d/%m/%Y")],
         [_("Lingkup"), scope_label(report)],

@@ -10,7 +10,7 @@ Each figure is read by the selector the dashboard and the read API use for it:
   ``personnel``);
 - rakor held: ``coordination.selectors.meetings_for_list`` (the /rapat/ list's filter by date);
 - turnout: ``field.turnout.selectors.turnout_by_area`` (the dashboard's turnout panel);
-- logistics: ``opsboard.reports.logistics.logistics_status`` (a seam, None for now).
+- logistics: ``opsboard.reports.logistics.logistics_status`` (custody figures of the day).
 
 The scope is given as a *reader*: a user, or ``scope_reader`` for the beat, which has no user.
 A reader of the Polres sees what command staff see; a reader of a kecamatan what its Polsek
@@ -115,7 +115,7 @@ def daily_figures(reader, *, day: date) -> dict[str, Any]:
             "dispatched_personnel": deployed["by_kind"][PostKind.KEJADIAN],
         },
         "turnout": _turnout(reader),
-        "logistics": logistics_status(reader, day=day),
+        "logistics": logistics_status(reader, starts_at=starts_at, ends_at=ends_at),
     }
 
 

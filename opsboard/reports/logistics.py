@@ -1,16 +1,14 @@
-"""The daily report's logistics section: a seam.
+"""The daily report's logistics section: the custody figures of the day
+(``field.logistics.selectors.logistics_day_counts``, the same scope as the logistics panel)."""
 
-Logistics custody (kloter, legs, handovers) is being built beside this report (issue #19). Until
-it is wired here, ``logistics_status`` answers None and the report says "belum ada data" — never
-a made-up figure. The lead wires it to the custody selectors at merge: return a JSON-ready dict
-(it is stored in the report's figures under ``logistics``), and render its keys in
-opsboard/templates/opsboard/reports/_logistics.html.
-"""
-
-from datetime import date
+from datetime import datetime
 from typing import Any
 
+from field.logistics.selectors import logistics_day_counts
 
-def logistics_status(reader, *, day: date) -> dict[str, Any] | None:
-    """The logistics status of the day in the reader's scope; None while nothing feeds it."""
-    return None
+
+def logistics_status(reader, *, starts_at: datetime, ends_at: datetime) -> dict[str, Any] | None:
+    """The custody figures of the day in the reader's scope; None when no batch had a leg planned
+    or moved that day, so the report says "belum ada data" rather than a row of zeros."""
+    counts = logistics_day_counts(reader, starts_at=starts_at, ends_at=ends_at)
+    return counts if counts["batches"] else None

@@ -104,4 +104,34 @@ def test_personnel_deployed_and_activities_of_the_day(election_day, tps_a, tps_b
     activities = report.figures["activities"]
     assert [m["number"] for m in activities["meetings"]] == ["Rakor/27/XI/2024"]
     assert activities["patrol_personnel"] == 1
-    assert report.figures["logistics"] is None  # the seam: "belum ada data"
+    assert report.figures["logistics"] is None  # no custody that day: "belum ada data"
+
+
+def test_the_logistics_section_counts_the_custody_of_the_day(election_day, tps_a):
+    from field.logistics.services import leg_arrive, leg_depart, leg_handover
+    from tests.factories import LogisticsLegFactory
+
+    kecamatan = tps_a.desa.kecamatan
+    leg = LogisticsLegFactory(batch__kecamatan=kecamatan)
+    LogisticsLegFactory(  # planned the day before: not the day's
+        batch__kecamatan=kecamatan,
+        planned_departure=at(BEFORE, 7),
+        planned_arrival=at(BEFORE, 8),
+    )
+    leg_depart(leg=leg, by=None, boxes=10, ballots=5000, at=at(DAY, 7, 10))
+    leg_arrive(leg=leg, by=None, at=at(DAY, 7, 50))
+    leg_handover(leg=leg, by=None, boxes=10, ballots=4950, name="Ketua PPK", at=at(DAY, 7, 55))
+
+    report, _ = daily_report_generate(day=DAY)
+
+    assert report.figures["logistics"] == {
+        "batches": 1,
+        "legs_departed": 1,
+        "legs_arrived": 1,
+        "legs_handed_over": 1,
+        "flags_late": 0,
+        "flags_mismatch": 1,
+    }
+    before, _ = daily_report_generate(day=BEFORE)
+    assert before.figures["logistics"]["batches"] == 1
+    assert before.figures["logistics"]["legs_departed"] == 0

@@ -77,8 +77,8 @@ def test_the_figures_take_a_fixed_number_of_queries(
 
     # Incidents per class, the day and the day before (2); the demonstrations (1); deployed per
     # force and per kind (2); the meetings (1); active personnel per force (1); turnout: TPS
-    # per area, the latest reports (2).
-    with django_assert_num_queries(9):
+    # per area, the latest reports (2); logistics: the legs and the flags of the day (2).
+    with django_assert_num_queries(11):
         figures = daily_figures(scope_reader(), day=DAY)
 
     assert figures["demonstrations"]["count"] == incidents
