@@ -7,6 +7,7 @@ from field import command, posko, views
 from field.dispatch import views as dispatch
 from field.incidents import views as incidents
 from field.notifications import views as notifications
+from field.turnout import views as turnout
 
 app_name = "field"
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("me/checkin/", views.checkin, name="checkin"),
     path("me/tps/<int:pk>/status/", views.tps_status, name="tps_status"),
     path("me/lapor/", views.report, name="report"),
+    path("me/tps/<int:pk>/kehadiran/", turnout.turnout_send, name="turnout_send"),
     path("me/instruksi/<int:pk>/terima/", views.instruction_ack, name="instruction_ack"),
     path("laporan/<int:pk>/foto/", views.report_photo, name="report_photo"),
     # The command
@@ -72,6 +74,7 @@ urlpatterns = [
     path("posko/checkin/", posko.posko_checkin, name="posko_checkin"),
     path("posko/status/", posko.posko_status, name="posko_status"),
     path("posko/laporan/", posko.posko_report, name="posko_report"),
+    path("posko/kehadiran/", turnout.posko_turnout, name="posko_turnout"),
 ]
 
 # Under /api/ beside the read API (docs/api-additions.md).

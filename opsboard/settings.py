@@ -391,6 +391,11 @@ FIELD_CHECKIN_FAR_METRES = env_int("FIELD_CHECKIN_FAR_METRES", 300, minimum=1)
 # Turnout (issue #19): a TPS may count voters beyond its DPT (DPTb, DPK) up to its reserve of
 # ballots, 2% of the DPT under PKPU; the bound copied onto each TurnoutReport is DPT plus this.
 FIELD_TURNOUT_ADDITIONS_PERCENT = env_int("FIELD_TURNOUT_ADDITIONS_PERCENT", 2)
+# /me/ offers the closing figure once the TPS's status reached "Pemungutan suara ditutup", or
+# from this hour (WIB) of an open TPS, for a guard who did not record the closing step.
+FIELD_TURNOUT_FORM_HOUR = env_int("FIELD_TURNOUT_FORM_HOUR", 13)
+if FIELD_TURNOUT_FORM_HOUR > 23:
+    raise ImproperlyConfigured("FIELD_TURNOUT_FORM_HOUR is an hour of the day, 0-23.")
 SIGNIN_LINK_GRACE_DAYS = env_int("SIGNIN_LINK_GRACE_DAYS", 1)
 
 # Content-Security-Policy: no inline script, no eval (STYLE.md). Tiles are the one other host.

@@ -7,11 +7,16 @@ two wins); KPU figures sit beside it with the difference."""
 
 from dataclasses import dataclass, field
 
+from datetime import datetime
+
+from django.conf import settings
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
 from core.access import access_of
-from field.turnout.models import TurnoutReport
+from core.formats import WIB
+from field.models import TPSStatusStep
+from field.turnout.models import COUNT_HOURS, TurnoutReport
 from tps.models import TPS
 
 
@@ -91,3 +96,18 @@ def _add(figure: Figure, row: dict) -> None:
     figure.voters_used += row["voters_used"]
     figure.dpt += row["dpt"]
     figure.tps_reported += 1
+
+
+def officer_form_state(station: TPS, *, at: datetime) -> None:
+    """What /me/ offers for a guarded TPS (annotated by field_officer_overview with its last
+    status step and last figure): hourly counts once the TPS is open, up to the current hour;
+    the closing figure once voting closed, or from FIELD_TURNOUT_FORM_HOUR of an open TPS.
+    Sets `turnout_hours`, `turnout_closing` and `turnout_shown` on the station."""
+    step = station.last_step or 0
+    hour = at.astimezone(WIB).hour
+    is_open = step >= TPSStatusStep.Step.TPS_OPEN
+    station.turnout_closing = step >= TPSStatusStep.Step.VOTING_CLOSED or (
+        is_open and hour >= settings.FIELD_TURNOUT_FORM_HOUR
+    )
+    station.turnout_hours = [h for h in COUNT_HOURS if h <= hour] if is_open else []
+    station.turnout_shown = station.turnout_closing or bool(station.turnout_hours)
