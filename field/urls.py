@@ -44,6 +44,7 @@ urlpatterns = [
     path("lapangan/kejadian/<int:pk>/kirim/", dispatch.incident_dispatch, name="incident_dispatch"),
     path("lapangan/checkin/", command.checkins, name="checkins"),
     path("lapangan/kehadiran/", command.turnout, name="turnout"),
+    path("lapangan/kehadiran/impor/", turnout.kpu_import, name="turnout_import"),
     path("lapangan/instruksi/", command.instructions, name="instructions"),
     path(
         "lapangan/instruksi/<int:pk>/tarik/",

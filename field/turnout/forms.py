@@ -40,3 +40,11 @@ class PoskoTurnoutForm(TurnoutForm):
         self.order_fields(["tps", "hour", "voters", "idempotency_key"])
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", new_key())
+
+
+class KpuImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas XLSX atau CSV"),
+        help_text=_("Kolom: Kode Desa, No. TPS, Pengguna Hak Pilih (data resmi KPU)."),
+        error_messages={"required": _("Pilih berkasnya.")},
+    )

@@ -6,14 +6,15 @@ Both reach the TPS through the caller's scope first: a TPS of another team is a 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core import clock
 from core.formats import wib_time as wib
 from core.http import field_officer_required
 from field import selectors
+from field.command import admin_required
 from field.posko import (
     _posko_back,
     _posko_invalid,
@@ -22,7 +23,8 @@ from field.posko import (
     _station,
     posko_operator_required,
 )
-from field.turnout.forms import PoskoTurnoutForm, TurnoutForm
+from field.turnout.forms import KpuImportForm, PoskoTurnoutForm, TurnoutForm
+from field.turnout.imports import COLUMNS, turnout_kpu_import
 from field.turnout.models import TurnoutReport
 from field.turnout.services import turnout_count_record, turnout_report
 from field.views import _done, _errors, _refused
@@ -109,3 +111,33 @@ def posko_turnout(request: HttpRequest) -> HttpResponse:
             messages.success(request, message)
             return redirect(_posko_back(person))
     return _posko_invalid(request, person, turnout_form=form)
+
+
+ERRORS_SHOWN = 200
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def kpu_import(request: HttpRequest) -> HttpResponse:
+    """GET /lapangan/kehadiran/impor/: the KPU's official figures from a file. "Periksa" checks
+    every row and writes nothing; "Impor" checks again and writes all rows or none."""
+    form = KpuImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": COLUMNS, "result": None}
+    if request.method == "GET":
+        return render(request, "field/turnout_import.html", context)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = turnout_kpu_import(
+                content=upload.read(),
+                file_name=upload.name,
+                by=request.user,
+                apply=request.POST.get("action") == "apply",
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            context |= {"result": result, "errors": result.errors[:ERRORS_SHOWN]}
+            if result.ok:
+                return render(request, "field/turnout_import.html", context)
+    return render(request, "field/turnout_import.html", context, status=422)
