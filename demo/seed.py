@@ -31,6 +31,7 @@ from demo.incidents import incidents_create, incidents_delete
 from demo.places import indicators_ensure, tps_create
 from demo.posts import post_plans, posts_create
 from demo.rakor import MEETING_NUMBER, rakor_create
+from demo.turnout import turnout_create, turnout_delete
 from deployments.coverage import coverage_recompute
 from deployments.models import (
     Assignment,
@@ -68,6 +69,7 @@ class SeedResult:
     accounts: AccountFigures | None = None  # None: no demo password, no demo login
     coverage: CoverageArea | None = None  # the operation row of the first snapshot
     incidents: int = 0
+    turnout: tuple[int, int] = (0, 0)  # closing figures, hourly counts
 
     def lines(self) -> list[str]:
         """A short summary in Indonesian for the command's output."""
@@ -112,6 +114,8 @@ class SeedResult:
             f"keputusan, {self.meeting.action_items.count()} tindak lanjut.",
             f"- Pagi pemungutan: {self.incidents} kejadian dari laporan situasi (sintetis), "
             "dalam berbagai status, di papan kejadian.",
+            f"- Kehadiran pemilih (sintetis): angka penutupan {thousands(self.turnout[0])} TPS, "
+            f"hitungan per jam pagi {thousands(self.turnout[1])}.",
             f"- Cakupan pertama dihitung: {self.coverage.covered} TPS terpenuhi, "
             f"{self.coverage.short} kurang, {self.coverage.unguarded} tanpa penjaga.",
         ]
@@ -197,6 +201,7 @@ def demo_seed(*, password: str | None, reset: bool = False) -> SeedResult:
         result.accounts.created += named.created
         result.accounts.skipped += named.skipped
     result.incidents = incidents_create()
+    result.turnout = turnout_create(tps)
 
     # Everything above was bulk-created, which sends no signals: compute the first snapshot
     # here, inside the seed's transaction, so that the demo opens with its figures.
@@ -251,11 +256,9 @@ def demo_delete() -> dict[str, int]:
         .delete()[1]
         .get("auth.User", 0)
     )
-    removed["TPS"] = (
-        TPS.objects.filter(is_synthetic=True, desa__code__in=desa_codes)
-        .delete()[1]
-        .get("tps.TPS", 0)
-    )
+    synthetic = TPS.objects.filter(is_synthetic=True, desa__code__in=desa_codes)
+    removed["kehadiran"] = turnout_delete(synthetic)
+    removed["TPS"] = synthetic.delete()[1].get("tps.TPS", 0)
     removed["rapat"] = (
         Meeting.objects.filter(number=MEETING_NUMBER).delete()[1].get("coordination.Meeting", 0)
     )

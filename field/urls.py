@@ -81,4 +81,5 @@ urlpatterns = [
 # Under /api/ beside the read API (docs/api-additions.md).
 api_urlpatterns = [
     path("tps-field-status.json", command.tps_field_status, name="tps_field_status"),
+    path("tps-turnout.json", turnout.tps_turnout, name="tps_turnout"),
 ]

@@ -223,6 +223,7 @@ FIELD_GROUPS = {
     "field:report": "me",
     "field:instruction_ack": "me",
     "field:tps_status": "me_object",
+    "field:turnout_send": "me_object",
     "field:report_photo": "field_photo",
     "field:incidents": "field_command",
     "field:incident_handle": "field_command",
@@ -241,6 +242,8 @@ FIELD_GROUPS = {
     "field:incident_acknowledge": "field_command",
     "field:checkins": "field_command",
     "field:turnout": "field_command",
+    # The KPU's official figures: an admin's import, like the rosters.
+    "field:turnout_import": "field_admin",
     "field:instructions": "field_command",
     "field:instruction_withdraw": "field_command",
     "field:cards": "field_admin",
@@ -251,7 +254,9 @@ FIELD_GROUPS = {
     "field:posko_checkin": "field_admin",
     "field:posko_status": "field_admin",
     "field:posko_report": "field_admin",
+    "field:posko_turnout": "field_admin",
     "field_api:tps_field_status": "api",
+    "field_api:tps_turnout": "api",
 }
 ACCOUNT_NAMES = {"logout", "password_change", "password_change_done"}
 # Import confirmation (POST only) writes; command staff are refused before the method check.
@@ -452,6 +457,7 @@ FIRST_WALK_POSTS = {
     "field:posko_report": lambda w: _posko(
         w, kind="aman", text="Lewat radio", idempotency_key=_key()
     ),
+    "field:posko_turnout": lambda w: _posko(w, voters=1, idempotency_key=_key()),
     "admin:deployments_importjob_confirm": lambda w: {},
     # JSON bodies (FIRST_WALK_JSON): a fresh browser's subscription, and its removal.
     "field:push_subscribe": lambda w: push_subscription_body(),

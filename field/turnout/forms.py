@@ -9,7 +9,7 @@ from field.turnout.models import COUNT_HOURS
 
 
 def hour_choices(*, closing: bool = True, until: int = 13) -> list[tuple[str, str]]:
-    """"" is the closing figure; 7…13 an hourly count of voters so far."""
+    """ "" is the closing figure; 7…13 an hourly count of voters so far."""
     hours = [(str(h), f"{h:02d}.00 WIB") for h in COUNT_HOURS if h <= until]
     return [("", _("Penutupan (akhir)"))] * closing + hours
 

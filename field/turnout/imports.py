@@ -57,8 +57,10 @@ def turnout_kpu_import(*, content: bytes, file_name: str, by, apply: bool) -> Kp
     codes = sorted({cell_code(r.values["Kode Desa"]) for r in sheet.rows})
     stations: dict[tuple[str, int], TPS] = {}
     for chunk in chunks(codes):
-        for tps in TPS.objects.filter(desa__code__in=chunk).select_related("desa").only(
-            "pk", "number", "registered_voters", "desa__code"
+        for tps in (
+            TPS.objects.filter(desa__code__in=chunk)
+            .select_related("desa")
+            .only("pk", "number", "registered_voters", "desa__code")
         ):
             stations[(tps.desa.code, tps.number)] = tps
     seen: dict[int, int] = {}  # TPS id → first line
@@ -73,8 +75,10 @@ def turnout_kpu_import(*, content: bytes, file_name: str, by, apply: bool) -> Kp
 
     for row in sheet.rows:
         before = len(result.errors)
-        for column, start in row.formulas.items():
-            error(row, column, _("Sel berisi rumus (%s). Tempel sebagai nilai.") % row.values[column])
+        for column in row.formulas:
+            error(
+                row, column, _("Sel berisi rumus (%s). Tempel sebagai nilai.") % row.values[column]
+            )
         if len(result.errors) > before:
             continue
         code = cell_code(row.values["Kode Desa"])
@@ -119,7 +123,7 @@ def turnout_kpu_import(*, content: bytes, file_name: str, by, apply: bool) -> Kp
             )
         )
     # A duplicate is an error of both rows: which of the two is right is for the admin to say.
-    for tps_id, lines in lines_of.items():
+    for lines in lines_of.values():
         if len(lines) > 1:
             first = next(r for r in sheet.rows if r.line == lines[0])
             error(first, "", _("Duplikat baris %(line)s (TPS sama).") % {"line": lines[1]})

@@ -115,7 +115,9 @@ class TurnoutCount(models.Model):
             models.UniqueConstraint(
                 fields=["tps", "hour", "source"], name="field_turnoutcount_unique_hour"
             ),
-            models.UniqueConstraint(fields=["idempotency_key"], name="field_turnoutcount_unique_key"),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="field_turnoutcount_unique_key"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,14 +5,17 @@ Both reach the TPS through the caller's scope first: a TPS of another team is a 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import clock
+from core.access import DASHBOARD_ROLES
+from core.formats import iso
 from core.formats import wib_time as wib
-from core.http import field_officer_required
+from core.http import api_view, field_officer_required
 from field import selectors
 from field.command import admin_required
 from field.posko import (
@@ -26,6 +29,7 @@ from field.posko import (
 from field.turnout.forms import KpuImportForm, PoskoTurnoutForm, TurnoutForm
 from field.turnout.imports import COLUMNS, turnout_kpu_import
 from field.turnout.models import TurnoutReport
+from field.turnout.selectors import turnout_by_tps
 from field.turnout.services import turnout_count_record, turnout_report
 from field.views import _done, _errors, _refused
 
@@ -57,7 +61,10 @@ def _record(*, tps, data: dict, source: str, by, person=None):
             "n": record.voters_so_far,
         }
     if created:
-        message = _("%(what)s, tercatat %(when)s.") % {"what": what, "when": wib(record.reported_at)}
+        message = _("%(what)s, tercatat %(when)s.") % {
+            "what": what,
+            "when": wib(record.reported_at),
+        }
     else:
         message = _("%(what)s, sudah diterima %(when)s; tidak disimpan dua kali.") % {
             "what": what,
@@ -99,7 +106,7 @@ def posko_turnout(request: HttpRequest) -> HttpResponse:
     form = PoskoTurnoutForm(request.POST, stations=stations)
     if form.is_valid():
         try:
-            _record_, _created, message = _record(
+            _row, _created, message = _record(
                 tps=_station(stations, form.cleaned_data["tps"]),
                 data=form.cleaned_data,
                 source=TurnoutReport.Source.POSKO,
@@ -141,3 +148,22 @@ def kpu_import(request: HttpRequest) -> HttpResponse:
             if result.ok:
                 return render(request, "field/turnout_import.html", context)
     return render(request, "field/turnout_import.html", context, status=422)
+
+
+TPS_COLUMNS = ["id", "lat", "lng", "percent", "source", "kpu_percent"]
+
+
+@api_view(*DASHBOARD_ROLES)
+@require_GET
+def tps_turnout(request: HttpRequest) -> JsonResponse:
+    """GET /api/tps-turnout.json (docs/api-additions.md): the latest turnout per TPS in the
+    caller's scope, as rows under `columns`, for the dashboard map's turnout layer."""
+    response = JsonResponse(
+        {
+            "clock": iso(clock.now()),
+            "columns": TPS_COLUMNS,
+            "tps": turnout_by_tps(user=request.user),
+        }
+    )
+    patch_cache_control(response, private=True, no_cache=True)
+    return response

@@ -73,7 +73,7 @@ def test_service_refuses_above_the_bound_like_the_report(guard, tps_a):
 
 
 def test_service_refuses_an_hour_outside_voting(guard, tps_a):
-    with pytest.raises(ValidationError, match="07.00 dan 13.00"):
+    with pytest.raises(ValidationError, match=r"07\.00 dan 13\.00"):
         turnout_count_record(
             tps=tps_a,
             hour=15,

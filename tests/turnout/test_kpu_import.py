@@ -52,7 +52,7 @@ def test_checking_writes_nothing(login, ops_admin, two_tps):
 
 
 def test_one_bad_row_writes_nothing_and_every_error_is_listed(login, ops_admin, two_tps):
-    a, b = two_tps
+    a, _b = two_tps
     code = a.desa.code
 
     response = _post(
@@ -99,7 +99,12 @@ def test_kpu_figure_shown_beside_the_officers_with_the_difference(
 ):
     a, _b = two_tps
     TurnoutReport.objects.create(
-        tps=a, source="officer", voters_used=140, dpt=200, max_voters=204, reported_at=timezone.now()
+        tps=a,
+        source="officer",
+        voters_used=140,
+        dpt=200,
+        max_voters=204,
+        reported_at=timezone.now(),
     )
     _post(login(ops_admin), _csv((a.desa.code, 6, 150)))
 

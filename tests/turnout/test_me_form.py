@@ -75,7 +75,11 @@ def test_resend_with_the_same_key_records_once(guard, tps_a, login, field_office
     assert first.status_code == 201 and again.status_code == 200
     assert "tidak disimpan dua kali" in again.json()["message"]
     report = TurnoutReport.objects.get()
-    assert (report.source, report.voters_used, report.reported_by) == ("officer", 180, field_officer)
+    assert (report.source, report.voters_used, report.reported_by) == (
+        "officer",
+        180,
+        field_officer,
+    )
 
 
 def test_last_figure_sent_is_shown(guard, tps_a, login, field_officer):
