@@ -437,6 +437,7 @@ FIRST_WALK_POSTS = {
     "admin:logout": lambda w: {},
     "field:checkin": lambda w: {"tps": w.tps.pk, "idempotency_key": _key()},
     "field:instruction_ack": lambda w: {},
+    "field:turnout_send": lambda w: {"voters": 0, "idempotency_key": _key()},
     "field:incident_handle": lambda w: {},
     "field:incident_open": lambda w: {},
     "field:incident_act": lambda w: {"action": "note", "note": "Catatan"},
