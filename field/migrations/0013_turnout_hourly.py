@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('field', '0009_turnout_service'),
+        ('field', '0012_delivery_index'),
         ('tps', '0002_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
