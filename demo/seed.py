@@ -33,6 +33,7 @@ from demo.morning import MorningFigures, morning_create, morning_delete
 from demo.places import indicators_ensure, tps_create
 from demo.posts import post_plans, posts_create
 from demo.rakor import MEETING_NUMBER, rakor_create
+from demo.turnout import turnout_create, turnout_delete
 from deployments.coverage import coverage_recompute
 from deployments.models import (
     Assignment,
@@ -72,6 +73,7 @@ class SeedResult:
     incidents: int = 0
     logistics: int = 0
     morning: MorningFigures | None = None
+    turnout: tuple[int, int] = (0, 0)  # closing figures, hourly counts
 
     def lines(self) -> list[str]:
         """A short summary in Indonesian for the command's output."""
@@ -121,6 +123,8 @@ class SeedResult:
             f"langkah status TPS, {m.reports} laporan situasi lain.",
             f"- Logistik 8 kecamatan: {self.logistics} kloter (sintetis), satu perjalanan "
             "terlambat dan satu serah terima berselisih, di panel logistik.",
+            f"- Kehadiran pemilih (sintetis): angka penutupan {thousands(self.turnout[0])} TPS, "
+            f"hitungan per jam pagi {thousands(self.turnout[1])}.",
             f"- Cakupan pertama dihitung: {self.coverage.covered} TPS terpenuhi, "
             f"{self.coverage.short} kurang, {self.coverage.unguarded} tanpa penjaga.",
         ]
@@ -208,6 +212,7 @@ def demo_seed(*, password: str | None, reset: bool = False) -> SeedResult:
     result.incidents = incidents_create()
     result.morning = morning_create(pemungutan, late_tps_ids=late_ballot_tps_ids())
     result.logistics = logistics_create()
+    result.turnout = turnout_create(tps)
 
     # Everything above was bulk-created, which sends no signals: compute the first snapshot
     # here, inside the seed's transaction, so that the demo opens with its figures.
@@ -265,11 +270,9 @@ def demo_delete() -> dict[str, int]:
         .delete()[1]
         .get("auth.User", 0)
     )
-    removed["TPS"] = (
-        TPS.objects.filter(is_synthetic=True, desa__code__in=desa_codes)
-        .delete()[1]
-        .get("tps.TPS", 0)
-    )
+    synthetic = TPS.objects.filter(is_synthetic=True, desa__code__in=desa_codes)
+    removed["kehadiran"] = turnout_delete(synthetic)
+    removed["TPS"] = synthetic.delete()[1].get("tps.TPS", 0)
     removed["rapat"] = (
         Meeting.objects.filter(number=MEETING_NUMBER).delete()[1].get("coordination.Meeting", 0)
     )

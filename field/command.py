@@ -41,7 +41,7 @@ from field.forms import (
 from field.models import Instruction, SituationReport, TPSStatusStep
 from field.public_url import public_url_problem
 from field.qr import qr_svg
-from field.turnout.selectors import turnout_by_area
+from field.turnout.selectors import turnout_by_area, turnout_day_by_area
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -139,8 +139,13 @@ def checkins(request: HtmxHttpRequest) -> HttpResponse:
 @command_required
 @require_GET
 def turnout(request: HtmxHttpRequest) -> HttpResponse:
-    """Turnout per kecamatan: laporan petugas (latest per TPS), KPU beside it (issue #19)."""
-    return _part(request, TURNOUT, "field-turnout", {"rows": turnout_by_area(user=request.user)})
+    """Turnout per kecamatan: laporan petugas (latest per TPS), KPU beside it, the hourly counts
+    over the day and the TPS still open or counting (issue #19)."""
+    context = {
+        "rows": turnout_by_area(user=request.user),
+        "day": turnout_day_by_area(user=request.user),
+    }
+    return _part(request, TURNOUT, "field-turnout", context)
 
 
 @api_view(*DASHBOARD_ROLES)

@@ -484,4 +484,4 @@ from field.notifications.models import (  # noqa: E402, F401
     PushSubscription,
     TelegramChat,
 )
-from field.turnout.models import TurnoutReport  # noqa: E402, F401
+from field.turnout.models import TurnoutCount, TurnoutReport  # noqa: E402, F401

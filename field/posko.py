@@ -23,6 +23,7 @@ from field import selectors, services
 from field.access import is_posko_operator
 from field.command import _forbidden
 from field.forms import PoskoCheckInForm, PoskoFindForm, PoskoReportForm, PoskoStatusForm
+from field.turnout.forms import PoskoTurnoutForm
 from tps.models import TPS
 
 
@@ -53,6 +54,7 @@ def _posko_context(
         "checkin_form": forms.get("checkin_form") or PoskoCheckInForm(stations=stations),
         "status_form": forms.get("status_form") or PoskoStatusForm(stations=stations),
         "report_form": forms.get("report_form") or PoskoReportForm(stations=stations),
+        "turnout_form": forms.get("turnout_form") or PoskoTurnoutForm(stations=stations),
     }
 
 

@@ -8,6 +8,7 @@ from field.dispatch import views as dispatch
 from field.incidents import views as incidents
 from field.logistics import views as logistics
 from field.notifications import views as notifications
+from field.turnout import views as turnout
 
 app_name = "field"
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("me/checkin/", views.checkin, name="checkin"),
     path("me/tps/<int:pk>/status/", views.tps_status, name="tps_status"),
     path("me/lapor/", views.report, name="report"),
+    path("me/tps/<int:pk>/kehadiran/", turnout.turnout_send, name="turnout_send"),
     path("me/instruksi/<int:pk>/terima/", views.instruction_ack, name="instruction_ack"),
     path("me/kejadian/<int:pk>/langkah/", views.dispatch_progress, name="dispatch_progress"),
     path("laporan/<int:pk>/foto/", views.report_photo, name="report_photo"),
@@ -50,6 +52,7 @@ urlpatterns = [
     path("lapangan/logistik/<int:pk>/", logistics.batch_detail, name="logistics_batch"),
     path("lapangan/logistik/<int:pk>/catat/", logistics.batch_record, name="logistics_record"),
     path("lapangan/logistik/<int:pk>/cetak/", logistics.batch_print, name="logistics_print"),
+    path("lapangan/kehadiran/impor/", turnout.kpu_import, name="turnout_import"),
     path("lapangan/instruksi/", command.instructions, name="instructions"),
     path(
         "lapangan/instruksi/<int:pk>/tarik/",
@@ -80,9 +83,11 @@ urlpatterns = [
     path("posko/checkin/", posko.posko_checkin, name="posko_checkin"),
     path("posko/status/", posko.posko_status, name="posko_status"),
     path("posko/laporan/", posko.posko_report, name="posko_report"),
+    path("posko/kehadiran/", turnout.posko_turnout, name="posko_turnout"),
 ]
 
 # Under /api/ beside the read API (docs/api-additions.md).
 api_urlpatterns = [
     path("tps-field-status.json", command.tps_field_status, name="tps_field_status"),
+    path("tps-turnout.json", turnout.tps_turnout, name="tps_turnout"),
 ]

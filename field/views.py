@@ -33,6 +33,7 @@ from field.dispatch.models import IncidentDispatch
 from field.forms import CheckInForm, DispatchStepForm, ReportForm, StatusStepForm, new_key
 from field.models import Instruction, SituationReport, TPSStatusStep
 from field.photos import PhotoBusy, request_too_large, too_large_message
+from field.turnout.selectors import officer_form_state
 
 ME = "field/me.html"
 SEEN_COOKIE = "opsboard_seen"
@@ -166,6 +167,8 @@ def me(request: HttpRequest) -> HttpResponse:
         station.next_step = _next_step(station.last_step)
         station.checkin_key = new_key()
         station.indicator_list = overview.indicators.get(station.pk, [])
+        officer_form_state(station, at=at)
+        station.turnout_key = new_key() if station.turnout_shown else ""
     for duty in overview.dispatches:
         duty.step_keys = {step: new_key() for step in ("berangkat", "tiba", "selesai")}
     response = render(

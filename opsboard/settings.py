@@ -413,6 +413,12 @@ FIELD_TURNOUT_ADDITIONS_PERCENT = env_int("FIELD_TURNOUT_ADDITIONS_PERCENT", 2)
 # Logistics custody (docs/logistics.md): a leg not arrived this many minutes after its planned
 # arrival is flagged late and raises a gangguan_logistik incident (beat, every minute).
 LOGISTICS_LATE_GRACE_MINUTES = env_int("LOGISTICS_LATE_GRACE_MINUTES", 30, minimum=0)
+
+# /me/ offers the closing figure once the TPS's status reached "Pemungutan suara ditutup", or
+# from this hour (WIB) of an open TPS, for a guard who did not record the closing step.
+FIELD_TURNOUT_FORM_HOUR = env_int("FIELD_TURNOUT_FORM_HOUR", 13)
+if FIELD_TURNOUT_FORM_HOUR > 23:
+    raise ImproperlyConfigured("FIELD_TURNOUT_FORM_HOUR is an hour of the day, 0-23.")
 SIGNIN_LINK_GRACE_DAYS = env_int("SIGNIN_LINK_GRACE_DAYS", 1)
 
 # Content-Security-Policy: no inline script, no eval (STYLE.md). Tiles are the one other host.

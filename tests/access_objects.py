@@ -132,6 +132,13 @@ def _tps_status(w: WorldA) -> Case:
     return Case(reverse("field:tps_status", kwargs={"pk": w.tps.pk}), TPS)
 
 
+def _turnout_send(w: WorldA) -> Case:
+    # The guard's second POST with the same key is a resend, answered 200 like the first.
+    path = reverse("field:turnout_send", kwargs={"pk": w.tps.pk})
+    data = {"voters": 0, "idempotency_key": str(uuid.uuid4())}
+    return Case(path, TPS, method="post", data=data)
+
+
 def _instruction_ack(w: WorldA) -> Case:
     instruction = InstructionFactory(kecamatan=w.kecamatan)
     return Case(
@@ -328,6 +335,7 @@ SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
     "opsboard:tps_popup": _tps_page("opsboard:tps_popup"),
     "field:signin": _signin,
     "field:tps_status": _tps_status,
+    "field:turnout_send": _turnout_send,
     "field:instruction_ack": _instruction_ack,
     "field:dispatch_progress": _dispatch_progress,
     "field:report_photo": _report_photo,

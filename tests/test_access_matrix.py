@@ -244,6 +244,7 @@ FIELD_GROUPS = {
     "field:instruction_ack": "me",
     "field:dispatch_progress": "me_object",
     "field:tps_status": "me_object",
+    "field:turnout_send": "me_object",
     "field:report_photo": "field_photo",
     "field:incidents": "field_command",
     "field:incident_handle": "field_command",
@@ -268,6 +269,8 @@ FIELD_GROUPS = {
     "field:logistics_batch": "field_command",
     "field:logistics_record": "field_command",
     "field:logistics_print": "field_command",
+    # The KPU's official figures: an admin's import, like the rosters.
+    "field:turnout_import": "field_admin",
     "field:instructions": "field_command",
     "field:instruction_withdraw": "field_command",
     "field:cards": "field_admin",
@@ -278,7 +281,9 @@ FIELD_GROUPS = {
     "field:posko_checkin": "field_admin",
     "field:posko_status": "field_admin",
     "field:posko_report": "field_admin",
+    "field:posko_turnout": "field_admin",
     "field_api:tps_field_status": "api",
+    "field_api:tps_turnout": "api",
 }
 # The daily report (opsboard/reports/urls.py, its JSON in opsboard/api_urls.py); a day's figures
 # (api:daily_figures) are the API's, scoped like the rest of it.
@@ -488,6 +493,7 @@ FIRST_WALK_POSTS = {
     "field:checkin": lambda w: {"tps": w.tps.pk, "idempotency_key": _key()},
     "field:instruction_ack": lambda w: {},
     "field:dispatch_progress": lambda w: {"step": "berangkat", "idempotency_key": _key()},
+    "field:turnout_send": lambda w: {"voters": 0, "idempotency_key": _key()},
     "field:incident_handle": lambda w: {},
     "field:incident_open": lambda w: {},
     "field:incident_act": lambda w: {"action": "note", "note": "Catatan"},
@@ -509,6 +515,7 @@ FIRST_WALK_POSTS = {
     "field:posko_report": lambda w: _posko(
         w, kind="aman", text="Lewat radio", idempotency_key=_key()
     ),
+    "field:posko_turnout": lambda w: _posko(w, voters=1, idempotency_key=_key()),
     "admin:deployments_importjob_confirm": lambda w: {},
     # A day whose report is opened (made once, then the same one for every role).
     "reports:report_generate": lambda w: {"day": "2024-11-27"},

@@ -37,7 +37,14 @@ from deployments.models import Assignment, Force, Personnel, PostKind, Unit
 from deployments.ranks import POLRI_RANKS, TNI_RANKS
 from deployments.selectors import tps_guarded_by
 from field.incidents.models import IncidentState
-from field.models import CheckIn, IncidentReport, Instruction, InstructionAck, TPSStatusStep
+from field.models import (
+    CheckIn,
+    IncidentReport,
+    Instruction,
+    InstructionAck,
+    TPSStatusStep,
+    TurnoutReport,
+)
 from field.selectors.sector import SectorSummary, padal_sector, sector_summary
 from tps.models import TPS, Indicator, Kecamatan
 
@@ -148,6 +155,10 @@ def _guard_tps(person: Personnel, pam: list[Assignment]):
         "-at", "-pk"
     )
     steps = TPSStatusStep.objects.filter(tps=OuterRef("pk")).order_by("-step")
+    # The last closing figure sent for the TPS by its guards or the Posko (issue #19).
+    turnout = TurnoutReport.objects.filter(
+        tps=OuterRef("pk"), source__in=[TurnoutReport.Source.OFFICER, TurnoutReport.Source.POSKO]
+    ).order_by("-reported_at", "-pk")
     indicators = (
         TPS.indicators.through.objects.filter(tps_id=OuterRef("pk"), indicator__guard_relevant=True)
         .values("tps_id")
@@ -178,6 +189,8 @@ def _guard_tps(person: Personnel, pam: list[Assignment]):
             my_checkin_via_posko=Subquery(mine.values("via_posko")[:1]),
             last_step=Subquery(steps.values("step")[:1]),
             last_step_at=Subquery(steps.values("at")[:1]),
+            turnout_voters=Subquery(turnout.values("voters_used")[:1]),
+            turnout_at=Subquery(turnout.values("reported_at")[:1]),
             indicator_rows=Subquery(indicators.values("rows"), output_field=JSONField()),
             team_rows=Subquery(team.values("rows"), output_field=JSONField()),
         )

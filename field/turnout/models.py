@@ -8,6 +8,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+# 07.00–13.00 WIB: the hours a TPS is open, when a KPPS may share a count (the database's check).
+COUNT_HOURS = range(7, 14)
+
 
 class TurnoutReport(models.Model):
     class Source(models.TextChoices):
@@ -60,3 +63,62 @@ class TurnoutReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tps_id}: {self.voters_used}/{self.dpt}"
+
+
+class TurnoutCount(models.Model):
+    """An hourly count of a TPS's voters so far, when the KPPS shares one (issue #19): what the
+    guard was told at, say, 10.00 WIB. One per TPS, hour and source; bounded like the closing
+    report (DPT plus the allowed additions, copied onto the row)."""
+
+    tps = models.ForeignKey(
+        "tps.TPS", on_delete=models.PROTECT, related_name="turnout_counts", verbose_name=_("TPS")
+    )
+    hour = models.PositiveSmallIntegerField(
+        _("pukul (WIB)"), help_text=_("Jam hitungan pada hari pemungutan, 7–13 WIB.")
+    )
+    voters_so_far = models.IntegerField(_("pemilih sejauh ini"))
+    source = models.CharField(_("sumber"), max_length=10, choices=TurnoutReport.Source.choices)
+    dpt = models.PositiveIntegerField(_("DPT saat dilaporkan"))
+    max_voters = models.PositiveIntegerField(_("batas pengguna hak pilih (DPT + tambahan)"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pelapor"),
+    )
+    reported_at = models.DateTimeField(_("waktu laporan"))
+    idempotency_key = models.UUIDField(_("kunci idempoten"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hitungan pemilih per jam")
+        verbose_name_plural = _("hitungan pemilih per jam")
+        ordering = ["tps", "hour"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voters_so_far__gte=0) & Q(voters_so_far__lte=F("max_voters")),
+                name="field_turnoutcount_voters_within_bound",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_voters__gte=F("dpt")), name="field_turnoutcount_bound_covers_dpt"
+            ),
+            models.CheckConstraint(
+                condition=Q(hour__gte=7) & Q(hour__lte=13), name="field_turnoutcount_hour_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["officer", "posko", "kpu"]),
+                name="field_turnoutcount_source_valid",
+            ),
+            # One count per TPS, hour and source: a second officer's count of the same hour is
+            # refused, not added (the dashboard sums per hour).
+            models.UniqueConstraint(
+                fields=["tps", "hour", "source"], name="field_turnoutcount_unique_hour"
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="field_turnoutcount_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tps_id} {self.hour:02d}.00: {self.voters_so_far}/{self.dpt}"

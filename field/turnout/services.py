@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from deployments.models import Personnel
 from field.services import guard_assignment
-from field.turnout.models import TurnoutReport
+from field.turnout.models import COUNT_HOURS, TurnoutCount, TurnoutReport
 from tps.models import TPS
 
 
@@ -50,12 +50,7 @@ def turnout_report(
     existing = TurnoutReport.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, False
-    if source not in (TurnoutReport.Source.OFFICER, TurnoutReport.Source.POSKO):
-        raise ValidationError(_("Sumber laporan kehadiran tidak dikenal."))
-    if source == TurnoutReport.Source.OFFICER:
-        if person is None:
-            raise ValidationError(_("Laporan petugas memerlukan petugasnya."))
-        guard_assignment(person, tps, at=clock.now())
+    _check_source(source, person=person, tps=tps)
     # The DPT is read from the TPS now and copied: a later DPT edit must not move old bounds.
     dpt = tps.registered_voters
     max_voters = turnout_max_voters(dpt)
@@ -82,3 +77,67 @@ def turnout_report(
         # Otherwise the bound constraint refused it (a DPT edited between read and write).
         raise _bound_error(voters_used, max_voters) from exc
     return report, True
+
+
+def _check_source(source: str, *, person: Personnel | None, tps: TPS) -> None:
+    if source not in (TurnoutReport.Source.OFFICER, TurnoutReport.Source.POSKO):
+        raise ValidationError(_("Sumber laporan kehadiran tidak dikenal."))
+    if source == TurnoutReport.Source.OFFICER:
+        if person is None:
+            raise ValidationError(_("Laporan petugas memerlukan petugasnya."))
+        guard_assignment(person, tps, at=clock.now())
+
+
+def _hour_taken(hour: int) -> ValidationError:
+    return ValidationError(
+        _("Hitungan pukul %(h)02d.00 untuk TPS ini sudah tercatat.") % {"h": hour}
+    )
+
+
+@transaction.atomic
+def turnout_count_record(
+    *,
+    tps: TPS,
+    hour: int,
+    voters_so_far: int,
+    source: str,
+    by,
+    idempotency_key: uuid.UUID,
+    person: Personnel | None = None,
+) -> tuple[TurnoutCount, bool]:
+    """Record a KPPS's hourly count once per key; one per TPS, hour and source (a second count
+    of the same hour is refused, not summed). Bounded like the closing report."""
+    existing = TurnoutCount.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    _check_source(source, person=person, tps=tps)
+    if hour not in COUNT_HOURS:
+        raise ValidationError(_("Jam hitungan harus antara 07.00 dan 13.00 WIB."))
+    dpt = tps.registered_voters
+    max_voters = turnout_max_voters(dpt)
+    if not 0 <= voters_so_far <= max_voters:
+        raise _bound_error(voters_so_far, max_voters)
+    if TurnoutCount.objects.filter(tps=tps, hour=hour, source=source).exists():
+        raise _hour_taken(hour)
+    count = TurnoutCount(
+        tps=tps,
+        hour=hour,
+        voters_so_far=voters_so_far,
+        source=source,
+        dpt=dpt,
+        max_voters=max_voters,
+        reported_by=by,
+        reported_at=clock.now(),
+        idempotency_key=idempotency_key,
+    )
+    try:
+        with transaction.atomic():
+            count.save()
+    except IntegrityError as exc:
+        first = TurnoutCount.objects.filter(idempotency_key=idempotency_key).first()
+        if first is not None:
+            return first, False
+        if TurnoutCount.objects.filter(tps=tps, hour=hour, source=source).exists():
+            raise _hour_taken(hour) from exc
+        raise _bound_error(voters_so_far, max_voters) from exc
+    return count, True
