@@ -98,6 +98,15 @@ MATRIX = {
         "ops_admin": ALLOW,
         "superuser": ALLOW,
     },
+    # Setting an area's alert level: the command (Polsek staff see theirs and tick its steps).
+    "alert_set": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
+        "polsek_staff": DENY,
+        "command_staff": ALLOW,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
+    },
     # Assignment cards and the Posko entry: admins (and operators given the Posko permission,
     # which the command_staff persona does not have).
     "field_admin": {
@@ -240,6 +249,11 @@ FIELD_GROUPS = {
     "field:push_unsubscribe": "field_command",
     "field:incident_acknowledge": "field_command",
     "field:checkins": "field_command",
+    # Area alert levels (docs/incidents.md): the panel, ticking a step, the wall's part.
+    "field:alert_panel": "field_command",
+    "field:alert_set": "alert_set",
+    "field:alert_tick": "field_command",
+    "field:wall_board": "field_command",
     "field:turnout": "field_command",
     "field:instructions": "field_command",
     "field:instruction_withdraw": "field_command",
@@ -252,6 +266,8 @@ FIELD_GROUPS = {
     "field:posko_status": "field_admin",
     "field:posko_report": "field_admin",
     "field_api:tps_field_status": "api",
+    "field_api:area_alerts": "api",
+    "field_api:incidents_geojson": "api",
 }
 ACCOUNT_NAMES = {"logout", "password_change", "password_change_done"}
 # Import confirmation (POST only) writes; command staff are refused before the method check.
@@ -437,6 +453,8 @@ FIRST_WALK_POSTS = {
     "field:incident_act": lambda w: {"action": "note", "note": "Catatan"},
     "field:incident_dispatch": lambda w: {"personnel": w.guard.pk},
     "field:incident_acknowledge": lambda w: {},
+    "field:alert_set": lambda w: {"level": "kuning", "reason": "Massa berkumpul"},
+    "field:alert_tick": lambda w: {},
     "field:instruction_withdraw": lambda w: {},
     "field:cards_print": lambda w: {"desa": w.tps.desa_id},
     "field:links_revoke": lambda w: {
@@ -546,6 +564,7 @@ OBJECT_MATRIX = {
     "signin_link": _row(*[ALLOW] * 9),
     "field_photo": _row(LOGIN, ALLOW, DENY, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW),
     "field_command": _row(LOGIN, DENY, DENY, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW),
+    "alert_set": _row(LOGIN, DENY, DENY, DENY, DENY, DENY, ALLOW, ALLOW, ALLOW),
     "coordination_object": _row(
         LOGIN, ELSEWHERE, ELSEWHERE, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW
     ),
