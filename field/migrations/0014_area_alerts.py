@@ -38,7 +38,7 @@ def unseed_steps(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("field", "0009_turnout_service"),
+        ("field", "0013_turnout_hourly"),
         ("tps", "0002_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
