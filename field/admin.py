@@ -1,13 +1,16 @@
 """The field app's admin: notification deliveries, browsers subscribed to Web Push and
 Telegram chats (docs/incidents.md, "Notifications that reach phones"). The superuser's only:
 the rows say who was told what and hold people's contact points (chat ids, push endpoints),
-and no role group is granted their permissions (core.permissions)."""
+and no role group is granted their permissions (core.permissions). The contingency steps of
+the alert levels (docs/incidents.md, "Area alert level") are the superuser's too, like the
+escalation rules: the plan is the Kapolres's, set once before the operation."""
 
 from urllib.parse import urlsplit
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from field.alerts.models import ContingencyStep
 from field.notifications.models import NotificationDelivery, PushSubscription, TelegramChat
 
 
@@ -82,6 +85,17 @@ class TelegramChatAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "chat_id"]
     raw_id_fields = ["user"]
+
+
+@admin.register(ContingencyStep)
+class ContingencyStepAdmin(admin.ModelAdmin):
+    """The steps a raise lists; a change reaches the next raise only, never a list started."""
+
+    list_display = ["level", "order", "text", "active"]
+    list_display_links = ["text"]
+    list_filter = ["level", "active"]
+    list_editable = ["order", "active"]
+    ordering = ["level", "order", "pk"]
 
 
 # Logistics custody: admins enter batches and legs (field/logistics/admin.py).

@@ -176,6 +176,10 @@ def tps_field_status(request: HttpRequest) -> JsonResponse:
                 }
                 for tps_id, row in data["checkins"].items()
             },
+            "incidents": {
+                tps_id: {"open": row["open"], "severity": row["severity"]}
+                for tps_id, row in data["incidents"].items()
+            },
         }
     )
     patch_cache_control(response, private=True, no_cache=True)

@@ -467,6 +467,7 @@ class InstructionAck(models.Model):
 
 # Incident command lives in its own package (this module would pass 500 lines); importing its
 # models here registers them with the field app.
+from field.alerts.models import AreaAlert, ChecklistItem, ContingencyStep  # noqa: E402, F401
 from field.dispatch.models import DispatchStep, IncidentDispatch  # noqa: E402, F401
 from field.incidents.models import Incident, IncidentEvent, IncidentReport  # noqa: E402, F401
 from field.logistics.models import (  # noqa: E402, F401

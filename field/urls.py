@@ -4,6 +4,7 @@
 from django.urls import path
 
 from field import command, posko, views
+from field.alerts import views as alerts
 from field.dispatch import views as dispatch
 from field.incidents import views as incidents
 from field.logistics import views as logistics
@@ -79,6 +80,11 @@ urlpatterns = [
         notifications.incident_acknowledge,
         name="incident_acknowledge",
     ),
+    # Area alert levels (docs/incidents.md)
+    path("lapangan/siaga/", alerts.alert_panel, name="alert_panel"),
+    path("lapangan/siaga/<int:pk>/tetapkan/", alerts.alert_set, name="alert_set"),
+    path("lapangan/siaga/langkah/<int:pk>/centang/", alerts.alert_tick, name="alert_tick"),
+    path("lapangan/layar/", alerts.wall_board, name="wall_board"),
     path("posko/", posko.posko, name="posko"),
     path("posko/checkin/", posko.posko_checkin, name="posko_checkin"),
     path("posko/status/", posko.posko_status, name="posko_status"),
@@ -90,4 +96,6 @@ urlpatterns = [
 api_urlpatterns = [
     path("tps-field-status.json", command.tps_field_status, name="tps_field_status"),
     path("tps-turnout.json", turnout.tps_turnout, name="tps_turnout"),
+    path("area-alerts.json", alerts.area_alerts_json, name="area_alerts"),
+    path("incidents.geojson", alerts.incidents_geojson, name="incidents_geojson"),
 ]

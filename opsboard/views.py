@@ -32,6 +32,7 @@ from core.db.postgresql.base import answering_within
 from core.formats import wib_time
 from core.http import HtmxHttpRequest, dashboard_required
 from deployments.selectors import current_operation, default_phase
+from field.selectors import tps_history, tps_live_state
 from opsboard import errors, exports
 from opsboard.dashboard import (
     CACHE_SECONDS,
@@ -280,15 +281,18 @@ def _phase_of(request: HttpRequest):
 @require_GET
 @dashboard_required
 def tps_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One TPS: its place and class, its coverage, and every assignment with its Sprin."""
+    """One TPS: its place and class, its coverage, every assignment with its Sprin, and its
+    field timeline (check-ins, status steps, reports, incidents, newest first)."""
     context = _tps_context(request, pk)
     context["assignments"] = tps_assignments(context["station"])
     context["indicators"] = list(context["station"].indicators.all())
+    context["timeline"] = tps_history(context["station"])
     return render(request, "opsboard/tps_detail.html", context)
 
 
 def _tps_context(request: HttpRequest, pk: int) -> dict:
-    """A TPS in the user's scope with its coverage and guards in the phase asked for."""
+    """A TPS in the user's scope with its coverage and guards in the phase asked for, and
+    its live field state (last check-in, step reached, open incidents)."""
     station = _station(request, pk)
     phase = _phase_of(request)
     snapshot = coverage_snapshot(phase)
@@ -298,6 +302,7 @@ def _tps_context(request: HttpRequest, pk: int) -> dict:
         "snapshot": snapshot,
         "coverage": tps_coverage(station, snapshot),
         "guards": tps_guards(station, phase),
+        "live": tps_live_state(station),
     }
 
 

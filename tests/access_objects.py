@@ -187,6 +187,20 @@ def _incident_acknowledge(w: WorldA) -> Case:
     return Case(path, KECAMATAN, method="post")
 
 
+def _alert_set(w: WorldA) -> Case:
+    path = reverse("field:alert_set", kwargs={"pk": w.kecamatan.pk})
+    return Case(path, KECAMATAN, method="post", data={"level": "kuning", "reason": "Uji akses"})
+
+
+def _alert_tick(w: WorldA) -> Case:
+    from field.alerts.services import area_alert_set
+
+    # Merah: the walk's POST to alert_set raises kecamatan A to kuning, before or after this.
+    alert = area_alert_set(kecamatan=w.kecamatan, level="merah", reason="Uji", by=w.admin_user)
+    path = reverse("field:alert_tick", kwargs={"pk": alert.checklist.first().pk})
+    return Case(path, KECAMATAN, method="post")
+
+
 def _verified_incident(w: WorldA):
     from field.incidents.services import incident_verify
 
@@ -340,6 +354,8 @@ SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
     "field:dispatch_progress": _dispatch_progress,
     "field:report_photo": _report_photo,
     "field:incident_handle": _incident_handle,
+    "field:alert_set": _alert_set,
+    "field:alert_tick": _alert_tick,
     "field:incident_open": _incident_open,
     "field:incident_detail": _incident_detail,
     "field:incident_print": _incident_print,
@@ -444,6 +460,12 @@ def _telegram_chat(w: WorldA):
     return TelegramChat.objects.create(user=w.polsek_staff, chat_id="42")
 
 
+def _contingency_step():
+    from field.alerts.models import ContingencyStep
+
+    return ContingencyStep.objects.order_by("pk").first()
+
+
 ADMIN_OBJECTS: dict[str, tuple[str, Callable[[WorldA], object]]] = {
     # Notifications outside the app: the superuser's (field/admin.py).
     "field_notificationdelivery": (KECAMATAN, _delivery),
@@ -452,6 +474,8 @@ ADMIN_OBJECTS: dict[str, tuple[str, Callable[[WorldA], object]]] = {
     # Logistics custody: a batch of kecamatan A; the KPU warehouse serves the whole Polres.
     "field_logisticsbatch": (KECAMATAN, _logistics_batch),
     "field_logisticsplace": (POLRES, lambda w: _logistics_warehouse()),
+    # The alert levels' contingency plan: the superuser's, like the escalation rules.
+    "field_contingencystep": (POLRES, lambda w: _contingency_step()),
     # Accounts and lockouts belong to the whole site.
     "auth_group": (POLRES, lambda w: Group.objects.get_or_create(name="Wall screen")[0]),
     "auth_user": (POLRES, lambda w: w.guard.user),

@@ -98,6 +98,15 @@ MATRIX = {
         "ops_admin": ALLOW,
         "superuser": ALLOW,
     },
+    # Setting an area's alert level: the command (Polsek staff see theirs and tick its steps).
+    "alert_set": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
+        "polsek_staff": DENY,
+        "command_staff": ALLOW,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
+    },
     # Assignment cards and the Posko entry: admins (and operators given the Posko permission,
     # which the command_staff persona does not have).
     "field_admin": {
@@ -263,6 +272,11 @@ FIELD_GROUPS = {
     "field:push_unsubscribe": "field_command",
     "field:incident_acknowledge": "field_command",
     "field:checkins": "field_command",
+    # Area alert levels (docs/incidents.md): the panel, ticking a step, the wall's part.
+    "field:alert_panel": "field_command",
+    "field:alert_set": "alert_set",
+    "field:alert_tick": "field_command",
+    "field:wall_board": "field_command",
     "field:turnout": "field_command",
     # Logistics custody (docs/logistics.md): the panel, a batch's page, its recording, its print.
     "field:logistics": "field_command",
@@ -284,6 +298,8 @@ FIELD_GROUPS = {
     "field:posko_turnout": "field_admin",
     "field_api:tps_field_status": "api",
     "field_api:tps_turnout": "api",
+    "field_api:area_alerts": "api",
+    "field_api:incidents_geojson": "api",
 }
 # The daily report (opsboard/reports/urls.py, its JSON in opsboard/api_urls.py); a day's figures
 # (api:daily_figures) are the API's, scoped like the rest of it.
@@ -499,6 +515,8 @@ FIRST_WALK_POSTS = {
     "field:incident_act": lambda w: {"action": "note", "note": "Catatan"},
     "field:incident_dispatch": lambda w: {"personnel": w.guard.pk},
     "field:incident_acknowledge": lambda w: {},
+    "field:alert_set": lambda w: {"level": "kuning", "reason": "Massa berkumpul"},
+    "field:alert_tick": lambda w: {},
     "field:instruction_withdraw": lambda w: {},
     "field:logistics_record": lambda w: {"action": "arrive", "leg": 1},
     "field:cards_print": lambda w: {"desa": w.tps.desa_id},
@@ -615,6 +633,7 @@ OBJECT_MATRIX = {
     "signin_link": _row(*[ALLOW] * 9),
     "field_photo": _row(LOGIN, ALLOW, DENY, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW),
     "field_command": _row(LOGIN, DENY, DENY, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW),
+    "alert_set": _row(LOGIN, DENY, DENY, DENY, DENY, DENY, ALLOW, ALLOW, ALLOW),
     "coordination_object": _row(
         LOGIN, ELSEWHERE, ELSEWHERE, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW
     ),

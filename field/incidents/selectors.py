@@ -5,12 +5,23 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import shapely
 from django.db import connections
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, F, JSONField, Prefetch, Q, When
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from shapely.geometry import shape
 
 from core import clock
-from field.incidents.models import Incident, IncidentClass, IncidentEvent, IncidentReport
+from core.formats import iso
+from field.incidents.models import (
+    Incident,
+    IncidentClass,
+    IncidentEvent,
+    IncidentReport,
+    IncidentState,
+    Severity,
+)
 from field.models import SituationReport
 
 # The response clock's steps: the column each measures from reported_at to.
@@ -51,10 +62,12 @@ class ResponseMedians:
     by_class: list[Medians]
 
 
-def incident_board(user, *, now: datetime | None = None, limit: int = BOARD_LIMIT) -> dict:
+def incident_board(
+    user, *, now: datetime | None = None, limit: int = BOARD_LIMIT, with_medians: bool = True
+) -> dict:
     """Open incidents in scope, by severity then age, with their clock and who is on them;
-    the response medians below. Queries: the incidents with their places and verifier; their
-    responders; the medians."""
+    the response medians below (not on the wall screen). Queries: the incidents with their
+    places and verifier; their responders; the medians."""
     now = now or clock.now()
     incidents = list(Incident.objects.visible_to(user).open().for_board()[:limit])
     for incident in incidents:
@@ -62,8 +75,113 @@ def incident_board(user, *, now: datetime | None = None, limit: int = BOARD_LIMI
     return {
         "incidents": incidents,
         "now": now,
-        "medians": response_medians(user),
+        "medians": response_medians(user) if with_medians else None,
         "limit": limit,
+    }
+
+
+# The map's layer of open incidents (/api/incidents.geojson, docs/api-additions.md)
+
+MAP_LIMIT = 500
+
+
+def _centroid(boundary) -> tuple[float, float] | None:
+    """A point inside a desa's boundary (its centroid may fall outside a crescent-shaped one)."""
+    try:
+        point = shape(boundary).representative_point()
+    except (shapely.errors.ShapelyError, AttributeError, KeyError, TypeError, ValueError):
+        return None
+    if point.is_empty:
+        return None
+    return point.x, point.y
+
+
+def open_incident_features(user, *, now: datetime | None = None, limit: int = MAP_LIMIT) -> dict:
+    """The open incidents in scope as GeoJSON, by severity then age: placed at their point,
+    else their TPS, else inside their desa. One query: the desa's boundary is read only for
+    incidents that have neither a point nor a TPS."""
+    now = now or clock.now()
+    only_desa = Q(latitude__isnull=True, tps__isnull=True)
+    rows = (
+        Incident.objects.visible_to(user)
+        .open()
+        .annotate(
+            place_boundary=Case(
+                When(only_desa, then=F("desa__boundary")), default=None, output_field=JSONField()
+            )
+        )
+        .values(
+            "pk",
+            "severity",
+            "incident_class",
+            "state",
+            "title",
+            "reported_at",
+            "latitude",
+            "longitude",
+            "place_boundary",
+            tps_number=F("tps__number"),
+            tps_latitude=F("tps__latitude"),
+            tps_longitude=F("tps__longitude"),
+            tps_desa=F("tps__desa__name"),
+            desa_name=F("desa__name"),
+            kecamatan_code=F("kecamatan__code"),
+            kecamatan_name=F("kecamatan__name"),
+        )
+        .order_by("-severity", "reported_at", "pk")[:limit]
+    )
+    severities, classes, states = (
+        dict(Severity.choices),
+        dict(IncidentClass.choices),
+        dict(IncidentState.choices),
+    )
+    features, unplaced = [], 0
+    for row in rows:
+        if row["latitude"] is not None:
+            where, lng, lat = "point", float(row["longitude"]), float(row["latitude"])
+        elif row["tps_latitude"] is not None:
+            where, lng, lat = "tps", float(row["tps_longitude"]), float(row["tps_latitude"])
+        elif (centre := _centroid(row["place_boundary"])) is not None:
+            where, (lng, lat) = "desa", centre
+        else:
+            unplaced += 1
+            continue
+        if row["tps_number"] is not None:
+            place = _("TPS %(number)03d %(desa)s") % {
+                "number": row["tps_number"],
+                "desa": row["tps_desa"],
+            }
+        else:
+            place = row["desa_name"] or ""
+        reported = row["reported_at"]
+        features.append(
+            {
+                "type": "Feature",
+                "id": row["pk"],
+                "geometry": {"type": "Point", "coordinates": [round(lng, 6), round(lat, 6)]},
+                "properties": {
+                    "number": f"K-{row['pk']:04d}",
+                    "title": row["title"],
+                    "severity": row["severity"],
+                    "severity_label": str(severities.get(row["severity"], row["severity"])),
+                    "class_label": str(classes.get(row["incident_class"], row["incident_class"])),
+                    "state": row["state"],
+                    "state_label": str(states.get(row["state"], row["state"])),
+                    "place": place,
+                    "placed_at": where,
+                    "kecamatan": row["kecamatan_code"],
+                    "kecamatan_name": row["kecamatan_name"],
+                    "reported_at": iso(reported),
+                    "waiting": max(0, int((now - reported).total_seconds() // 60)),
+                    "url": reverse("field:incident_detail", args=[row["pk"]]),
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "clock": iso(now),
+        "unplaced": unplaced,
+        "features": features,
     }
 
 

@@ -5,7 +5,8 @@
 - ``cards``: the assignment cards of a print run;
 - ``command``: the command's panels — check-ins, TPS field status for the map, incident feed;
 - ``posko``: the Posko's lookup of a person by name, number, phone or TPS;
-- ``signin``: why a sign-in link does not work (used, revoked, expired).
+- ``signin``: why a sign-in link does not work (used, revoked, expired);
+- ``station``: one TPS for the command — its live state (the popup) and its timeline.
 
 Each function issues a fixed number of queries whatever the data size; the query-count tests in
 tests/field/ list them.
@@ -31,6 +32,7 @@ from field.selectors.officer import (
 from field.selectors.posko import RESULTS_SHOWN, posko_people_find
 from field.selectors.sector import SectorSummary, padal_sector, sector_summary
 from field.selectors.signin import SignInTrouble, signin_link_trouble
+from field.selectors.station import TimelineEntry, tps_history, tps_live_state
 
 __all__ = [
     "GUARD_DUTIES",
@@ -41,6 +43,7 @@ __all__ = [
     "SectorSummary",
     "SignInTrouble",
     "TeamMember",
+    "TimelineEntry",
     "areas_of",
     "card_run_people",
     "cards_for",
@@ -58,5 +61,7 @@ __all__ = [
     "signin_link_trouble",
     "step_label",
     "tps_field_status",
+    "tps_history",
+    "tps_live_state",
     "tps_timeline",
 ]

@@ -9,6 +9,7 @@ from django.db.models import (
 
 from core import clock
 from deployments.selectors import current_operation, default_phase
+from field.incidents.models import Incident
 from field.models import CheckIn, SituationReport, TPSStatusStep
 from tps.models import TPS
 
@@ -70,7 +71,8 @@ def checkins_by_kecamatan(user, phase=None) -> dict:
 def tps_field_status(user, phase=None) -> dict:
     """/api/tps-field-status.json: per TPS in scope, its latest status step and its check-ins.
 
-    Queries: the operation; its phases; the status steps; check-ins per TPS.
+    Queries: the operation; its phases; the status steps; check-ins per TPS; open incidents
+    per TPS.
     """
     phase = phase or _phase_now()
     visible = TPS.objects.visible_to(user).values("pk")
@@ -95,7 +97,17 @@ def tps_field_status(user, phase=None) -> dict:
             .order_by()
         ):
             checkins[str(row["tps_id"])] = row
-    return {"phase": phase, "status": status, "checkins": checkins}
+    incidents: dict[str, dict] = {}
+    for row in (
+        Incident.objects.visible_to(user)
+        .open()
+        .filter(tps__isnull=False)
+        .values("tps_id")
+        .annotate(open=Count("pk"), severity=Max("severity"))
+        .order_by()
+    ):
+        incidents[str(row["tps_id"])] = row
+    return {"phase": phase, "status": status, "checkins": checkins, "incidents": incidents}
 
 
 def incident_feed(user, *, kind: str = "", open_only: bool = False, limit: int = 50):

@@ -15,6 +15,11 @@
  * snapshot recolours the markers from /api/tps-status.json?since=<the snapshot they show>, the
  * TPS whose status changed only.
  *
+ * Over them, when the page names their URLs (docs/incidents.md): each kecamatan filled with its
+ * alert level (/api/area-alerts.json) and the open incidents, one icon per severity
+ * (/api/incidents.geojson). Both are read again whenever the incident board, the alert panel or
+ * the wall screen's incident part is swapped in by its own refresh, so they follow the board.
+ *
  * No eval, no inline script: the page's Content-Security-Policy allows neither.
  */
 (function () {
@@ -22,6 +27,9 @@
 
   var STATUS_COLOURS = { covered: "#1a7f37", short: "#e08a00", unguarded: "#c62828" };
   var UNKNOWN = "#8a94a3";
+  var ALERT_COLOURS = { kuning: "#f4c20d", merah: "#c62828" };
+  // The parts whose refresh also refreshes the alert colours and the incident icons.
+  var BOARD_PARTS = { "incident-board": true, "alert-panel": true, "wall-board": true };
   var RINGS = {
     kurang_rawan: { color: "#2f3946", weight: 1, radius: 5 },
     rawan: { color: "#7c3aed", weight: 2.5, radius: 6 },
@@ -78,7 +86,8 @@
       defaultPhase: d.defaultPhase !== "false",
       statusFilter: d.statusFilter === "true",
       mode: "tps",
-      focus: ""
+      focus: "",
+      levels: {}
     };
     var seq = { tps: 0, aggregates: 0 };
     var inFlight = { tps: null, aggregates: null };
@@ -103,13 +112,14 @@
     var fill = d.tileUrl ? 0.06 : 0.55;
     function kecamatanStyle(feature) {
       var focused = state.focus && feature.properties.code === state.focus;
+      var alert = ALERT_COLOURS[state.levels[feature.properties.code]];
       return {
         pane: "areas",
         color: focused ? "#0b4f8a" : "#1f3b57",
         weight: focused ? 3.5 : 1.4,
         opacity: 0.85,
-        fillColor: "#ffffff",
-        fillOpacity: fill
+        fillColor: alert || "#ffffff",
+        fillOpacity: alert ? Math.max(fill, 0.3) : fill
       };
     }
     function desaStyle() {
@@ -120,17 +130,24 @@
     var postsLayer = L.layerGroup();
     var tpsLayer = L.featureGroup();
     var aggregateLayer = L.featureGroup();
+    var incidentsLayer = L.layerGroup();
     var markers = new Map();
     kecamatanLayer.addTo(map);
     desaLayer.addTo(map);
     tpsLayer.addTo(map);
     aggregateLayer.addTo(map);
     postsLayer.addTo(map);
+    if (d.incidentsUrl) {
+      incidentsLayer.addTo(map);
+    }
     var overlays = {};
     overlays[d.labelTps || "TPS"] = tpsLayer;
     overlays[d.labelPosts || "Pos"] = postsLayer;
     overlays[d.labelKecamatan || "Kecamatan"] = kecamatanLayer;
     overlays[d.labelDesa || "Desa"] = desaLayer;
+    if (d.incidentsUrl) {
+      overlays[d.labelIncidents || "!"] = incidentsLayer;
+    }
     L.control.layers(null, overlays, { collapsed: true, position: "topright" }).addTo(map);
 
     var message = L.control({ position: "bottomleft" });
@@ -499,6 +516,94 @@
         });
     }
 
+    function loadAlerts() {
+      if (!d.alertsUrl) {
+        return Promise.resolve();
+      }
+      return getJSON(d.alertsUrl)
+        .then(function (body) {
+          var levels = {};
+          var shown = [];
+          Object.keys(body.levels || {}).sort().forEach(function (code) {
+            levels[code] = body.levels[code].level;
+            shown.push(code + ":" + levels[code]);
+          });
+          state.levels = levels;
+          el.dataset.alerts = shown.join(",");
+          kecamatanLayer.setStyle(kecamatanStyle);
+        })
+        .catch(function () {
+          say(d.labelError);
+        });
+    }
+
+    function incidentPopup(p) {
+      var box = document.createElement("div");
+      var title = document.createElement("strong");
+      title.textContent = p.number + " · " + p.severity_label + " · " + p.class_label;
+      var text = document.createElement("div");
+      text.textContent = p.title;
+      var line = document.createElement("div");
+      line.className = "sub";
+      line.textContent = [p.state_label, p.place, p.kecamatan_name].filter(Boolean).join(" · ") +
+        " · " + formatNumber(p.waiting) + " " + (d.labelMinutes || "");
+      box.appendChild(title);
+      box.appendChild(text);
+      box.appendChild(line);
+      var link = document.createElement("a");
+      link.href = p.url;
+      link.textContent = (d.labelOpenIncident || p.number) + " ›";
+      box.appendChild(link);
+      return box;
+    }
+
+    function loadIncidents() {
+      if (!d.incidentsUrl) {
+        return Promise.resolve();
+      }
+      return getJSON(d.incidentsUrl)
+        .then(function (collection) {
+          incidentsLayer.clearLayers();
+          collection.features.forEach(function (feature) {
+            var c = feature.geometry.coordinates;
+            var p = feature.properties;
+            var marker = L.marker([c[1], c[0]], {
+              icon: L.divIcon({
+                className: "incident-icon sev-" + p.severity,
+                html: "!",
+                iconSize: [18, 18]
+              }),
+              title: p.number + " " + p.title,
+              keyboard: false,
+              zIndexOffset: 1000
+            });
+            marker.incidentId = feature.id;
+            if (popups) {
+              marker.bindPopup(incidentPopup(p));
+            }
+            incidentsLayer.addLayer(marker);
+          });
+          el.dataset.incidents = String(collection.features.length);
+        })
+        .catch(function () {
+          say(d.labelError);
+        });
+    }
+
+    var boardTimer = null;
+    document.addEventListener("htmx:afterSettle", function (event) {
+      var target = event.target;
+      if (!target || !BOARD_PARTS[target.id]) {
+        return;
+      }
+      // The alert panel and the board may settle together: one read of each for both.
+      window.clearTimeout(boardTimer);
+      boardTimer = window.setTimeout(function () {
+        loadAlerts();
+        loadIncidents();
+      }, 200);
+    });
+
     function refreshed(detail) {
       if (!detail) {
         return;
@@ -545,6 +650,8 @@
     state.focus = new URLSearchParams(state.query).get("kecamatan") || "";
     var boundaries = loadBoundaries();
     loadPosts();
+    loadAlerts();
+    loadIncidents();
     // Fit to the TPS as soon as they are drawn; the boundaries may come later and must not
     // move a map the user has already panned, so they only frame a map without TPS.
     load(true).then(function () {
@@ -565,6 +672,9 @@
       },
       focus: focus,
       state: state,
+      reloadIncidents: function () {
+        return Promise.all([loadAlerts(), loadIncidents()]);
+      },
       statusOf: function (id) {
         var marker = markers.get(String(id));
         return marker ? marker.status : null;

@@ -126,9 +126,10 @@ def test_tps_page(kabagops, synthetic, django_assert_num_queries):
     station = synthetic["first_tps"][5 % len(synthetic["first_tps"])]
 
     # 1 session, 2 the user with their role, 3 TPS with places, 4 operation, 5 phases,
-    # 6 snapshot, 7 its row for the TPS, 8 guards in the phase, 9 every assignment with Sprin,
-    # 10 indicators.
-    with django_assert_num_queries(10):
+    # 6 snapshot, 7 its row for the TPS, 8 guards in the phase, 9-11 its live state (last
+    # check-in, step reached, open incidents), 12 every assignment with Sprin, 13 indicators,
+    # 14-17 its field timeline (check-ins, steps, reports, incidents).
+    with django_assert_num_queries(17):
         kabagops.get(f"/tps/{station}/")
 
 
@@ -136,8 +137,9 @@ def test_tps_popup(kabagops, synthetic, django_assert_num_queries):
     station = synthetic["first_tps"][0]
 
     # 1 session, 2 the user with their role, 3 TPS with places, 4 operation, 5 phases,
-    # 6 snapshot, 7 its row for the TPS, 8 guards.
-    with django_assert_num_queries(8):
+    # 6 snapshot, 7 its row for the TPS, 8 guards, 9-11 its live state (last check-in, step
+    # reached, open incidents).
+    with django_assert_num_queries(11):
         kabagops.get(f"/tps/{station}/popup/")
 
 

@@ -109,8 +109,9 @@ def test_tps_page_query_count_does_not_grow_with_its_assignments(
         )
 
     # 1 session, 2 the user with their role, 3 TPS with places, 4 operation, 5 phases,
-    # 6 snapshot, 7 its row for the TPS, 8 guards, 9 assignments with Sprin, 10 indicators.
-    with django_assert_num_queries(10):
+    # 6 snapshot, 7 its row for the TPS, 8 guards, 9-11 live state (last check-in, step,
+    # open incidents), 12 assignments with Sprin, 13 indicators, 14-17 the field timeline.
+    with django_assert_num_queries(17):
         response = client.get(f"/tps/{station.pk}/")
 
     assert response.content.decode().count("<tr") >= 15

@@ -3,6 +3,7 @@ for the map (docs/api-additions.md)."""
 
 import pytest
 
+from field.incidents.services import incident_open_from_report, incident_reject
 from field.models import SituationReport
 from field.services import (
     checkin_record,
@@ -11,6 +12,7 @@ from field.services import (
 )
 from tests.factories import DesaFactory, TPSFactory
 from tests.field.helpers import guard_at, key
+from tests.field.incident_helpers import report
 
 
 def _report(person, kind="gangguan", **extra):
@@ -174,6 +176,18 @@ def test_tps_field_status_gives_step_and_check_ins_by_tps(
     assert body["checkins"] == {
         str(tps_a.pk): {"guards": 1, "far": 0, "unverified": 0, "last": "2024-11-27T09:00:00+07:00"}
     }
+    assert body["incidents"] == {}
+
+
+def test_tps_field_status_gives_the_open_incidents_by_tps(login, command_staff, guard, tps_a):
+    incident_open_from_report(report=report(guard, tps=tps_a))
+    closed, _ = incident_open_from_report(report=report(guard, tps=tps_a, text="Lain"))
+    incident_reject(incident=closed, by=command_staff, reason="Bukan kejadian")
+
+    body = login(command_staff).get("/api/tps-field-status.json").json()
+
+    # Severity 3: an urgent report opens a Tinggi incident; the rejected one is not counted.
+    assert body["incidents"] == {str(tps_a.pk): {"open": 1, "severity": 3}}
 
 
 def test_tps_field_status_is_scoped_for_polsek_staff(login, polsek_staff, guard, tps_a, tps_b):
@@ -200,11 +214,13 @@ def test_tps_field_status_takes_a_fixed_number_of_queries(
         person = guard_at(station)
         tps_status_step_record(person=person, tps=station, step=1)
         checkin_record(person=person, tps=station)
+        incident_open_from_report(report=report(person, tps=station))
     client = login(command_staff)
 
     # 1 session, 2 the user with their role, 3 operation, 4 phases, 5 status steps,
-    # 6 check-ins per TPS.
-    with django_assert_num_queries(6):
+    # 6 check-ins per TPS, 7 open incidents per TPS.
+    with django_assert_num_queries(7):
         response = client.get("/api/tps-field-status.json")
 
     assert len(response.json()["status"]) == count
+    assert len(response.json()["incidents"]) == count

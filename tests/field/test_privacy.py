@@ -8,6 +8,7 @@ the reason it holds nothing of anyone's.
 import pytest
 from django.urls import get_resolver
 
+from field.alerts.services import area_alert_set
 from field.incidents.models import EventKind
 from field.services import (
     checkin_record,
@@ -25,7 +26,7 @@ NOT_SCOPED = {
 
 
 @pytest.fixture
-def tps_a_world(guard, tps_a, mojoroto, settings):
+def tps_a_world(guard, tps_a, mojoroto, settings, command_staff):
     report = situation_report_create(
         person=guard,
         kind="gangguan",
@@ -40,7 +41,14 @@ def tps_a_world(guard, tps_a, mojoroto, settings):
     signin_link_issue(person=guard)
     batch = LogisticsLegFactory(batch__kecamatan=mojoroto).batch
     dispatch = later_dispatch(guard, report.incident_link.incident)
-    return {"report": report, "instruction": instruction, "batch": batch, "dispatch": dispatch}
+    alert = area_alert_set(kecamatan=mojoroto, level="kuning", reason="Waspada", by=command_staff)
+    return {
+        "report": report,
+        "instruction": instruction,
+        "batch": batch,
+        "dispatch": dispatch,
+        "checklist_item": alert.checklist.first().pk,
+    }
 
 
 def _requests(tps_a, world):
@@ -113,6 +121,20 @@ def _requests(tps_a, world):
         "field:posko_status": [("post", "/posko/status/", {"person": 1, "tps": tps_a.pk})],
         "field:posko_report": [("post", "/posko/laporan/", {"person": 1})],
         "field_api:tps_field_status": [("get", "/api/tps-field-status.json", {})],
+        "field_api:area_alerts": [("get", "/api/area-alerts.json", {})],
+        "field_api:incidents_geojson": [("get", "/api/incidents.geojson", {})],
+        "field:alert_panel": [("get", "/lapangan/siaga/", {})],
+        "field:alert_set": [
+            (
+                "post",
+                f"/lapangan/siaga/{tps_a.desa.kecamatan_id}/tetapkan/",
+                {"level": "merah", "reason": "x"},
+            )
+        ],
+        "field:alert_tick": [
+            ("post", f"/lapangan/siaga/langkah/{world['checklist_item']}/centang/", {})
+        ],
+        "field:wall_board": [("get", "/lapangan/layar/", {})],
     }
 
 

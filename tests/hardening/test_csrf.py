@@ -54,6 +54,7 @@ ROLE_FOR_GROUP = {
     "me_object": "field_officer",
     "field_photo": "field_officer",
     "field_command": "command_staff",
+    "alert_set": "command_staff",
     "field_admin": "ops_admin",
     "api": "command_staff",
     "account": "command_staff",
@@ -231,6 +232,16 @@ def _incident_act(world) -> Post:
     return Post("command_staff", page, action, {"action": "note", "note": "Dihubungi."})
 
 
+def _alert_tick(world) -> Post:
+    from field.alerts.services import area_alert_set
+
+    alert = area_alert_set(
+        kecamatan=world.kecamatan, level="kuning", reason="Uji", by=world.admin_user
+    )
+    action = reverse("field:alert_tick", kwargs={"pk": alert.checklist.first().pk})
+    return Post("command_staff", reverse("field:alert_panel"), action)
+
+
 def _incident_acknowledge(world) -> Post:
     from field.incidents.services import incident_open_from_report
 
@@ -362,6 +373,14 @@ POST_CASES = {
     "field:incident_act": _incident_act,
     "field:incident_acknowledge": _incident_acknowledge,
     "field:incident_dispatch": _incident_dispatch,
+    # The alert panel's forms (field/_alert_panel.html): a level, and a step of its checklist.
+    "field:alert_set": lambda w: Post(
+        "command_staff",
+        reverse("field:alert_panel"),
+        reverse("field:alert_set", kwargs={"pk": w.kecamatan.pk}),
+        {"level": "kuning", "reason": "Massa berkumpul"},
+    ),
+    "field:alert_tick": _alert_tick,
     "field:cards_print": lambda w: Post(
         "ops_admin",
         reverse("field:cards"),
