@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.formats import iso
 from opsboard.exports import Percent, Table, response
@@ -14,12 +14,12 @@ from opsboard.reports.models import DailyReport
 from opsboard.reports.selectors import report_sections, scope_label
 
 LOGISTICS_LABELS = (
-    ("batches", _lazy("Kloter dengan perjalanan hari ini")),
-    ("legs_departed", _lazy("Perjalanan berangkat")),
-    ("legs_arrived", _lazy("Perjalanan tiba")),
-    ("legs_handed_over", _lazy("Serah terima")),
-    ("flags_late", _lazy("Tanda terlambat")),
-    ("flags_mismatch", _lazy("Tanda jumlah tidak cocok")),
+    ("batches", gettext_lazy("Kloter dengan perjalanan hari ini")),
+    ("legs_departed", gettext_lazy("Perjalanan berangkat")),
+    ("legs_arrived", gettext_lazy("Perjalanan tiba")),
+    ("legs_handed_over", gettext_lazy("Serah terima")),
+    ("flags_late", gettext_lazy("Tanda terlambat")),
+    ("flags_mismatch", gettext_lazy("Tanda jumlah tidak cocok")),
 )
 
 
