@@ -468,7 +468,13 @@ class InstructionAck(models.Model):
 # Incident command lives in its own package (this module would pass 500 lines); importing its
 # models here registers them with the field app.
 from field.dispatch.models import IncidentDispatch  # noqa: E402, F401
-from field.incidents.models import Incident, IncidentEvent, IncidentReport  # noqa: E402, F401
+from field.incidents.models import (  # noqa: E402, F401
+    Incident,
+    IncidentEvent,
+    IncidentReport,
+    PanicAlert,
+    PanicSignal,
+)
 from field.notifications.models import (  # noqa: E402, F401
     EscalationRule,
     EscalationStep,
