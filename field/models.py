@@ -472,8 +472,6 @@ from field.incidents.models import (  # noqa: E402, F401
     Incident,
     IncidentEvent,
     IncidentReport,
-    PanicAlert,
-    PanicSignal,
 )
 from field.notifications.models import (  # noqa: E402, F401
     EscalationRule,
@@ -483,4 +481,5 @@ from field.notifications.models import (  # noqa: E402, F401
     PushSubscription,
     TelegramChat,
 )
+from field.panic.models import PanicAlert, PanicSignal  # noqa: E402, F401
 from field.turnout.models import TurnoutReport  # noqa: E402, F401

@@ -29,8 +29,8 @@ from core.http import field_officer_required
 from deployments.models import Assignment
 from field import selectors, services
 from field.forms import CheckInForm, PanicForm, ReportForm, StatusStepForm, new_key
-from field.incidents.panic import panic_raise
 from field.models import Instruction, SituationReport, TPSStatusStep
+from field.panic.services import panic_raise
 from field.photos import PhotoBusy, request_too_large, too_large_message
 
 ME = "field/me.html"

@@ -26,11 +26,11 @@ from field.incidents.models import (
     IncidentEvent,
     IncidentReport,
     IncidentState,
-    PanicAlert,
     Severity,
 )
 from field.models import SituationReport
 from field.notifications.escalation import escalation_start
+from field.panic.models import PanicAlert
 
 S = IncidentState
 

@@ -50,7 +50,9 @@ def incident_board(request: HtmxHttpRequest) -> HttpResponse:
 def panic_alarm(request: HtmxHttpRequest) -> HttpResponse:
     """The alarm of the dashboard and the wall screen: unacknowledged darurat incidents in
     scope, polled every 5 s; it flashes and beeps while the list is not empty."""
-    return render(request, ALARM, {"alarm_loaded": True, "alarms": selectors.panic_alarms(request.user)})
+    return render(
+        request, ALARM, {"alarm_loaded": True, "alarms": selectors.panic_alarms(request.user)}
+    )
 
 
 def _detail_context(request, incident: Incident, form=None) -> dict:

@@ -1,7 +1,9 @@
 /* The panic alarm's sound (field/_panic_alarm.html): a WebAudio beep every second while the
    alarm lists an unacknowledged darurat incident; no audio file. Browsers start audio only after
-   a gesture on the page, so the alarm offers "Nyalakan suara" until the sound runs; after that
-   the button stays hidden for the rest of the visit. The flash is CSS (panic.css). */
+   a gesture on the page, so the alarm offers "Nyalakan suara" until the sound runs (any click or
+   key on the page starts it too); after that the button stays hidden for the rest of the visit.
+   No AudioContext is made before a gesture (the browser would only complain). The flash is CSS
+   (panic.css). */
 (function () {
   "use strict";
   var ctx = null, timer = null;
@@ -27,17 +29,17 @@
   function update() {
     var alarm = document.querySelector("#panic-alarm.is-ringing");
     var button = document.querySelector("#panic-alarm [data-role=sound]");
-    if (alarm && !ctx) start().then(update);  // works where the site may already play sound
+    var active = navigator.userActivation && navigator.userActivation.hasBeenActive;
+    if (alarm && !ctx && active) start().then(update);
     if (button) button.hidden = !!running();
     if (alarm && !timer) { timer = setInterval(beep, 1000); beep(); }
     if (!alarm && timer) { clearInterval(timer); timer = null; }
     document.documentElement.classList.toggle("panic-ringing", !!alarm);
   }
 
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("#panic-alarm [data-role=sound]");
-    if (button) start().then(update);
-  });
+  function gesture() { if (!running()) start().then(update); }
+  document.addEventListener("click", gesture);
+  document.addEventListener("keydown", gesture);
   document.addEventListener("htmx:afterSettle", update);
   update();
 })();

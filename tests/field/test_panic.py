@@ -19,13 +19,11 @@ from field.incidents.models import (
     EventKind,
     Incident,
     IncidentState,
-    PanicAlert,
-    PanicSignal,
     Severity,
 )
-from field.incidents.panic import panic_raise
-from field.notifications.escalation import acknowledge
 from field.notifications.models import PANIC_LEVEL, EscalationRule, Notification
+from field.panic.models import PanicAlert, PanicSignal
+from field.panic.services import panic_raise
 from tests.factories import AssignmentFactory, PersonnelFactory, PolsekFactory, PostFactory
 from tests.field.helpers import ELECTION_DAY_9AM, key
 
@@ -34,7 +32,7 @@ PANIC = "/me/darurat/"
 
 
 def _account(person):
-    return personnel_account_create(personnel=person, password="test-Pass-2024")  # noqa: S106
+    return personnel_account_create(personnel=person, password="test-Pass-2024")
 
 
 @pytest.fixture
@@ -213,14 +211,18 @@ def test_the_database_keeps_one_open_panic_per_person_and_each_key_once(guard, t
         title="x", incident_class="gangguan", tps=tps_a, reported_at=ELECTION_DAY_9AM
     )
 
-    with pytest.raises(IntegrityError, match="field_panicalert_one_open_per_person"):
-        with transaction.atomic():
-            PanicAlert.objects.create(incident=other, person=guard, raised_at=ELECTION_DAY_9AM)
-    with pytest.raises(IntegrityError, match="field_panicsignal_key_once"):
-        with transaction.atomic():
-            PanicSignal.objects.create(
-                alert=first.alert, idempotency_key=first.signal.idempotency_key, at=first.signal.at
-            )
+    with (
+        pytest.raises(IntegrityError, match="field_panicalert_one_open_per_person"),
+        transaction.atomic(),
+    ):
+        PanicAlert.objects.create(incident=other, person=guard, raised_at=ELECTION_DAY_9AM)
+    with (
+        pytest.raises(IntegrityError, match="field_panicsignal_key_once"),
+        transaction.atomic(),
+    ):
+        PanicSignal.objects.create(
+            alert=first.alert, idempotency_key=first.signal.idempotency_key, at=first.signal.at
+        )
 
 
 @pytest.mark.services  # two connections at once: PostgreSQL's row locks
@@ -396,7 +398,8 @@ def test_the_alarm_takes_the_same_queries_whatever_its_length(
     client = login(command_staff)
 
     def count() -> int:
-        with django_assert_num_queries(3) as ctx:  # the session, the user with their role, the alarms
+        # The session, the user with their role, the alarms.
+        with django_assert_num_queries(3) as ctx:
             _alarm(client)
         return len(ctx.captured_queries)
 

@@ -29,13 +29,12 @@ from field.incidents.models import (
     Incident,
     IncidentClass,
     IncidentEvent,
-    PanicAlert,
-    PanicSignal,
     Severity,
 )
 from field.notifications.delivery import deliveries_for_level
 from field.notifications.escalation import escalation_start
 from field.notifications.models import PANIC_LEVEL, Notification
+from field.panic.models import PanicAlert, PanicSignal
 
 # How many of the nearest free reserves and patrols are told at once (besides the team).
 RESERVES_TOLD = 5
@@ -165,8 +164,10 @@ def _tell_team_and_reserves(incident, person, duty, at) -> None:
         incident=incident,
         kind=EventKind.NOTIFIED,
         at=at,
-        text=_("Tombol darurat: diberi tahu tim (%(team)s akun) dan cadangan terdekat "
-               "(%(reserves)s akun).")
+        text=_(
+            "Tombol darurat: diberi tahu tim (%(team)s akun) dan cadangan terdekat "
+            "(%(reserves)s akun)."
+        )
         % {"team": len(team), "reserves": len(reserves)},
         data={
             "level": PANIC_LEVEL,
@@ -245,8 +246,10 @@ def panic_raise(
         raise ValidationError(_("Kunci kiriman tidak sah.")) from None
     latitude, longitude, accuracy = _position(latitude, longitude, accuracy)
     # Every press of one person in a line: the same key twice, two tabs, a double tap.
-    person = Personnel.objects.select_for_update(of=("self",)).select_related("unit", "home_desa").get(
-        pk=person.pk
+    person = (
+        Personnel.objects.select_for_update(of=("self",))
+        .select_related("unit", "home_desa")
+        .get(pk=person.pk)
     )
     seen = PanicSignal.objects.filter(idempotency_key=key).select_related("alert__incident").first()
     if seen is not None:
