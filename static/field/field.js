@@ -184,6 +184,8 @@
       });
     }
     if (kind === "panic") {
+      // A fresh key per press: the page may come from the offline cache with a key already sent.
+      form.elements.idempotency_key.value = newKey();
       return countdown(form).then(function () { return locate(form, 8000); }).then(function (c) {
         form.elements.confirm.value = "1";
         if (c) {
