@@ -102,8 +102,11 @@ def test_press_count_down_cancel_then_send_and_the_command_acknowledges(restored
     command.goto(base + "/")
     alarm = command.locator("#panic-alarm.is-ringing")
     alarm.filter(has_text=number).wait_for(timeout=20_000)
+    # "Nyalakan suara" until the sound runs (a browser that lets the page play at once, as the
+    # test's Chromium may, never shows it).
     sound = alarm.locator("[data-role=sound]")
-    sound.click()
+    if sound.is_visible():
+        sound.click()
     sound.wait_for(state="hidden")
     alarm.locator("li", has_text=number).locator("button[type=submit]").click()
     command.wait_for_url("**/lapangan/kejadian/*/")
