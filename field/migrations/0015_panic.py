@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deployments', '0012_dispatch_duty'),
-        ('field', '0009_turnout_service'),
+        ('field', '0014_area_alerts'),
     ]
 
     operations = [
