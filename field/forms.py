@@ -59,6 +59,21 @@ class CheckInForm(forms.Form):
         return data
 
 
+class PanicForm(CheckInForm):
+    """The panic button's press: the phone's position if it had one, the key of the press,
+    and whether the officer confirmed (the countdown of field.js, or the page without JS)."""
+
+    tps = None
+    idempotency_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Kunci kiriman tidak ada; muat ulang halaman."),
+            "invalid": _("Kunci kiriman tidak sah; muat ulang halaman."),
+        },
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 class StatusStepForm(forms.Form):
     step = forms.TypedChoiceField(choices=TPSStatusStep.Step.choices, coerce=int)
 

@@ -485,4 +485,5 @@ from field.notifications.models import (  # noqa: E402, F401
     PushSubscription,
     TelegramChat,
 )
+from field.panic.models import PanicAlert, PanicSignal  # noqa: E402, F401
 from field.turnout.models import TurnoutCount, TurnoutReport  # noqa: E402, F401

@@ -21,6 +21,7 @@ urlpatterns = [
     path("me/tps/<int:pk>/status/", views.tps_status, name="tps_status"),
     path("me/lapor/", views.report, name="report"),
     path("me/tps/<int:pk>/kehadiran/", turnout.turnout_send, name="turnout_send"),
+    path("me/darurat/", views.panic, name="panic"),
     path("me/instruksi/<int:pk>/terima/", views.instruction_ack, name="instruction_ack"),
     path("me/kejadian/<int:pk>/langkah/", views.dispatch_progress, name="dispatch_progress"),
     path("laporan/<int:pk>/foto/", views.report_photo, name="report_photo"),
@@ -46,6 +47,7 @@ urlpatterns = [
         name="incident_dispatch_preview",
     ),
     path("lapangan/kejadian/<int:pk>/kirim/", dispatch.incident_dispatch, name="incident_dispatch"),
+    path("lapangan/darurat/", incidents.panic_alarm, name="panic_alarm"),
     path("lapangan/checkin/", command.checkins, name="checkins"),
     path("lapangan/kehadiran/", command.turnout, name="turnout"),
     # Logistics custody (docs/logistics.md)

@@ -30,8 +30,16 @@ from deployments.models import Assignment
 from field import selectors, services
 from field.dispatch import services as dispatch_services
 from field.dispatch.models import IncidentDispatch
-from field.forms import CheckInForm, DispatchStepForm, ReportForm, StatusStepForm, new_key
+from field.forms import (
+    CheckInForm,
+    DispatchStepForm,
+    PanicForm,
+    ReportForm,
+    StatusStepForm,
+    new_key,
+)
 from field.models import Instruction, SituationReport, TPSStatusStep
+from field.panic.services import panic_raise
 from field.photos import PhotoBusy, request_too_large, too_large_message
 from field.turnout.selectors import officer_form_state
 
@@ -181,6 +189,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "far_metres": settings.FIELD_CHECKIN_FAR_METRES,
             "tile_url": settings.OPSBOARD_TILE_URL,
             "photo_max_mb": settings.FIELD_PHOTO_MAX_BYTES // (1024 * 1024),
+            "panic_key": new_key(),
         },
     )
     # The service worker keeps its own copy for offline use; the browser cache must not
@@ -253,6 +262,54 @@ def checkin_message(record) -> str:
         "when": when,
         "m": record.distance_m,
     }
+
+
+@field_officer_required
+@require_http_methods(["GET", "POST"])
+def panic(request: HttpRequest) -> HttpResponse:
+    """The panic button, for the signed-in officer only (no person is read from the request).
+    A GET, or a POST not yet confirmed (the button without JavaScript), shows the confirm step;
+    a confirmed POST (field.js after its countdown, or the confirm step) raises the panic."""
+    form = PanicForm(request.POST if request.method == "POST" else None)
+    if request.method == "GET" or (form.is_valid() and not form.cleaned_data["confirm"]):
+        return render(request, "field/panic_confirm.html", {"panic_key": new_key()})
+    if not form.is_valid():
+        return _refused(request, _errors(form))
+    data = form.cleaned_data
+    try:
+        result = panic_raise(
+            person=request.user.personnel,
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            accuracy=data["accuracy_m"],
+            idempotency_key=data["idempotency_key"],
+        )
+    except ValidationError as exc:
+        return _refused(request, {"__all__": exc.messages})
+    return _done(
+        request,
+        panic_message(result),
+        created=result.opened,
+        record_id=result.incident.pk,
+        anchor="#darurat",
+    )
+
+
+def panic_message(result) -> str:
+    when = wib(result.signal.at)
+    if result.repeated:
+        text = _("Tanda darurat ini sudah diterima %(when)s (%(number)s).")
+    elif result.opened:
+        text = _(
+            "Tanda darurat terkirim %(when)s (%(number)s): komando, tim dan cadangan terdekat "
+            "diberi tahu. Cari tempat aman."
+        )
+    else:
+        text = _("Tanda darurat diperbarui %(when)s (%(number)s): komando sudah diberi tahu.")
+    text %= {"when": when, "number": result.incident.number}
+    if result.signal.latitude is None:
+        text += " " + _("Tanpa posisi ponsel: sebutkan lokasi Anda bila ditelepon.")
+    return text
 
 
 @field_officer_required

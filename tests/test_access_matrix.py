@@ -250,6 +250,8 @@ FIELD_GROUPS = {
     "field:service_worker": "public",
     "field:checkin": "me",
     "field:report": "me",
+    # The panic button's confirm step (GET) and the press (POST): for oneself only.
+    "field:panic": "me",
     "field:instruction_ack": "me",
     "field:dispatch_progress": "me_object",
     "field:tps_status": "me_object",
@@ -271,6 +273,8 @@ FIELD_GROUPS = {
     "field:push_subscribe": "field_command",
     "field:push_unsubscribe": "field_command",
     "field:incident_acknowledge": "field_command",
+    # The dashboard's and the wall screen's alarm of unacknowledged darurat incidents.
+    "field:panic_alarm": "field_command",
     "field:checkins": "field_command",
     # Area alert levels (docs/incidents.md): the panel, ticking a step, the wall's part.
     "field:alert_panel": "field_command",

@@ -114,9 +114,11 @@ def _located(duty: Assignment, position) -> tuple[float | None, str]:
 
 
 def responder_candidates(incident: Incident, *, user, now: datetime) -> list[Candidate]:
-    """Who could go, reserve and patrols first, then by distance (unknown last), then name."""
+    """Who could go, reserve and patrols first, then by distance (unknown last), then name.
+    ``user`` None: the system's own look-up (the panic button's nearest reserves), everyone."""
     position = incident_position(incident)
-    people = Personnel.objects.visible_to(user).active().filter(force__in=DISPATCHABLE_FORCES)
+    people = Personnel.objects.all() if user is None else Personnel.objects.visible_to(user)
+    people = people.active().filter(force__in=DISPATCHABLE_FORCES)
     checkin = CheckIn.objects.filter(
         person=OuterRef("personnel_id"), at__lte=now, latitude__isnull=False
     ).order_by("-at", "-pk")

@@ -15,6 +15,7 @@ from shapely.geometry import shape
 from core import clock
 from core.formats import iso
 from field.incidents.models import (
+    EventKind,
     Incident,
     IncidentClass,
     IncidentEvent,
@@ -27,6 +28,26 @@ from field.models import SituationReport
 # The response clock's steps: the column each measures from reported_at to.
 STEPS = ("verified_at", "dispatched_at", "arrived_at", "resolved_at")
 BOARD_LIMIT = 100
+ALARM_LIMIT = 20
+
+
+def panic_alarms(user, *, now: datetime | None = None, limit: int = ALARM_LIMIT) -> list[Incident]:
+    """The open darurat incidents in scope that nobody has acknowledged yet, oldest first:
+    what the dashboard's and the wall screen's alarm sounds for. One query (the panic's
+    person and the places joined), whatever their number."""
+    now = now or clock.now()
+    incidents = list(
+        Incident.objects.visible_to(user)
+        .open()
+        .filter(severity=Severity.DARURAT)
+        .exclude(events__kind=EventKind.ACKNOWLEDGED)
+        .select_related("tps__desa", "desa", "kecamatan", "panic__person")
+        .defer("tps__desa__boundary", "desa__boundary", "kecamatan__boundary")
+        .order_by("reported_at", "pk")[:limit]
+    )
+    for incident in incidents:
+        incident.waiting = incident.minutes_waiting(now)
+    return incidents
 
 
 @dataclass

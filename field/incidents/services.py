@@ -30,6 +30,7 @@ from field.incidents.models import (
 )
 from field.models import SituationReport
 from field.notifications.escalation import escalation_start
+from field.panic.models import PanicAlert
 
 S = IncidentState
 
@@ -269,8 +270,10 @@ def incident_resolve(*, incident: Incident, by, resolution: str) -> Incident:
 
 
 def _release_responders(incident: Incident, *, at: datetime, by) -> None:
-    """The people sent to it are free again from the moment it ends (docs/incidents.md)."""
+    """The people sent to it are free again from the moment it ends (docs/incidents.md); a
+    panic it answered closes, so the person's next press opens a new incident."""
     incident_dispatches_end(incident, at=at, by=by)
+    PanicAlert.objects.filter(incident=incident, is_open=True).update(is_open=False, closed_at=at)
 
 
 def _close(incident: Incident, *, by, state: str, reason: str, kind: str, original=None):

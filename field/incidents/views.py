@@ -26,6 +26,7 @@ from field.models import SituationReport
 from field.notifications import webpush
 from field.notifications.selectors import incident_deliveries
 
+ALARM = "field/_panic_alarm.html"
 BOARD = "field/incident_board.html"
 PART = "field/_incident_board.html"
 DETAIL = "field/incident_detail.html"
@@ -47,6 +48,16 @@ def incident_board(request: HtmxHttpRequest) -> HttpResponse:
     response = render(request, PART if request.htmx else BOARD, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@command.command_required
+@require_GET
+def panic_alarm(request: HtmxHttpRequest) -> HttpResponse:
+    """The alarm of the dashboard and the wall screen: unacknowledged darurat incidents in
+    scope, polled every 5 s; it flashes and beeps while the list is not empty."""
+    return render(
+        request, ALARM, {"alarm_loaded": True, "alarms": selectors.panic_alarms(request.user)}
+    )
 
 
 def _detail_context(request, incident: Incident, form=None) -> dict:

@@ -5,7 +5,7 @@ through Telegram's servers, so it holds nothing beyond what the board's list sho
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from field.notifications.models import Notification
+from field.notifications.models import PANIC_LEVEL, Notification
 
 
 def incident_path(notification: Notification) -> str:
@@ -22,6 +22,10 @@ def title(notification: Notification) -> str:
 
 def body(notification: Notification) -> str:
     incident = notification.incident
+    if notification.level == PANIC_LEVEL:
+        return _("Darurat · %(kecamatan)s · rekan menekan tombol darurat. Mohon segera bantu.") % {
+            "kecamatan": incident.kecamatan.name if incident.kecamatan_id else "—",
+        }
     return _("%(severity)s · %(kecamatan)s · eskalasi tingkat %(level)s. Mohon ditanggapi.") % {
         "severity": incident.get_severity_display(),
         "kecamatan": incident.kecamatan.name if incident.kecamatan_id else "—",

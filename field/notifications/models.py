@@ -13,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from core.access import Role, access_of
 from field.incidents.models import IncidentClass
 
+# The level of the notifications a panic sends at once, beside the chain's levels 1, 2, 3:
+# the person's team and the nearest reserves (field.incidents.panic).
+PANIC_LEVEL = 0
+
 
 class Audience(models.TextChoices):
     # The Polsek accounts of the incident's kecamatan (its Padal and Kapolsek).

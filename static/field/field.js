@@ -131,12 +131,29 @@
     return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
   }
 
-  function locate(form) {
+  function locate(form, timeout) {
     return new Promise(function (ok) {
       if (!navigator.geolocation) return ok(null);
       show(form, "Mencari posisi ponsel…", "wait");
       navigator.geolocation.getCurrentPosition(function (p) { ok(p.coords); }, function () { ok(null); },
-        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+        { enableHighAccuracy: true, timeout: timeout || 15000, maximumAge: 60000 });
+    });
+  }
+
+  // The panic button: a few seconds to cancel a press made by mistake, then it goes.
+  function countdown(form) {
+    return new Promise(function (ok, fail) {
+      var left = +form.getAttribute("data-seconds") || 5, cancel = form.querySelector("[data-role=cancel]");
+      function tick() {
+        if (left <= 0) { stop(); return ok(); }
+        show(form, "Tanda darurat terkirim dalam " + left + " detik. Tekan Batalkan bila tidak sengaja.", "bad");
+        left -= 1;
+      }
+      function stop() { clearInterval(timer); cancel.hidden = true; cancel.onclick = null; }
+      cancel.hidden = false;
+      cancel.onclick = function () { stop(); fail("cancelled"); };
+      var timer = setInterval(tick, 1000);
+      tick();
     });
   }
 
@@ -164,6 +181,19 @@
         var d = Math.round(metres(c.latitude, c.longitude, +form.getAttribute("data-lat"), +form.getAttribute("data-lng")));
         show(form, "Posisi ±" + Math.round(c.accuracy) + " m, " + d + " m dari TPS" +
           (d > +form.getAttribute("data-far") ? " (jauh)" : "") + ". Mengirim…", "wait");
+      });
+    }
+    if (kind === "panic") {
+      // A fresh key per press: the page may come from the offline cache with a key already sent.
+      form.elements.idempotency_key.value = newKey();
+      return countdown(form).then(function () { return locate(form, 8000); }).then(function (c) {
+        form.elements.confirm.value = "1";
+        if (c) {
+          form.elements.latitude.value = c.latitude.toFixed(6);
+          form.elements.longitude.value = c.longitude.toFixed(6);
+          form.elements.accuracy.value = Math.round(c.accuracy);
+        }
+        show(form, (c ? "Posisi ±" + Math.round(c.accuracy) + " m." : "Tanpa posisi.") + " Mengirim tanda darurat…", "wait");
       });
     }
     if (kind === "report" && form.elements.photo && form.elements.photo.files.length) {
@@ -206,8 +236,9 @@
         if (!navigator.onLine) show(form, "Tidak ada sinyal: tersimpan di ponsel, dikirim otomatis nanti.", "wait");
         return flush();
       });
-    }).catch(function () {
-      show(form, "Gagal menyimpan di ponsel; coba lagi.", "bad");
+    }).catch(function (why) {
+      if (why === "cancelled") show(form, "Dibatalkan: tidak ada yang dikirim.", "ok");
+      else show(form, "Gagal menyimpan di ponsel; coba lagi.", "bad");
     }).then(function () {
       if (button) button.disabled = false;
     });
