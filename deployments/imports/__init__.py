@@ -15,7 +15,8 @@ the rows are validated in memory by the model's rules against what one query per
 and written with bulk_create / bulk_update and their history in batches, coverage told once.
 Assignments are checked by Assignment.clean against the people's duties and unavailability
 read once (Bookings); a row that passes is booked, so later rows see it (an officer twice in
-one file overlaps), and the file is written by deployments.services.assignments_save_many.
+one file overlaps), and the file is written by
+deployments.services.assignments_bulk.assignments_save_many.
 Their row-by-row path through import-export (bulk = False, each row saved by assignment_save)
 is kept as the reference the tests compare with.
 

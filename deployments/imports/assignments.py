@@ -38,13 +38,15 @@ from deployments.imports.resource import column_field
 from deployments.models import Assignment, Force, Personnel, Post, PostKind, Sprin
 from deployments.selectors import current_operation
 from deployments.services.assignments import (
-    UPDATE_FIELDS,
     assignment_save,
     assignment_validate,
-    assignments_save_many,
     bookings_of,
     bulk_refusal,
     personnel_lock,
+)
+from deployments.services.assignments_bulk import (
+    UPDATE_FIELDS,
+    assignments_save_many,
     with_tps_sets,
 )
 from tps.models import TPS, Desa

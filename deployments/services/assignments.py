@@ -1,8 +1,9 @@
 """The one door for assignment writes: every path that creates or changes an assignment (the
 admin's form, its bulk actions, fill gaps, replacing a person, the import) comes through here.
 
-The import writes a whole file through assignments_save_many, after the same rules checked
-against what it read once (assignment_validate with bookings_of), under the same locks.
+The import writes a whole file through assignments_bulk.assignments_save_many, after the same
+rules checked against what it read once (assignment_validate with bookings_of), under the
+same locks.
 
 The rules are written once: the person's row is locked (two admins assigning the same officer at
 once must not both pass validation), the model's checks run (overlap, phase window, post) with
@@ -11,15 +12,12 @@ those of the TPS set (Linmas' own desa, Pam TPS needs TPS), the row is saved wit
 becomes the same message, and coverage is recomputed after the commit.
 """
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, prefetch_related_objects
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.formats import wib_stamp
@@ -43,9 +41,6 @@ UNAVAILABLE_TRIGGER = "deployments_assignment_unavailable"  # migration 0011
 # would cost a query apiece (5,000 of them in an import) and prove nothing.
 RESOLVED_FIELDS = ("personnel", "phase", "post", "sprin")
 LOOKUP_CHUNK = 2_000  # ids per IN (…) list
-WRITE_BATCH = 2_000  # rows per INSERT/UPDATE: well under PostgreSQL's 65,535 parameters
-# What an import may change of a stored assignment (its person and start are its key).
-UPDATE_FIELDS = ("phase", "kind", "post", "ends_at", "sprin", "status", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -114,7 +109,7 @@ def bookings_of(
 
     The duties' person, post, Sprin and phase are the ones given (rows the caller has read
     already; any other is read when used); their TPS sets are for the caller to prefetch
-    (with_tps_sets) where it needs them.
+    (assignments_bulk.with_tps_sets) where it needs them.
     """
     by_pk = {p.pk: p for p in people}
     related = {
@@ -125,7 +120,7 @@ def bookings_of(
     ids = sorted(by_pk)
     duties: list[Assignment] = []
     periods: list[Unavailability] = []
-    for chunk in _chunks(ids):
+    for chunk in id_chunks(ids):
         duties.extend(Assignment.objects.filter(personnel_id__in=chunk))
         periods.extend(Unavailability.objects.filter(personnel_id__in=chunk))
     for duty in duties:
@@ -163,95 +158,7 @@ def assignment_save(
     return assignment
 
 
-def with_tps_sets(duties: Sequence[Assignment]) -> None:
-    """Prefetch the TPS sets (with their desa) of stored duties: one query per 2,000."""
-    for chunk in _chunks(list(duties)):
-        prefetch_related_objects(
-            chunk, Prefetch("tps", queryset=TPS.objects.select_related("desa"))
-        )
-
-
-def assignments_save_many(
-    *,
-    creates: Sequence[Assignment],
-    updates: Sequence[Assignment],
-    tps_of: Callable[[Assignment], Sequence[TPS]],
-    by=None,
-    reason: str = "",
-) -> None:
-    """Write many validated assignments (new and changed) with their TPS sets and history,
-    a few statements per WRITE_BATCH rows: what assignment_save does for one, for an import.
-
-    Call it inside a transaction, under the people's lock, after assignment_validate(…,
-    bookings=…). Bulk writes send no signals: each assignment gets one history record (who,
-    why, and its TPS set as written) and coverage is told once. The database's guards still
-    hold (the exclusion constraint, the unavailability trigger): an IntegrityError from them
-    leaves the caller's transaction to roll back, bulk_refusal() says why in Indonesian.
-    """
-    if not (creates or updates):
-        return
-    reason = reason[:100]
-    # The changed first: a stored duty the file moves out of the way frees the time a new one
-    # takes (the exclusion constraint checks each row as it is written).
-    now = timezone.now()  # what auto_now would stamp; bulk_update does not
-    for assignment in updates:
-        assignment.updated_at = now
-    if updates:
-        Assignment.objects.bulk_update(updates, fields=UPDATE_FIELDS, batch_size=WRITE_BATCH)
-    Assignment.objects.bulk_create(creates, batch_size=WRITE_BATCH)
-    through = Assignment.tps.through
-    # The TPS sets: every new one, and those of the updated whose set changed.
-    replaced = [a for a in updates if {t.pk for t in tps_of(a)} != {t.pk for t in a.tps.all()}]
-    for chunk in _chunks([a.pk for a in replaced]):
-        through.objects.filter(assignment_id__in=chunk).delete()
-    links = through.objects.bulk_create(
-        [
-            through(assignment_id=a.pk, tps_id=t.pk)
-            for a in (*creates, *replaced)
-            for t in tps_of(a)
-        ],
-        batch_size=WRITE_BATCH,
-    )
-    links_of: dict[int, list] = defaultdict(list)
-    kept = {a.pk for a in updates} - {a.pk for a in replaced}
-    for chunk in _chunks(sorted(kept)):
-        links = [*links, *through.objects.filter(assignment_id__in=chunk)]
-    for link in links:
-        links_of[link.assignment_id].append(link)
-    # One history record per assignment, carrying its TPS set (simple_history's m2m rows).
-    records = [
-        *(
-            Assignment.history.bulk_history_create(
-                creates, batch_size=WRITE_BATCH, default_user=by, default_change_reason=reason
-            )
-            or []
-        ),
-        *(
-            Assignment.history.bulk_history_create(
-                updates,
-                batch_size=WRITE_BATCH,
-                update=True,
-                default_user=by,
-                default_change_reason=reason,
-            )
-            or []
-        ),
-    ]
-    m2m_history = Assignment.history.model.tps.model
-    m2m_history.objects.bulk_create(
-        [
-            m2m_history(
-                history=record, id=link.pk, assignment_id=link.assignment_id, tps_id=link.tps_id
-            )
-            for record in records
-            for link in links_of.get(record.id, ())
-        ],
-        batch_size=WRITE_BATCH,
-    )
-    coverage_inputs_changed()
-
-
-def _chunks(items: Sequence) -> Iterable[Sequence]:
+def id_chunks(items: Sequence) -> Iterable[Sequence]:
     for start in range(0, len(items), LOOKUP_CHUNK):
         yield items[start : start + LOOKUP_CHUNK]
 
