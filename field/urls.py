@@ -9,6 +9,7 @@ from field.dispatch import views as dispatch
 from field.incidents import views as incidents
 from field.logistics import views as logistics
 from field.notifications import views as notifications
+from field.panic import views as panic
 from field.turnout import views as turnout
 
 app_name = "field"
@@ -21,9 +22,9 @@ urlpatterns = [
     path("me/tps/<int:pk>/status/", views.tps_status, name="tps_status"),
     path("me/lapor/", views.report, name="report"),
     path("me/tps/<int:pk>/kehadiran/", turnout.turnout_send, name="turnout_send"),
-    path("me/darurat/", views.panic, name="panic"),
+    path("me/darurat/", panic.panic, name="panic"),
     path("me/instruksi/<int:pk>/terima/", views.instruction_ack, name="instruction_ack"),
-    path("me/kejadian/<int:pk>/langkah/", views.dispatch_progress, name="dispatch_progress"),
+    path("me/kejadian/<int:pk>/langkah/", dispatch.dispatch_progress, name="dispatch_progress"),
     path("laporan/<int:pk>/foto/", views.report_photo, name="report_photo"),
     # The command
     path("lapangan/insiden/", command.incidents, name="incidents"),

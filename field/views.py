@@ -7,7 +7,6 @@ and a plain browser with a redirect to /me/ and a message.
 """
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
@@ -28,50 +27,19 @@ from core.formats import wib_time as wib
 from core.http import field_officer_required
 from deployments.models import Assignment
 from field import selectors, services
-from field.dispatch import services as dispatch_services
-from field.dispatch.models import IncidentDispatch
+from field.answers import done, form_errors, refused, wants_json
 from field.forms import (
     CheckInForm,
-    DispatchStepForm,
-    PanicForm,
     ReportForm,
     StatusStepForm,
     new_key,
 )
 from field.models import Instruction, SituationReport, TPSStatusStep
-from field.panic.services import panic_raise
 from field.photos import PhotoBusy, request_too_large, too_large_message
 from field.turnout.selectors import officer_form_state
 
 ME = "field/me.html"
 SEEN_COOKIE = "opsboard_seen"
-
-
-def wants_json(request: HttpRequest) -> bool:
-    """The offline queue of field.js asks for JSON; a browser without JavaScript does not."""
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def _done(request: HttpRequest, message: str, *, created: bool, record_id: int, anchor: str = ""):
-    if wants_json(request):
-        return JsonResponse(
-            {"id": record_id, "created": created, "message": message},
-            status=201 if created else 200,
-        )
-    messages.success(request, message)
-    return redirect(reverse("opsboard:me") + anchor)
-
-
-def _refused(request: HttpRequest, errors: dict[str, list[str]], *, status: int = 422):
-    """A bad submission: 422 (or 413) with the messages, never a half-written record."""
-    if wants_json(request):
-        return JsonResponse({"errors": errors}, status=status)
-    lines = [message for field_errors in errors.values() for message in field_errors]
-    return render(request, "field/problem.html", {"lines": lines}, status=status)
-
-
-def _errors(form) -> dict[str, list[str]]:
-    return {name: [str(e) for e in errs] for name, errs in form.errors.items()}
 
 
 # Sign-in by link
@@ -221,7 +189,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
     person = request.user.personnel
     form = CheckInForm(request.POST)
     if not form.is_valid():
-        return _refused(request, _errors(form))
+        return refused(request, form_errors(form))
     tps = selectors.guard_tps_or_none(person, form.cleaned_data["tps"], at=clock.now())
     if tps is None:
         raise Http404(_("TPS ini bukan tempat tugas Anda."))
@@ -236,8 +204,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
             idempotency_key=data["idempotency_key"],
         )
     except ValidationError as exc:
-        return _refused(request, {"__all__": exc.messages})
-    return _done(
+        return refused(request, {"__all__": exc.messages})
+    return done(
         request,
         checkin_message(record),
         created=created,
@@ -266,54 +234,6 @@ def checkin_message(record) -> str:
 
 @field_officer_required
 @require_http_methods(["GET", "POST"])
-def panic(request: HttpRequest) -> HttpResponse:
-    """The panic button, for the signed-in officer only (no person is read from the request).
-    A GET, or a POST not yet confirmed (the button without JavaScript), shows the confirm step;
-    a confirmed POST (field.js after its countdown, or the confirm step) raises the panic."""
-    form = PanicForm(request.POST if request.method == "POST" else None)
-    if request.method == "GET" or (form.is_valid() and not form.cleaned_data["confirm"]):
-        return render(request, "field/panic_confirm.html", {"panic_key": new_key()})
-    if not form.is_valid():
-        return _refused(request, _errors(form))
-    data = form.cleaned_data
-    try:
-        result = panic_raise(
-            person=request.user.personnel,
-            latitude=data["latitude"],
-            longitude=data["longitude"],
-            accuracy=data["accuracy_m"],
-            idempotency_key=data["idempotency_key"],
-        )
-    except ValidationError as exc:
-        return _refused(request, {"__all__": exc.messages})
-    return _done(
-        request,
-        panic_message(result),
-        created=result.opened,
-        record_id=result.incident.pk,
-        anchor="#darurat",
-    )
-
-
-def panic_message(result) -> str:
-    when = wib(result.signal.at)
-    if result.repeated:
-        text = _("Tanda darurat ini sudah diterima %(when)s (%(number)s).")
-    elif result.opened:
-        text = _(
-            "Tanda darurat terkirim %(when)s (%(number)s): komando, tim dan cadangan terdekat "
-            "diberi tahu. Cari tempat aman."
-        )
-    else:
-        text = _("Tanda darurat diperbarui %(when)s (%(number)s): komando sudah diberi tahu.")
-    text %= {"when": when, "number": result.incident.number}
-    if result.signal.latitude is None:
-        text += " " + _("Tanpa posisi ponsel: sebutkan lokasi Anda bila ditelepon.")
-    return text
-
-
-@field_officer_required
-@require_http_methods(["GET", "POST"])
 def tps_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The TPS's election-day timeline (GET) and a guard recording its next step (POST)."""
     person = request.user.personnel
@@ -323,13 +243,13 @@ def tps_status(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = StatusStepForm(request.POST)
         if not form.is_valid():
-            return _refused(request, _errors(form))
+            return refused(request, form_errors(form))
         try:
             record, created = services.tps_status_step_record(
                 person=person, tps=tps, step=form.cleaned_data["step"]
             )
         except ValidationError as exc:
-            return _refused(request, {"__all__": exc.messages})
+            return refused(request, {"__all__": exc.messages})
         if created:
             message = _("%(step)s: tercatat %(when)s.") % {
                 "step": record.get_step_display(),
@@ -341,9 +261,7 @@ def tps_status(request: HttpRequest, pk: int) -> HttpResponse:
                 "when": wib(record.at),
                 "who": record.person.name if record.person else _("petugas lain"),
             }
-        return _done(
-            request, message, created=created, record_id=record.pk, anchor=f"#tps-{tps.pk}"
-        )
+        return done(request, message, created=created, record_id=record.pk, anchor=f"#tps-{tps.pk}")
     return render(
         request,
         "field/tps_status.html",
@@ -399,7 +317,7 @@ def _report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST, request.FILES, stations=stations)
     if not form.is_valid():
         if wants_json(request):
-            return _refused(request, _errors(form))
+            return refused(request, form_errors(form))
         return render(
             request,
             "field/report.html",
@@ -420,12 +338,12 @@ def _report(request: HttpRequest) -> HttpResponse:
         )
     except PhotoBusy as exc:
         # Nothing stored: the phone's queue keeps a 503 and sends it again (field.js).
-        return _report_refused(request, form, {"photo": [str(exc)]}, status=503)
+        return _reportrefused(request, form, {"photo": [str(exc)]}, status=503)
     except ValidationError as exc:
         errors = {"photo": exc.messages} if exc.code in ("too_large", "image") else {}
         if not errors:
             errors = {"__all__": exc.messages}
-        return _report_refused(request, form, errors, status=422)
+        return _reportrefused(request, form, errors, status=422)
     message = _("Laporan %(kind)s terkirim %(when)s.") % {
         "kind": record.get_kind_display().lower(),
         "when": wib(record.at),
@@ -434,12 +352,12 @@ def _report(request: HttpRequest) -> HttpResponse:
         message = _("Laporan ini sudah diterima %(when)s; tidak disimpan dua kali.") % {
             "when": wib(record.at)
         }
-    return _done(request, message, created=created, record_id=record.pk, anchor="#lapor")
+    return done(request, message, created=created, record_id=record.pk, anchor="#lapor")
 
 
-def _report_refused(request: HttpRequest, form, errors: dict[str, list[str]], *, status: int):
+def _reportrefused(request: HttpRequest, form, errors: dict[str, list[str]], *, status: int):
     if wants_json(request):
-        return _refused(request, errors, status=status)
+        return refused(request, errors, status=status)
     for name, lines in errors.items():
         for line in lines:
             form.add_error(None if name == "__all__" else name, line)
@@ -449,43 +367,6 @@ def _report_refused(request: HttpRequest, form, errors: dict[str, list[str]], *,
         {"form": form, "photo_max_mb": _photo_max_mb()},
         status=status,
     )
-
-
-@field_officer_required
-@require_POST
-def dispatch_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """Berangkat, Tiba or Selesai on the responder's own dispatch (another's is a 404); through
-    the phone's offline queue like a report: JSON for it, a redirect for a plain browser."""
-    person = request.user.personnel
-    dispatch = get_object_or_404(
-        IncidentDispatch.objects.filter(personnel=person).select_related("incident"), pk=pk
-    )
-    form = DispatchStepForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, _errors(form))
-    data = form.cleaned_data
-    try:
-        record, created = dispatch_services.dispatch_progress(
-            dispatch=dispatch,
-            step=data["step"],
-            note=data["note"],
-            by_person=person,
-            idempotency_key=data["idempotency_key"],
-        )
-    except dispatch_services.DispatchEnded as exc:
-        return _refused(request, {"__all__": exc.messages}, status=409)
-    except ValidationError as exc:
-        return _refused(request, {"__all__": exc.messages})
-    values = {
-        "step": record.get_step_display(),
-        "number": dispatch.incident.number,
-        "when": wib(record.at),
-    }
-    if created:
-        message = _("%(step)s %(number)s tercatat %(when)s.") % values
-    else:
-        message = _("%(step)s %(number)s sudah tercatat %(when)s; tidak dicatat dua kali.") % values
-    return _done(request, message, created=created, record_id=record.pk, anchor="#kejadian")
 
 
 @field_officer_required
@@ -500,7 +381,7 @@ def instruction_ack(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     ack = services.instruction_acknowledge(instruction=instruction, person=person)
-    return _done(
+    return done(
         request, _("Instruksi diterima."), created=True, record_id=ack.pk, anchor="#instruksi"
     )
 

@@ -9,7 +9,7 @@ unavailable, the incident in another state) and writes nothing.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -17,9 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
-from core.http import HtmxHttpRequest
+from core.formats import wib_time as wib
+from core.http import HtmxHttpRequest, field_officer_required
 from field import command
+from field.answers import done, form_errors, refused
 from field.dispatch import selectors, services
+from field.dispatch.models import IncidentDispatch
+from field.forms import DispatchStepForm
 from field.incidents.models import Incident
 
 PAGE = "field/incident_dispatch.html"
@@ -104,3 +108,40 @@ def incident_dispatch(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         response["HX-Redirect"] = target
         return response
     return HttpResponseRedirect(target)
+
+
+@field_officer_required
+@require_POST
+def dispatch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Berangkat, Tiba or Selesai on the responder's own dispatch (another's is a 404); through
+    the phone's offline queue like a report: JSON for it, a redirect for a plain browser."""
+    person = request.user.personnel
+    dispatch = get_object_or_404(
+        IncidentDispatch.objects.filter(personnel=person).select_related("incident"), pk=pk
+    )
+    form = DispatchStepForm(request.POST)
+    if not form.is_valid():
+        return refused(request, form_errors(form))
+    data = form.cleaned_data
+    try:
+        record, created = services.dispatch_progress(
+            dispatch=dispatch,
+            step=data["step"],
+            note=data["note"],
+            by_person=person,
+            idempotency_key=data["idempotency_key"],
+        )
+    except services.DispatchEnded as exc:
+        return refused(request, {"__all__": exc.messages}, status=409)
+    except ValidationError as exc:
+        return refused(request, {"__all__": exc.messages})
+    values = {
+        "step": record.get_step_display(),
+        "number": dispatch.incident.number,
+        "when": wib(record.at),
+    }
+    if created:
+        message = _("%(step)s %(number)s tercatat %(when)s.") % values
+    else:
+        message = _("%(step)s %(number)s sudah tercatat %(when)s; tidak dicatat dua kali.") % values
+    return done(request, message, created=created, record_id=record.pk, anchor="#kejadian")

@@ -17,6 +17,7 @@ from core.formats import iso
 from core.formats import wib_time as wib
 from core.http import api_view, field_officer_required
 from field import selectors
+from field.answers import done, form_errors, refused
 from field.command import admin_required
 from field.posko import (
     _posko_back,
@@ -31,7 +32,6 @@ from field.turnout.imports import COLUMNS, turnout_kpu_import
 from field.turnout.models import TurnoutReport
 from field.turnout.selectors import turnout_by_tps
 from field.turnout.services import turnout_count_record, turnout_report
-from field.views import _done, _errors, _refused
 
 
 def _record(*, tps, data: dict, source: str, by, person=None):
@@ -83,7 +83,7 @@ def turnout_send(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("TPS ini bukan tempat tugas Anda."))
     form = TurnoutForm(request.POST)
     if not form.is_valid():
-        return _refused(request, _errors(form))
+        return refused(request, form_errors(form))
     try:
         record, created, message = _record(
             tps=tps,
@@ -93,8 +93,8 @@ def turnout_send(request: HttpRequest, pk: int) -> HttpResponse:
             person=person,
         )
     except ValidationError as exc:
-        return _refused(request, {"__all__": exc.messages})
-    return _done(request, message, created=created, record_id=record.pk, anchor=f"#tps-{tps.pk}")
+        return refused(request, {"__all__": exc.messages})
+    return done(request, message, created=created, record_id=record.pk, anchor=f"#tps-{tps.pk}")
 
 
 @posko_operator_required
