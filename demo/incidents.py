@@ -126,7 +126,7 @@ SCENES = [
         True,
         "Adu mulut antarpendukung di depan TPS",
         IncidentClass.BENTROK_MASSA,
-        Severity.DARURAT,
+        Severity.TINGGI,  # a quarrel at the TPS: urgent, not a panic (darurat rings the alarm)
         S.DILAPORKAN,
         "08:52",
         (),
