@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connections
 from django.test import Client
 from playwright.sync_api import expect
 
@@ -101,6 +102,16 @@ def _shorten_board_poll(page) -> None:
     )
 
 
+def _incident() -> Incident:
+    """The one incident, read between browser steps. Inside Playwright's sync API the ORM sees
+    another async context than the test's and opens a connection of its own: closed at once,
+    or the test database could not be dropped at the end."""
+    try:
+        return Incident.objects.get()
+    finally:
+        connections.close_all()
+
+
 def test_urgent_report_to_resolved_with_dispatch_of_the_nearest_reserve_pair(
     live_server, settings, field_officer, command_staff, reserves, tps_a, monkeypatch
 ):
@@ -129,13 +140,17 @@ def test_urgent_report_to_resolved_with_dispatch_of_the_nearest_reserve_pair(
         else:
             route.abort()  # map tiles: the page must not need another host
 
+    # Signed in up front, before Playwright's event loop runs in this thread.
+    users = [command_staff, field_officer, andi.user, budi.user]
+    cookies = {user.pk: _session_cookie(user, host) for user in users}
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
         def context(user, **options):
             ctx = browser.new_context(**options)
             ctx.route("**/*", block_foreign)
-            ctx.add_cookies([_session_cookie(user, host)])
+            ctx.add_cookies([cookies[user.pk]])
             return ctx
 
         # The command's dashboard, open before anything is reported.
@@ -161,7 +176,7 @@ def test_urgent_report_to_resolved_with_dispatch_of_the_nearest_reserve_pair(
         report.locator("#id_urgent").check()
         report.locator("button[type=submit]").click()
         report.locator("[data-role=result]").filter(has_text="terkirim").wait_for(timeout=20_000)
-        incident = Incident.objects.get()
+        incident = _incident()
         number = incident.number
         assert incident.reported_at == start
 
@@ -246,9 +261,9 @@ def test_urgent_report_to_resolved_with_dispatch_of_the_nearest_reserve_pair(
         press(andi, "tiba", ARRIVE)
         press(budi, "tiba", SECOND_ARRIVES)
         press(andi, "selesai", FIRST_DONE, "Massa dipisahkan, Andi kembali ke pos")
-        assert Incident.objects.get().state == IncidentState.DI_LOKASI  # Budi still there
+        assert _incident().state == IncidentState.DI_LOKASI  # Budi still there
         press(budi, "selesai", RESOLVE, "Massa bubar dengan tertib")
-        assert Incident.objects.get().state == IncidentState.SELESAI
+        assert _incident().state == IncidentState.SELESAI
 
         # The incident page: selesai, its timeline in order, the response clock's minutes.
         board_page.goto(f"{base}/lapangan/kejadian/{incident.pk}/")
