@@ -58,8 +58,8 @@ format: install
 # own that only it drops (bench/common.py): the coverage engine against its floor, interleaved
 # over BENCH_ROUNDS rounds with median and min-max, the dashboard beside a bare view, and the
 # rest, at the demo's and Polda Jatim's size; BENCH_SIZES=839,60312,823000 adds the national
-# size; last, an urgent report from /me/ to the incident board among 50 open incidents (the
-# demo's size). WRITE=1 records the results in docs/benchmarks.md, one table per benchmark.
+# size; last, an urgent report from /me/ to the incident board and a panic press to the wall
+# screen's alarm, each among 50 open incidents (the demo's size). WRITE=1 records the results in docs/benchmarks.md, one table per benchmark.
 BENCH_SIZES ?= 839,60312
 BENCH_ROUNDS ?= 5
 # The imports (bench/imports.py): roster sizes, rounds, and which (personnel, assignment).
@@ -72,6 +72,7 @@ bench: install
 	$(PY) bench/me.py --sizes $(BENCH_SIZES) --rounds $(BENCH_ROUNDS) $(if $(WRITE),--write)
 	$(PY) bench/imports.py --sizes $(IMPORT_SIZES) --rounds $(IMPORT_ROUNDS) --kinds $(IMPORT_KINDS) $(if $(WRITE),--write)
 	$(PY) bench/report_board.py --rounds $(BENCH_ROUNDS) $(if $(WRITE),--write)
+	$(PY) bench/panic_wall.py --rounds $(BENCH_ROUNDS) $(if $(WRITE),--write)
 
 seed: install
 	$(MANAGE) migrate --noinput -v 0

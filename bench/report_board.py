@@ -53,6 +53,74 @@ PASSWORD = secrets.token_urlsafe(12)  # the demo's accounts; nobody signs in wit
 WARM_UP = 2
 
 
+def guards_with_accounts(count: int) -> list:
+    """Inside Django: `count` Linmas TPS guards on duty with an account, in a fixed order."""
+    from deployments.models import Assignment, Force, PostKind
+
+    guards = list(
+        Assignment.objects.filter(
+            kind=PostKind.PAM_TPS,
+            personnel__force=Force.LINMAS,
+            personnel__user__isnull=False,
+            status=Assignment.Status.ACTIVE,
+        )
+        .select_related("personnel__user")
+        .prefetch_related("tps")
+        .order_by("pk")[:count]
+    )
+    if len(guards) < count:
+        sys.exit(f"only {len(guards)} guards with an account")
+    return guards
+
+
+def open_incidents(open_count: int, guards: list) -> list:
+    """Inside Django: urgent reports from the first guards (through the real service, each
+    opening its incident and its escalation) until open_count incidents are open, the demo's
+    own among them; the guards left over."""
+    import uuid
+
+    from field.incidents.models import Incident
+    from field.services import situation_report_create
+
+    to_open = max(open_count - Incident.objects.open().count(), 0)
+    for duty in guards[:to_open]:
+        situation_report_create(
+            person=duty.personnel,
+            kind="gangguan",
+            text="Massa berkumpul (laporan sintetis, bench)",
+            urgent=True,
+            idempotency_key=uuid.uuid4(),
+            tps=duty.tps.all()[0],
+        )
+    return guards[to_open:]
+
+
+def environment(url: str, var: str) -> dict:
+    """The child's settings: production (DEBUG off), the operation clock on election day, no
+    Redis (Celery eager), this run's database; nothing of the caller's OPSBOARD_/REDIS_."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("OPSBOARD_", "REDIS_"))},
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "opsboard.settings",
+        "OPSBOARD_NOW": ELECTION_DAY,
+        "OPSBOARD_DEMO_PASSWORD": PASSWORD,
+        "OPSBOARD_VAR_DIR": str(ROOT / "var" / var),
+        "OPSBOARD_TILE_URL": "",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "testserver",
+        "OPSBOARD_ALLOW_HTTP": "true",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def build(env: dict) -> None:
+    """The schema, the static files (DEBUG off) and the Kediri demo in env's database."""
+    run([PYTHON, "manage.py", "migrate", "-v", "0"], env)
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+    run([PYTHON, "manage.py", "seed_kediri_2024"], env)
+
+
 def child(rounds: int, open_count: int) -> dict:
     """Inside Django: build the open incidents, then the rounds; the figures as a dict."""
     # The repository first (a script's sys.path starts with bench/): this checkout's code.
@@ -65,39 +133,14 @@ def child(rounds: int, open_count: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from deployments.models import Assignment, Force, PostKind
     from field.incidents.models import Incident
     from field.incidents.services import incident_reject
-    from field.services import situation_report_create
 
-    guards = list(
-        Assignment.objects.filter(
-            kind=PostKind.PAM_TPS,
-            personnel__force=Force.LINMAS,
-            personnel__user__isnull=False,
-            status=Assignment.Status.ACTIVE,
-        )
-        .select_related("personnel__user")
-        .prefetch_related("tps")
-        .order_by("pk")[: open_count + WARM_UP + rounds]
-    )
-    if len(guards) < open_count + WARM_UP + rounds:
-        sys.exit(f"only {len(guards)} guards with an account")
-    # The demo's own open incidents count: the board holds open_count in all.
-    to_open = max(open_count - Incident.objects.open().count(), 0)
-    for duty in guards[:to_open]:
-        situation_report_create(
-            person=duty.personnel,
-            kind="gangguan",
-            text="Massa berkumpul (laporan sintetis, bench)",
-            urgent=True,
-            idempotency_key=uuid.uuid4(),
-            tps=duty.tps.all()[0],
-        )
+    guards = guards_with_accounts(open_count + WARM_UP + rounds)
+    phones = iter(open_incidents(open_count, guards))
     kabagops = get_user_model().objects.get(username="kabagops")
     board = Client()
     board.force_login(kabagops, backend="opsboard.auth.OpsboardBackend")
-    phones = iter(guards[to_open:])
     opened = Incident.objects.open().count()
 
     def board_get() -> bytes:
@@ -182,23 +225,8 @@ def main() -> None:
         return
     load = os.getloadavg()[0]
     with own_database("board", BASE_URL, name=DB_NAME) as url:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("OPSBOARD_", "REDIS_"))},
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "opsboard.settings",
-            "OPSBOARD_NOW": ELECTION_DAY,
-            "OPSBOARD_DEMO_PASSWORD": PASSWORD,
-            "OPSBOARD_VAR_DIR": str(ROOT / "var" / "bench-board"),
-            "OPSBOARD_TILE_URL": "",
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "testserver",
-            "OPSBOARD_ALLOW_HTTP": "true",
-            "LOG_LEVEL": "WARNING",
-        }
-        run([PYTHON, "manage.py", "migrate", "-v", "0"], env)
-        run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)  # DEBUG off
-        run([PYTHON, "manage.py", "seed_kediri_2024"], env)
+        env = environment(url, "bench-board")
+        build(env)
         version = psql(BASE_URL, "SHOW server_version").strip()
         args = [PYTHON, str(Path(__file__).resolve()), "--child", "--rounds", str(options.rounds)]
         output = run([*args, "--open", str(options.open)], env)

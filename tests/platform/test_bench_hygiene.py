@@ -45,6 +45,7 @@ def test_each_call_names_a_database_and_a_key_prefix_of_its_own():
     [
         ("coverage.py", ["DB_NAME"]),
         ("report_board.py", ["DB_NAME"]),
+        ("panic_wall.py", ["DB_NAME"]),
         ("loadtest/run.py", ["DB_NAME", "REDIS_KEY_PREFIX"]),
     ],
 )
