@@ -59,11 +59,12 @@ def celery_worker_on_redis(settings):
 
 
 @pytest.fixture(autouse=True)
-def escalation_chain_as_migrated(request):
-    """The escalation chain that migration field/0006 seeds, back in place when a transactional
-    test's flush has emptied it: under xdist such a test can run before other files' tests in
-    the same process, which would then open urgent incidents that tell nobody. Seeded by the
-    migration's own function, so the rows are the migration's."""
+def seeded_rows_as_migrated(request):
+    """The rows migrations seed — the escalation chain (field/0006) and the alert levels'
+    contingency steps (field/0014) — back in place when a transactional test's flush has emptied
+    them: under xdist such a test can run before other files' tests in the same process, which
+    would then open urgent incidents that tell nobody, or raise a level with an empty checklist.
+    Seeded by the migrations' own functions, so the rows are the migrations'."""
     if request.node.get_closest_marker("django_db") is None and not (
         {"db", "transactional_db"} & set(request.fixturenames)
     ):
@@ -71,8 +72,12 @@ def escalation_chain_as_migrated(request):
     request.getfixturevalue("db")  # the test's own database access (its marker decides which)
     from django.apps import apps
 
+    from field.alerts.models import ContingencyStep
     from field.notifications.models import EscalationRule
 
     if not EscalationRule.objects.exists():
         migration = importlib.import_module("field.migrations.0006_escalation_notifications")
         migration.seed_rules(apps, None)
+    if not ContingencyStep.objects.exists():
+        migration = importlib.import_module("field.migrations.0014_area_alerts")
+        migration.seed_steps(apps, None)

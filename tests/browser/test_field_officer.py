@@ -193,7 +193,8 @@ def test_a_linmas_signs_in_by_card_checks_in_and_reports_and_the_command_sees_it
     offline_form.locator("textarea").fill("Hoaks surat suara tercoblos beredar di grup WA.")
     offline_form.locator("button[type=submit]").click()
     offline_form.locator("[data-role=result]").filter(has_text="Tidak ada sinyal").wait_for()
-    assert "menunggu sinyal" in page.locator("#queue-note").inner_text()
+    # The note is rewritten after the item is stored and its send has failed: wait for it.
+    page.locator("#queue-note").filter(has_text="menunggu sinyal").wait_for()
     phone.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     offline_form.locator("[data-role=result]").filter(has_text="terkirim").wait_for(timeout=20000)
@@ -212,7 +213,7 @@ def test_a_linmas_signs_in_by_card_checks_in_and_reports_and_the_command_sees_it
     outage_form.locator("textarea").fill("Laporan saat server gangguan (uji browser).")
     outage_form.locator("button[type=submit]").click()
     outage_form.locator("[data-role=result]").filter(has_text="belum dapat menerima").wait_for()
-    assert "menunggu sinyal" in page.locator("#queue-note").inner_text()
+    page.locator("#queue-note").filter(has_text="menunggu sinyal").wait_for()
     page.unroute("**/me/lapor/")
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     outage_form.locator("[data-role=result]").filter(has_text="terkirim").wait_for(timeout=20000)

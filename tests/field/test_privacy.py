@@ -22,6 +22,7 @@ from tests.field.incident_helpers import later_dispatch
 NOT_SCOPED = {
     "field:service_worker": "the same static script for everyone",
     "field:signin": "whoever holds a link may use it: that is what a card is (test_signin_link)",
+    "field:panic": "an officer's panic is their own; it names nothing of TPS A (test_panic)",
 }
 
 
@@ -135,6 +136,15 @@ def _requests(tps_a, world):
             ("post", f"/lapangan/siaga/langkah/{world['checklist_item']}/centang/", {})
         ],
         "field:wall_board": [("get", "/lapangan/layar/", {})],
+        "field:panic_alarm": [("get", "/lapangan/darurat/", {})],
+        "field:turnout_send": [
+            ("post", f"/me/tps/{tps_a.pk}/kehadiran/", {"voters": 1, "idempotency_key": key()})
+        ],
+        "field:posko_turnout": [
+            ("post", "/posko/kehadiran/", {"person": 1, "tps": tps_a.pk, "voters": 1})
+        ],
+        "field:turnout_import": [("get", "/lapangan/kehadiran/impor/", {})],
+        "field_api:tps_turnout": [("get", "/api/tps-turnout.json", {})],
     }
 
 

@@ -60,6 +60,8 @@ ROLE_FOR_GROUP = {
     "account": "command_staff",
     "coordination": "command_staff",
     "coordination_object": "command_staff",
+    "reports": "command_staff",
+    "reports_object": "command_staff",
 }
 
 
@@ -299,6 +301,33 @@ def _posko(world, action: str, data: dict) -> Post:
     return Post("ops_admin", page, reverse(action), {"person": person.pk, **data})
 
 
+def _from_case(name: str, role: str, page_of, **post):
+    """A POST whose object the URL × role walk builds (tests/access_objects.py)."""
+
+    def build(world) -> Post:
+        case = case_for(name, world)
+        return Post(role, page_of(case), case.path, dict(case.data or {}), **post)
+
+    return build
+
+
+def _turnout_send(world) -> Post:
+    # /me/ offers the closing figure once the TPS's voting has closed (its status step).
+    from core import clock
+    from field.models import TPSStatusStep
+
+    TPSStatusStep.objects.create(
+        tps=world.tps, step=TPSStatusStep.Step.VOTING_CLOSED, at=clock.now()
+    )
+    action = reverse("field:turnout_send", kwargs={"pk": world.tps.pk})
+    data = {"voters": 1, "idempotency_key": _key()}
+    return Post("field_officer", reverse("opsboard:me"), action, data, via="fieldjs", status=201)
+
+
+def _report_page(case) -> str:
+    return case.path.rsplit("/", 2)[0] + "/"
+
+
 POST_CASES = {
     "login": lambda w: Post(
         None,
@@ -381,6 +410,38 @@ POST_CASES = {
         {"level": "kuning", "reason": "Massa berkumpul"},
     ),
     "field:alert_tick": _alert_tick,
+    # The panic press, sent by field.js after its countdown, for the signed-in officer.
+    "field:panic": lambda w: Post(
+        "field_officer",
+        reverse("opsboard:me"),
+        reverse("field:panic"),
+        {"confirm": "1", "idempotency_key": _key()},
+        via="fieldjs",
+        status=201,
+    ),
+    "field:turnout_send": _turnout_send,
+    "field:posko_turnout": lambda w: _posko(
+        w, "field:posko_turnout", {"tps": w.tps.pk, "voters": 1, "idempotency_key": _key()}
+    ),
+    "field:turnout_import": lambda w: Post(
+        "ops_admin",
+        reverse("field:turnout_import"),
+        reverse("field:turnout_import"),
+        {"action": "check"},
+        status=422,
+    ),
+    "field:logistics_record": _from_case(
+        "field:logistics_record", "command_staff", lambda c: c.path.replace("catat/", "")
+    ),
+    "reports:report_generate": lambda w: Post(
+        "command_staff",
+        reverse("reports:report_list"),
+        reverse("reports:report_generate"),
+        {"day": "2024-11-27"},
+    ),
+    "reports:report_edit": _from_case("reports:report_edit", "command_staff", _report_page),
+    "reports:report_sign": _from_case("reports:report_sign", "command_staff", _report_page),
+    "reports:report_revise": _from_case("reports:report_revise", "command_staff", _report_page),
     "field:cards_print": lambda w: Post(
         "ops_admin",
         reverse("field:cards"),
