@@ -139,9 +139,13 @@ def set_status(page, live_demo, assignment: int, status: str) -> None:
 
 def test_popup_is_fetched_when_a_marker_is_clicked(dashboard):
     page = dashboard
-    # Centre the map on the first TPS marker at zoom 16, then click where it is drawn.
+    # Centre the map on the first TPS marker without an open incident's icon over it (the icon
+    # would take the click, and show the incident), at zoom 16, then click where it is drawn.
     point = page.evaluate(
-        f"(() => {{ const m = {MAP}.map; let p = null; m.eachLayer(l => {{ if (!p && l.tpsId) {{ "
+        f"(() => {{ const m = {MAP}.map; const busy = new Set(); "
+        "m.eachLayer(l => { if (l.incidentId) busy.add(l.getLatLng().toString()); }); "
+        "let p = null; "
+        "m.eachLayer(l => { if (!p && l.tpsId && !busy.has(l.getLatLng().toString())) { "
         "m.setView(l.getLatLng(), 16, {animate: false}); "
         "const c = m.latLngToContainerPoint(l.getLatLng()); p = [c.x, c.y]; } }); return p; })()"
     )
