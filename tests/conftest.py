@@ -58,18 +58,12 @@ def celery_worker_on_redis(settings):
         app.conf.task_always_eager = True
 
 
-@pytest.fixture(autouse=True)
-def seeded_rows_as_migrated(request):
-    """The rows migrations seed — the escalation chain (field/0006) and the alert levels'
-    contingency steps (field/0014) — back in place when a transactional test's flush has emptied
+def migration_seeds_restore() -> None:
+    """Put back the rows migrations seed — the escalation chain (field/0006) and the alert
+    levels' contingency steps (field/0014) — when a transactional test's flush has emptied
     them: under xdist such a test can run before other files' tests in the same process, which
     would then open urgent incidents that tell nobody, or raise a level with an empty checklist.
     Seeded by the migrations' own functions, so the rows are the migrations'."""
-    if request.node.get_closest_marker("django_db") is None and not (
-        {"db", "transactional_db"} & set(request.fixturenames)
-    ):
-        return
-    request.getfixturevalue("db")  # the test's own database access (its marker decides which)
     from django.apps import apps
 
     from field.alerts.models import ContingencyStep
@@ -81,3 +75,14 @@ def seeded_rows_as_migrated(request):
     if not ContingencyStep.objects.exists():
         migration = importlib.import_module("field.migrations.0014_area_alerts")
         migration.seed_steps(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def seeded_rows_as_migrated(request):
+    """migration_seeds_restore() before every test that uses the database."""
+    if request.node.get_closest_marker("django_db") is None and not (
+        {"db", "transactional_db"} & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("db")  # the test's own database access (its marker decides which)
+    migration_seeds_restore()

@@ -11,6 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from tests.conftest import migration_seeds_restore
+
 DEMO_PASSWORD = "demo-Kediri-2024"
 
 
@@ -46,6 +48,8 @@ def demo_checksum() -> str:
 def seeded(django_db_setup, django_db_blocker):
     """The seed command's output; the demo (with demo logins) is in the database."""
     with django_db_blocker.unblock(), transaction.atomic():
+        # Module-scoped: it runs before the per-test restore, after any flush that emptied them.
+        migration_seeds_restore()
         with pytest.MonkeyPatch.context() as env:
             env.setenv("OPSBOARD_DEMO_PASSWORD", DEMO_PASSWORD)
             output = run_seed()
