@@ -338,12 +338,12 @@ def _report(request: HttpRequest) -> HttpResponse:
         )
     except PhotoBusy as exc:
         # Nothing stored: the phone's queue keeps a 503 and sends it again (field.js).
-        return _reportrefused(request, form, {"photo": [str(exc)]}, status=503)
+        return _report_refused(request, form, {"photo": [str(exc)]}, status=503)
     except ValidationError as exc:
         errors = {"photo": exc.messages} if exc.code in ("too_large", "image") else {}
         if not errors:
             errors = {"__all__": exc.messages}
-        return _reportrefused(request, form, errors, status=422)
+        return _report_refused(request, form, errors, status=422)
     message = _("Laporan %(kind)s terkirim %(when)s.") % {
         "kind": record.get_kind_display().lower(),
         "when": wib(record.at),
@@ -355,7 +355,7 @@ def _report(request: HttpRequest) -> HttpResponse:
     return done(request, message, created=created, record_id=record.pk, anchor="#lapor")
 
 
-def _reportrefused(request: HttpRequest, form, errors: dict[str, list[str]], *, status: int):
+def _report_refused(request: HttpRequest, form, errors: dict[str, list[str]], *, status: int):
     if wants_json(request):
         return refused(request, errors, status=status)
     for name, lines in errors.items():
