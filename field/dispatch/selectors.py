@@ -12,7 +12,6 @@ TPS one prefetch, whatever their number (tests/field/test_dispatch.py counts the
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from math import cos, radians
 
 from django.core.exceptions import ValidationError
@@ -39,15 +38,6 @@ NEARBY_KM = 10
 # The reserve and patrols are there to be sent: listed first, wherever they are.
 FIRST_KINDS = (PostKind.CADANGAN, PostKind.PATROLI)
 KM_PER_DEGREE = 111.32
-
-
-def incident_position(incident: Incident) -> tuple[Decimal, Decimal] | None:
-    """Where the incident is: its point, else its TPS's; None for a desa alone."""
-    if incident.latitude is not None:
-        return incident.latitude, incident.longitude
-    if incident.tps_id is not None:
-        return incident.tps.latitude, incident.tps.longitude
-    return None
 
 
 @dataclass
@@ -116,7 +106,7 @@ def _located(duty: Assignment, position) -> tuple[float | None, str]:
 def responder_candidates(incident: Incident, *, user, now: datetime) -> list[Candidate]:
     """Who could go, reserve and patrols first, then by distance (unknown last), then name.
     ``user`` None: the system's own look-up (the panic button's nearest reserves), everyone."""
-    position = incident_position(incident)
+    position = incident.position
     people = Personnel.objects.all() if user is None else Personnel.objects.visible_to(user)
     people = people.active().filter(force__in=DISPATCHABLE_FORCES)
     checkin = CheckIn.objects.filter(

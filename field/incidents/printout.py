@@ -33,7 +33,7 @@ def incident_printout(user, pk: int) -> dict:
     )
     dispatches = list(
         IncidentDispatch.objects.filter(incident=incident)
-        .select_related("personnel", "by", "duty", "relieved__post")
+        .select_related("personnel", "by", "relieved__post")
         .order_by("at", "pk")
     )
     clock = [

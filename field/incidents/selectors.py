@@ -33,15 +33,15 @@ ALARM_LIMIT = 20
 
 def panic_alarms(user, *, now: datetime | None = None, limit: int = ALARM_LIMIT) -> list[Incident]:
     """The open darurat incidents in scope that nobody has acknowledged yet, oldest first:
-    what the dashboard's and the wall screen's alarm sounds for. One query (the panic's
-    person and the places joined), whatever their number."""
+    what the dashboard's and the wall screen's alarm sounds for. One query (the places
+    joined), whatever their number."""
     now = now or clock.now()
     incidents = list(
         Incident.objects.visible_to(user)
         .open()
         .filter(severity=Severity.DARURAT)
         .exclude(events__kind=EventKind.ACKNOWLEDGED)
-        .select_related("tps__desa", "desa", "kecamatan", "panic__person")
+        .select_related("tps__desa", "desa", "kecamatan")
         .defer("tps__desa__boundary", "desa__boundary", "kecamatan__boundary")
         .order_by("reported_at", "pk")[:limit]
     )
