@@ -70,7 +70,7 @@ def assignments_save_many(
     links_of: dict[int, list] = defaultdict(list)
     kept = {a.pk for a in updates} - {a.pk for a in replaced}
     for chunk in id_chunks(sorted(kept)):
-        links = [*links, *through.objects.filter(assignment_id__in=chunk)]
+        links.extend(through.objects.filter(assignment_id__in=chunk))
     for link in links:
         links_of[link.assignment_id].append(link)
     # One history record per assignment, carrying its TPS set (simple_history's m2m rows).
