@@ -52,6 +52,20 @@ class Access:
         return self.role in DASHBOARD_ROLES
 
 
+class ScopeReader:
+    """Stands in for a user of one role and scope where there is no account (the dashboard's
+    cache warm-up, the daily report's beat): ``visible_to(user)`` and ``access_of`` read nothing
+    of a user but its Access, which is preset here."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    pk = None
+
+    def __init__(self, access: Access) -> None:
+        self._opsboard_access = access
+
+
 def access_of(user: object) -> Access:
     """The user's role and scope, computed once per user object (one request)."""
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:

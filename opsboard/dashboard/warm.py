@@ -11,24 +11,11 @@ from django.conf import settings
 from django.utils import translation
 
 from core import clock
-from core.access import Access, Role
+from core.access import Access, Role, ScopeReader
 from deployments.models import CoverageSnapshot, Unit
 from deployments.selectors import current_operation, default_phase
 from opsboard.dashboard.board import Dashboard
 from opsboard.dashboard.filters import GAP_SORT_DEFAULT
-
-
-class ScopeReader:
-    """Stands in for a user of one role and scope: ``visible_to(user)`` and ``access_of`` read
-    nothing of a user but its Access (core/access.py), which is preset here."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = False
-    pk = None
-
-    def __init__(self, access: Access) -> None:
-        self._opsboard_access = access
 
 
 def common_scopes() -> list[Access]:

@@ -17,14 +17,13 @@ A reader of the Polres sees what command staff see; a reader of a kecamatan what
 staff see, so that the same querysets (``visible_to``) scope every figure.
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils.translation import gettext
 
 from coordination.selectors import meetings_for_list
-from core.access import Access, Role
+from core.access import Access, Role, ScopeReader
 from core.formats import iso
 from deployments.models import PostKind
 from deployments.phases import day_start
@@ -42,20 +41,8 @@ ELECTION_CLASSES = tuple(c for c in IncidentClass.values if c not in KAMTIBMAS_C
 DEMONSTRATION = IncidentClass.UNJUK_RASA.value
 
 
-@dataclass(frozen=True)
-class ScopeReader:
-    """A reader without an account: the beat's Polres, or one kecamatan (the seam)."""
-
-    access: Access
-    is_authenticated = True
-    is_active = True
-
-    @property
-    def _opsboard_access(self) -> Access:
-        return self.access
-
-
 def scope_reader(kecamatan=None) -> ScopeReader:
+    """The beat's reader: the Polres as command staff see it, or one kecamatan as its Polsek."""
     if kecamatan is None:
         return ScopeReader(Access(Role.COMMAND))
     return ScopeReader(Access(Role.POLSEK, kecamatan_id=kecamatan.pk))
