@@ -1,10 +1,10 @@
-"""Distances on the ground, for check-ins: a phone's position against its TPS; and the rule
-for a stored position."""
+"""Distances on the ground, for check-ins: a phone's position against its TPS; the rule for a
+stored position; and the rule for a recorded time that follows another."""
 
 from decimal import Decimal
 from math import asin, cos, radians, sin, sqrt
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 
 def position_complete() -> Q:
@@ -18,6 +18,14 @@ def position_complete() -> Q:
         latitude__lte=90,
         longitude__gte=-180,
         longitude__lte=180,
+    )
+
+
+def not_before(later: str, earlier: str) -> Q:
+    """A CheckConstraint condition: ``later`` is empty, or set no earlier than ``earlier``,
+    which must then be set (an incident's steps, a logistics leg's)."""
+    return Q(**{f"{later}__isnull": True}) | Q(
+        **{f"{earlier}__isnull": False, f"{later}__gte": F(earlier)}
     )
 
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Role, access_of
-from field.geo import position_complete
+from field.geo import not_before, position_complete
 
 NOTE_MAX = 2000
 
@@ -61,13 +61,6 @@ OPEN_STATES = (
 )
 CLOSED_STATES = (IncidentState.DITOLAK, IncidentState.DUPLIKAT)
 S = IncidentState
-
-
-def _after(later: str, earlier: str) -> Q:
-    """``later`` is empty, or set no earlier than ``earlier``, which must then be set."""
-    return Q(**{f"{later}__isnull": True}) | Q(
-        **{f"{earlier}__isnull": False, f"{later}__gte": models.F(earlier)}
-    )
 
 
 class IncidentQuerySet(models.QuerySet):
@@ -241,23 +234,23 @@ class Incident(models.Model):
             ),
             # The steps in their order: each needs the one before it, and comes no earlier.
             models.CheckConstraint(
-                condition=_after("verified_at", "reported_at"),
+                condition=not_before("verified_at", "reported_at"),
                 name="field_incident_verified_after_reported",
             ),
             models.CheckConstraint(
-                condition=_after("dispatched_at", "verified_at"),
+                condition=not_before("dispatched_at", "verified_at"),
                 name="field_incident_dispatched_after_verified",
             ),
             models.CheckConstraint(
-                condition=_after("arrived_at", "dispatched_at"),
+                condition=not_before("arrived_at", "dispatched_at"),
                 name="field_incident_arrived_after_dispatched",
             ),
             models.CheckConstraint(
-                condition=_after("resolved_at", "arrived_at"),
+                condition=not_before("resolved_at", "arrived_at"),
                 name="field_incident_resolved_after_arrived",
             ),
             models.CheckConstraint(
-                condition=_after("closed_at", "reported_at"),
+                condition=not_before("closed_at", "reported_at"),
                 name="field_incident_closed_after_reported",
             ),
             # Each open state has its step's time, and none of the next step's.

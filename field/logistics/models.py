@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import Role, access_of
 from deployments.models import PostKind
+from field.geo import not_before, position_complete
 
 # An Indonesian plate: region letters, 1–4 digits (no leading zero), 0–3 suffix letters,
 # single spaces ("AG 1234 XY", "B 1 A", "AG 1234"). Stored upper case.
@@ -112,8 +113,7 @@ class LogisticsPlace(models.Model):
                 name="field_logisticsplace_tps_has_tps",
             ),
             models.CheckConstraint(
-                condition=Q(latitude=None, longitude=None)
-                | Q(latitude__isnull=False, longitude__isnull=False),
+                condition=position_complete(),
                 name="field_logisticsplace_position_complete",
             ),
             # What an incident at this place needs (field_incident_place_given).
@@ -234,13 +234,6 @@ class LogisticsVehicle(models.Model):
         return self.plate
 
 
-def _not_before(later: str, earlier: str) -> Q:
-    """``later`` is empty, or set no earlier than ``earlier``, which must then be set."""
-    return Q(**{f"{later}__isnull": True}) | Q(
-        **{f"{earlier}__isnull": False, f"{later}__gte": F(earlier)}
-    )
-
-
 class LogisticsLeg(models.Model):
     """One stretch of a batch's way, from one place to the next, with its plan and what
     happened: departure (and the counts that left), arrival, handover."""
@@ -311,11 +304,11 @@ class LogisticsLeg(models.Model):
                 name="field_logisticsleg_departure_counted",
             ),
             models.CheckConstraint(
-                condition=_not_before("arrived_at", "departed_at"),
+                condition=not_before("arrived_at", "departed_at"),
                 name="field_logisticsleg_arrival_after_departure",
             ),
             models.CheckConstraint(
-                condition=_not_before("handed_over_at", "arrived_at"),
+                condition=not_before("handed_over_at", "arrived_at"),
                 name="field_logisticsleg_handover_after_arrival",
             ),
             models.CheckConstraint(

@@ -1,12 +1,18 @@
 """What the database refuses by itself, whatever writes the row (a bug, a shell, a migration)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
 
 from field.models import LogisticsFlag, LogisticsLeg, LogisticsVehicle
-from tests.factories import ELECTION_DAY_9AM, LogisticsBatchFactory, LogisticsLegFactory
+from tests.factories import (
+    ELECTION_DAY_9AM,
+    LogisticsBatchFactory,
+    LogisticsLegFactory,
+    LogisticsPlaceFactory,
+)
 from tests.logistics.conftest import legs
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +62,14 @@ def test_refuses_negative_counts():
 
 def test_refuses_a_plan_ending_before_it_starts():
     _refused(planned_arrival=NINE - timedelta(hours=3))
+
+
+def test_refuses_a_place_position_out_of_range():
+    # An incident copies it (incident_place): field_incident_position_complete would refuse it
+    # there, in the middle of recording an arrival.
+    with pytest.raises(IntegrityError, match="field_logisticsplace_position_complete"):
+        with transaction.atomic():
+            LogisticsPlaceFactory(latitude=Decimal("95.000000"))
 
 
 def test_refuses_a_second_leg_with_the_same_order(batch):
