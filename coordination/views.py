@@ -17,15 +17,12 @@ from coordination.models import Attachment, Meeting
 from coordination.storage import EXTENSIONS
 from core import clock
 from core.access import Role, access_of
+from core.formats import LETTERHEAD, SIGNING_PLACE
 from core.http import HtmxHttpRequest, dashboard_required
 
 MEETINGS_PER_PAGE = 25
 ITEMS_PER_PAGE = 50
 INVALID = 422  # a filter that cannot be read: the page re-renders with its message
-# The kop of the printed notulen: Opsboard is the Polres Kediri Kota's board, and its rakor are
-# the Polres's meetings, whoever else sits at the table.
-LETTERHEAD = ("KEPOLISIAN NEGARA REPUBLIK INDONESIA", "DAERAH JAWA TIMUR", "RESOR KEDIRI KOTA")
-SIGNING_PLACE = "Kediri"
 
 
 def _today():

@@ -25,6 +25,10 @@ PEOPLE_TOLERANCE = 1e-6
 RATIO_MAX_TPS = 12
 # The longest name a "who" column stores (coordination's reviewed_by, audit's username).
 NAME_MAX = 150
+# The kop and the place of signing of Opsboard's printed documents (the rakor notulen, the
+# daily report): Opsboard is the Polres Kediri Kota's board, and its documents are the Polres's.
+LETTERHEAD = ("KEPOLISIAN NEGARA REPUBLIK INDONESIA", "DAERAH JAWA TIMUR", "RESOR KEDIRI KOTA")
+SIGNING_PLACE = "Kediri"
 
 
 def _indonesian() -> bool:

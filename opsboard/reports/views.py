@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit import log as audit
 from core import clock
 from core.access import DASHBOARD_ROLES, UNSCOPED_ROLES, access_of
-from core.formats import WIB
+from core.formats import LETTERHEAD, SIGNING_PLACE, WIB
 from core.http import HtmxHttpRequest, api_view
 from opsboard.reports import selectors, services
 from opsboard.reports.exports import report_json, report_xlsx
@@ -29,8 +29,6 @@ from opsboard.reports.forms import AnevForm, DailyReportForm, DayForm, ReviseFor
 from opsboard.reports.models import DailyReport
 
 INVALID = 422
-LETTERHEAD = ("KEPOLISIAN NEGARA REPUBLIK INDONESIA", "DAERAH JAWA TIMUR", "RESOR KEDIRI KOTA")
-SIGNING_PLACE = "Kediri"
 
 
 def reports_required(view):
