@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.formats import WIB
 from deployments.models import Personnel
 from field.services import guard_assignment
 from field.turnout.models import COUNT_HOURS, TurnoutCount, TurnoutReport
@@ -106,13 +107,20 @@ def turnout_count_record(
     person: Personnel | None = None,
 ) -> tuple[TurnoutCount, bool]:
     """Record a KPPS's hourly count once per key; one per TPS, hour and source (a second count
-    of the same hour is refused, not summed). Bounded like the closing report."""
+    of the same hour is refused, not summed), of an hour the operation clock has reached.
+    Bounded like the closing report."""
     existing = TurnoutCount.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, False
     _check_source(source, person=person, tps=tps)
     if hour not in COUNT_HOURS:
         raise ValidationError(_("Jam hitungan harus antara 07.00 dan 13.00 WIB."))
+    # Up to the operation clock's hour, as /me/ offers (officer_form_state): a count of a
+    # later hour would be guessed, and the unique hour would then lock the real one out.
+    if hour > clock.now().astimezone(WIB).hour:
+        raise ValidationError(
+            _("Hitungan pukul %(h)02d.00 belum dapat dicatat: jamnya belum tiba.") % {"h": hour}
+        )
     dpt = tps.registered_voters
     max_voters = turnout_max_voters(dpt)
     if not 0 <= voters_so_far <= max_voters:

@@ -60,7 +60,7 @@ def test_service_refuses_above_the_bound_like_the_report(guard, tps_a):
     with pytest.raises(ValidationError) as exc:
         turnout_count_record(
             tps=tps_a,
-            hour=10,
+            hour=9,
             voters_so_far=307,
             source="officer",
             by=guard.user,

@@ -129,6 +129,17 @@ def test_hourly_count_is_recorded_and_a_second_of_the_same_hour_refused(
     assert list(TurnoutCount.objects.values_list("hour", "voters_so_far")) == [(9, 40)]
 
 
+def test_hourly_count_of_an_hour_not_yet_come_is_refused(guard, tps_a, login, field_officer):
+    # The clock is 09.00 WIB: 10.00 recorded now would lock out the real count at 10.00.
+    response = _send(login(field_officer), tps_a, 40, hour="10")
+
+    assert response.status_code == 422
+    assert response.json()["errors"]["__all__"] == [
+        "Hitungan pukul 10.00 belum dapat dicatat: jamnya belum tiba."
+    ]
+    assert not TurnoutCount.objects.exists()
+
+
 def test_without_javascript_the_form_redirects_to_me(guard, tps_a, login, field_officer):
     data = {"voters": 50, "hour": "", "idempotency_key": str(uuid.uuid4())}
 
