@@ -20,12 +20,17 @@ from opsboard.reports.models import POLRES, DailyReport
 LIST_LIMIT = 120
 
 
-def reports_for_list(*, scope_code: str = POLRES, limit: int = LIST_LIMIT) -> list[DailyReport]:
+def reports_for_list(
+    *, scope_code: str = POLRES, limit: int = LIST_LIMIT, current: bool = False
+) -> list[DailyReport]:
     """Every report of the scope, newest day first and, within a day, the latest revision
-    first; whether each was corrected. One query."""
+    first; whether each was corrected. ``current``: only the revisions no correction replaces
+    (filtered before the limit, so corrected ones do not use it up). One query."""
+    reports = DailyReport.objects.of_scope(scope_code)
+    if current:
+        reports = reports.current()
     return list(
-        DailyReport.objects.of_scope(scope_code)
-        .select_related("corrected_by")
+        reports.select_related("corrected_by")
         .defer("figures", "corrected_by__figures")
         .order_by("-day", "-revision")[:limit]
     )

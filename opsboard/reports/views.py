@@ -203,7 +203,7 @@ def _json(data, *, status: int = 200) -> JsonResponse:
 def api_reports(request: HtmxHttpRequest) -> JsonResponse:
     """The current revision of each day's report, newest first: where the level above finds
     them."""
-    reports = [r for r in selectors.reports_for_list() if getattr(r, "corrected_by", None) is None]
+    reports = selectors.reports_for_list(current=True)
     return _json(
         {
             "results": [
@@ -223,8 +223,9 @@ def api_reports(request: HtmxHttpRequest) -> JsonResponse:
 @api_view(*UNSCOPED_ROLES)
 @require_GET
 def api_report(request: HtmxHttpRequest, pk: int) -> JsonResponse:
-    report = DailyReport.objects.select_related("kecamatan").filter(pk=pk).first()
-    if report is None:
+    try:
+        report = selectors.report_for_page(pk)
+    except DailyReport.DoesNotExist:
         return _json({"detail": _("Laporan harian tidak ditemukan.")}, status=404)
     return _json(report_json(report))
 

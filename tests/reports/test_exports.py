@@ -9,7 +9,13 @@ import pytest
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
-from opsboard.reports.services import daily_report_generate, daily_report_sign, daily_report_update
+from opsboard.reports.selectors import reports_for_list
+from opsboard.reports.services import (
+    daily_report_generate,
+    daily_report_revise,
+    daily_report_sign,
+    daily_report_update,
+)
 from tests.reports.helpers import BEFORE, DAY, two_days
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +94,23 @@ def test_the_json_for_the_level_above_has_its_documented_shape(report, command_s
     }  # fmt: skip
     assert [r["day"] for r in listing["results"]] == ["2024-11-27", "2024-11-26"]
     assert listing["results"][0]["url"] == f"/api/laporan-harian/{report.pk}.json"
+
+
+def test_the_list_for_the_level_above_holds_only_current_revisions(report, command_staff, login):
+    before, _created = daily_report_generate(day=BEFORE)  # the one the fixture made
+    correction = daily_report_revise(report=report, reason="Kejadian terlambat", by=command_staff)
+    client = login(command_staff)
+
+    listing = json.loads(client.get("/api/laporan-harian.json").content)
+    corrected = json.loads(client.get(f"/api/laporan-harian/{report.pk}.json").content)
+
+    assert [(r["id"], r["revision"]) for r in listing["results"]] == [
+        (correction.pk, 1),
+        (before.pk, 0),
+    ]
+    assert corrected["corrected_by"] == correction.pk
+    # The corrected revision is left out before the limit: it does not use up a place.
+    assert [r.pk for r in reports_for_list(current=True, limit=2)] == [correction.pk, before.pk]
 
 
 def test_an_unknown_report_is_a_json_404(election_day, command_staff, login):
