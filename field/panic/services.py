@@ -28,9 +28,9 @@ from field.incidents.models import (
     EventKind,
     Incident,
     IncidentClass,
-    IncidentEvent,
     Severity,
 )
+from field.incidents.services import _event, _locked
 from field.notifications.delivery import deliveries_for_level
 from field.notifications.escalation import escalation_start
 from field.notifications.models import PANIC_LEVEL, Notification
@@ -160,20 +160,18 @@ def _tell_team_and_reserves(incident, person, duty, at) -> None:
     if recipients:
         # Phones are told after this transaction commits (rows only, no network here).
         deliveries_for_level(incident_id=incident.pk, level=PANIC_LEVEL)
-    IncidentEvent.objects.create(
-        incident=incident,
-        kind=EventKind.NOTIFIED,
+    _event(
+        incident,
+        EventKind.NOTIFIED,
         at=at,
         text=_(
             "Tombol darurat: diberi tahu tim (%(team)s akun) dan cadangan terdekat "
             "(%(reserves)s akun)."
         )
         % {"team": len(team), "reserves": len(reserves)},
-        data={
-            "level": PANIC_LEVEL,
-            "team": [u.pk for u in team],
-            "reserves": [u.pk for u in reserves],
-        },
+        level=PANIC_LEVEL,
+        team=[u.pk for u in team],
+        reserves=[u.pk for u in reserves],
     )
 
 
@@ -196,13 +194,15 @@ def _open(person, duty, at, latitude, longitude, accuracy) -> PanicAlert:
         **place,
     )
     alert = PanicAlert.objects.create(incident=incident, person=person, raised_at=at)
-    IncidentEvent.objects.create(
-        incident=incident,
-        kind=EventKind.CREATED,
+    _event(
+        incident,
+        EventKind.CREATED,
         at=at,
         text=_("Tombol darurat ditekan oleh %(person)s: %(where)s.")
         % {"person": person, "where": _where(latitude, longitude, accuracy)},
-        data={"panic": alert.pk, "person": person.pk, "positioned": latitude is not None},
+        panic=alert.pk,
+        person=person.pk,
+        positioned=latitude is not None,
     )
     escalation_start(incident)
     _tell_team_and_reserves(incident, person, duty, at)
@@ -212,17 +212,19 @@ def _open(person, duty, at, latitude, longitude, accuracy) -> PanicAlert:
 def _join(alert: PanicAlert, person, at, latitude, longitude, accuracy) -> None:
     """Another press while the alert is open: a line on the timeline, and the newer position
     (the person may be moving)."""
-    incident = Incident.objects.select_for_update().get(pk=alert.incident_id)
+    incident = _locked(alert.incident)
     if latitude is not None:
         incident.latitude, incident.longitude = latitude, longitude
         incident.save(update_fields=["latitude", "longitude"])
-    IncidentEvent.objects.create(
-        incident=incident,
-        kind=EventKind.NOTE,
+    _event(
+        incident,
+        EventKind.NOTE,
         at=max(at, incident.reported_at),
         text=_("Tombol darurat ditekan lagi oleh %(person)s: %(where)s.")
         % {"person": person, "where": _where(latitude, longitude, accuracy)},
-        data={"panic": alert.pk, "person": person.pk, "positioned": latitude is not None},
+        panic=alert.pk,
+        person=person.pk,
+        positioned=latitude is not None,
     )
 
 
