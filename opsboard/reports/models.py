@@ -149,11 +149,6 @@ class DailyReport(models.Model):
     def is_signed(self) -> bool:
         return self.signed_at is not None
 
-    def _stored_signed(self) -> bool:
-        return DailyReport.objects.filter(pk=self.pk, signed_at__isnull=False).exists()
-
     def clean(self) -> None:
-        if self.pk is not None and self._stored_signed():
-            raise ValidationError(REPORT_LOCKED)
         if self.revision and not self.reason.strip():
             raise ValidationError({"reason": _("Tuliskan alasan koreksi.")})

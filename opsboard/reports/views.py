@@ -26,7 +26,7 @@ from opsboard.reports import selectors, services
 from opsboard.reports.exports import report_json, report_xlsx
 from opsboard.reports.figures import daily_figures
 from opsboard.reports.forms import AnevForm, DailyReportForm, DayForm, ReviseForm
-from opsboard.reports.models import DailyReport
+from opsboard.reports.models import REPORT_LOCKED, DailyReport
 
 INVALID = 422
 
@@ -110,9 +110,11 @@ def report_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     report = _report(pk)
     form = DailyReportForm(request.POST, instance=DailyReport.objects.get(pk=pk))
     if not form.is_valid():
-        # The lock comes as the form's own error (the model's clean()): shown above the page,
-        # which holds no edit form once signed.
         errors = [str(e) for e in form.non_field_errors()]
+        if report.is_signed:
+            # The page holds no edit form once signed: say why nothing was saved. The lock
+            # itself is the service's (and the database's), below.
+            errors.insert(0, str(REPORT_LOCKED))
         return _page(request, report, status=INVALID, edit_form=form, errors=errors)
     try:
         services.daily_report_update(report=report, data=form.cleaned_data, by=request.user)

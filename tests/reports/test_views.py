@@ -22,11 +22,12 @@ def test_the_kabag_ops_edits_signs_and_corrects_through_the_pages(draft, command
     edited = client.post(f"{base}/ubah/", {"summary": "Aman", "traffic_accidents": ""})
     signed = client.post(f"{base}/tandatangan/")
     refused = client.post(f"{base}/ubah/", {"summary": "Sesudah tanda tangan"})
+    refused_bad = client.post(f"{base}/ubah/", {"summary": "X", "traffic_accidents": "-1"})
     revised = client.post(f"{base}/revisi/", {"reason": "Salah ketik"})
 
     assert edited.status_code == signed.status_code == 302
-    assert refused.status_code == 422
-    assert "terkunci" in refused.content.decode()
+    assert refused.status_code == refused_bad.status_code == 422
+    assert "terkunci" in refused.content.decode() and "terkunci" in refused_bad.content.decode()
     draft.refresh_from_db()
     assert draft.summary == "Aman" and draft.signed_by_name == "kabagops"
     correction = DailyReport.objects.get(revises=draft)
