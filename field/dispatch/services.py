@@ -23,7 +23,7 @@ from core.formats import wib_time
 from deployments.models import Assignment, Personnel
 from deployments.services.dispatch import assignments_dispatch, dispatch_duties_end
 from field.dispatch.models import DispatchStep, IncidentDispatch, Progress, Step
-from field.incidents.models import NOTE_MAX, EventKind, Incident, IncidentState
+from field.incidents.models import NOTE_MAX, RESPONDING_STATES, EventKind, Incident, IncidentState
 from field.incidents.services import (
     _event,
     _locked,
@@ -125,7 +125,6 @@ EVENT_OF = {
     Step.TIBA: EventKind.RESPONDER_ARRIVED,
     Step.SELESAI: EventKind.RESPONDER_FINISHED,
 }
-OPEN_STATES = (S.DITANGANI, S.DI_LOKASI)
 
 
 def person_label(person: Personnel) -> str:
@@ -137,7 +136,7 @@ def dispatch_under_way(dispatch: IncidentDispatch, *, at) -> bool:
     cancelled nor over (a Selesai of their own ends it)."""
     duty = dispatch.duty
     return (
-        dispatch.incident.state in OPEN_STATES
+        dispatch.incident.state in RESPONDING_STATES
         and duty.status != Assignment.Status.CANCELLED
         and duty.ends_at > at
     )

@@ -60,6 +60,8 @@ OPEN_STATES = (
     IncidentState.DI_LOKASI,
 )
 CLOSED_STATES = (IncidentState.DITOLAK, IncidentState.DUPLIKAT)
+# A unit is sent and has not finished: the states in which a responder's dispatch runs.
+RESPONDING_STATES = (IncidentState.DITANGANI, IncidentState.DI_LOKASI)
 S = IncidentState
 
 

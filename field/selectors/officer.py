@@ -36,7 +36,7 @@ from core.db.aggregates import JSONArrayAgg
 from deployments.models import Assignment, Force, Personnel, PostKind, Unit
 from deployments.ranks import POLRI_RANKS, TNI_RANKS
 from deployments.selectors import tps_guarded_by
-from field.incidents.models import IncidentState
+from field.incidents.models import RESPONDING_STATES
 from field.models import (
     CheckIn,
     IncidentReport,
@@ -322,10 +322,7 @@ def _dispatch_under_way(assignment: Assignment, at: datetime) -> bool:
     if assignment.kind != PostKind.KEJADIAN or assignment.starts_at > at:
         return False
     link = getattr(assignment, "incident_dispatch", None)
-    return link is not None and link.incident.state in (
-        IncidentState.DITANGANI,
-        IncidentState.DI_LOKASI,
-    )
+    return link is not None and link.incident.state in RESPONDING_STATES
 
 
 def step_label(step: int | None) -> str:
