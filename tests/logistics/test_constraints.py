@@ -67,9 +67,11 @@ def test_refuses_a_plan_ending_before_it_starts():
 def test_refuses_a_place_position_out_of_range():
     # An incident copies it (incident_place): field_incident_position_complete would refuse it
     # there, in the middle of recording an arrival.
-    with pytest.raises(IntegrityError, match="field_logisticsplace_position_complete"):
-        with transaction.atomic():
-            LogisticsPlaceFactory(latitude=Decimal("95.000000"))
+    with (
+        pytest.raises(IntegrityError, match="field_logisticsplace_position_complete"),
+        transaction.atomic(),
+    ):
+        LogisticsPlaceFactory(latitude=Decimal("95.000000"))
 
 
 def test_refuses_a_second_leg_with_the_same_order(batch):
@@ -96,10 +98,16 @@ def test_refuses_a_plate_of_another_shape(batch):
 def test_refuses_a_second_flag_for_the_same_leg_and_reason(batch):
     from field.logistics.services import logistics_flag_raise
 
-    leg = legs(batch)[0]
-    flag, _ = logistics_flag_raise(leg=leg, reason="terlambat", at=NINE)
+    first, second = legs(batch)[:2]
+    logistics_flag_raise(leg=first, reason="terlambat", at=NINE)
+    # An incident no flag holds, so that only the leg-and-reason rule can refuse the row.
+    other, _ = logistics_flag_raise(leg=second, reason="terlambat", at=NINE)
+    incident = other.incident
+    other.delete()
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    # PostgreSQL names the constraint, SQLite its columns.
+    refusal = "field_logisticsflag_unique|field_logisticsflag.leg_id, field_logisticsflag.reason"
+    with pytest.raises(IntegrityError, match=refusal), transaction.atomic():
         LogisticsFlag.objects.create(
-            leg=leg, reason="terlambat", raised_at=NINE, incident=flag.incident
+            leg=first, reason="terlambat", raised_at=NINE, incident=incident
         )
