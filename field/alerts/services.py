@@ -6,11 +6,12 @@ at once one raises it and the other is told it is raised already (one checklist,
 ticking locks the item, so a step is ticked once, by whoever was first.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.access import access_of
 from core.formats import display_name
 from field.alerts.models import (
     CHECKLIST_LEVELS,
@@ -32,7 +33,10 @@ def current_alert(kecamatan_id: int) -> AreaAlert | None:
 def area_alert_set(*, kecamatan: Kecamatan, level: str, reason: str, by) -> AreaAlert:
     """Set the kecamatan's level. A raise lists the active steps of every level above the one
     in force up to the new one (hijau → merah lists kuning's and merah's); a lowering lists
-    nothing. The same level again, an unknown level or no reason is refused."""
+    nothing. The same level again, an unknown level or no reason is refused; so is anyone but
+    the command (command staff, admins, superusers: PermissionDenied), whoever calls."""
+    if not access_of(by).sees_everything:
+        raise PermissionDenied(_("Akses ditolak untuk peran Anda."))
     if level not in LEVEL_ORDER:
         raise ValidationError(_("Tingkat siaga tidak dikenal: %(level)s") % {"level": level})
     reason = (reason or "").strip()

@@ -4,7 +4,7 @@ kecamatan, the contingency checklist a raise starts, ticking it, who may do what
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -183,6 +183,16 @@ def test_setting_refuses_bad_input_and_writes_nothing(
 ):
     with pytest.raises(ValidationError, match=message):
         services.area_alert_set(kecamatan=mojoroto, level=level, reason=reason, by=command_staff)
+
+    assert not AreaAlert.objects.exists()
+
+
+def test_only_the_command_sets_a_level_whoever_calls_the_service(
+    mojoroto, polsek_staff, field_officer
+):
+    for user in (polsek_staff, field_officer, None):
+        with pytest.raises(PermissionDenied):
+            _raise(mojoroto, "kuning", user)
 
     assert not AreaAlert.objects.exists()
 
