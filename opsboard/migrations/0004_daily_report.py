@@ -247,6 +247,7 @@ class Migration(migrations.Migration):
                             models.Q(
                                 ("signed_at__isnull", False),
                                 models.Q(("signed_by_name", ""), _negated=True),
+                                models.Q(("summary", ""), _negated=True),
                             ),
                             _connector="OR",
                         ),

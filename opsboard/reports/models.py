@@ -131,9 +131,11 @@ class DailyReport(models.Model):
                 | (Q(revision__gte=1, revises__isnull=False) & ~Q(reason="")),
                 name="opsboard_dailyreport_revision_has_reason",
             ),
+            # Signed: who signed, and the situation summary signing needs (the service says
+            # so in Indonesian first).
             models.CheckConstraint(
                 condition=Q(signed_at__isnull=True, signed_by_name="")
-                | (Q(signed_at__isnull=False) & ~Q(signed_by_name="")),
+                | (Q(signed_at__isnull=False) & ~Q(signed_by_name="") & ~Q(summary="")),
                 name="opsboard_dailyreport_signed_has_signer",
             ),
         ]

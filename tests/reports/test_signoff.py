@@ -53,6 +53,17 @@ def test_signing_needs_a_situation_summary(draft, command_staff):
     assert not draft.is_signed
 
 
+def test_a_signed_report_without_summary_is_refused_by_the_database(draft):
+    with pytest.raises(IntegrityError) as error, transaction.atomic():
+        DailyReport.objects.filter(pk=draft.pk).update(
+            signed_at=draft.generated_at, signed_by_name="kabagops"
+        )
+
+    assert "opsboard_dailyreport_signed_has_signer" in str(error.value)
+    draft.refresh_from_db()
+    assert not draft.is_signed
+
+
 def test_an_edit_after_sign_off_is_refused_by_the_service(draft, command_staff):
     _signed(draft, command_staff)
 
