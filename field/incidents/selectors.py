@@ -15,6 +15,7 @@ from shapely.geometry import shape
 from core import clock
 from core.formats import iso
 from field.incidents.models import (
+    CLOSED_STATES,
     EventKind,
     Incident,
     IncidentClass,
@@ -343,10 +344,8 @@ def _shape(rows: list[tuple]) -> ResponseMedians:
     return ResponseMedians(overall=overall, by_kecamatan=by_kecamatan, by_class=by_class)
 
 
-# Counts of a period (the daily report, its API and the Anev)
-
-# Ended as not an incident: a rejected report or a duplicate is no gangguan kamtibmas.
-NOT_COUNTED = ("ditolak", "duplikat")
+# Counts of a period (the daily report, its API and the Anev). Closed (rejected, duplicate)
+# is not counted: such a report was no gangguan kamtibmas.
 
 
 def incidents_reported_between(user, *, starts_at: datetime, ends_at: datetime):
@@ -355,7 +354,7 @@ def incidents_reported_between(user, *, starts_at: datetime, ends_at: datetime):
     return (
         Incident.objects.visible_to(user)
         .filter(reported_at__gte=starts_at, reported_at__lt=ends_at)
-        .exclude(state__in=NOT_COUNTED)
+        .exclude(state__in=CLOSED_STATES)
     )
 
 
