@@ -23,10 +23,6 @@ class AlertLevel(models.TextChoices):
     KUNING = "kuning", _("Kuning (waspada)")
     MERAH = "merah", _("Merah (bahaya)")
 
-    @property
-    def rank(self) -> int:
-        return LEVEL_ORDER.index(self.value)
-
 
 LEVEL_ORDER = ("hijau", "kuning", "merah")
 # Hijau is the calm state: it has no contingency steps.
@@ -99,10 +95,6 @@ class AreaAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kecamatan_id}: {self.level} @ {self.set_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def raised(self) -> bool:
-        return LEVEL_ORDER.index(self.level) > LEVEL_ORDER.index(self.previous_level)
 
 
 class ContingencyStep(models.Model):

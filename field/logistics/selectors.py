@@ -28,7 +28,7 @@ def _annotate(batch: LogisticsBatch, now: datetime) -> LogisticsBatch:
     batch.current = None
     expected = (batch.boxes, batch.ballots)
     for leg in batch.legs.all():
-        # What should leave on this leg (services.expected_counts, without a query).
+        # What should leave on this leg: what the leg before handed over, else the cargo.
         leg.expected_boxes, leg.expected_ballots = expected
         if leg.received_boxes is not None:
             expected = (leg.received_boxes, leg.received_ballots)

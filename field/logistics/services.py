@@ -13,7 +13,7 @@ lock. Times are the operation clock's (core.clock).
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -54,18 +54,6 @@ def _count(value: int, label: str) -> int:
     if value is None or value < 0:
         raise ValidationError(_("%(label)s tidak boleh negatif.") % {"label": label})
     return value
-
-
-def expected_counts(leg: LogisticsLeg) -> tuple[int, int]:
-    """What should leave on this leg: what the leg before it handed over, else the cargo."""
-    previous = (
-        LogisticsLeg.objects.filter(batch_id=leg.batch_id, order__lt=leg.order)
-        .order_by("-order")
-        .first()
-    )
-    if previous is not None and previous.received_boxes is not None:
-        return previous.received_boxes, previous.received_ballots
-    return leg.batch.boxes, leg.batch.ballots
 
 
 @transaction.atomic
@@ -179,20 +167,14 @@ def logistics_flag_raise(
     if existing is not None:
         return existing, False
     severity = Severity.TINGGI if reason == Reason.MISMATCH else Severity.SEDANG
-    try:
-        with transaction.atomic():
-            incident = incident_open_for_logistics(
-                title=_title(leg, reason),
-                kecamatan_id=leg.batch.kecamatan_id,
-                at=at,
-                place=leg.destination.incident_place(),
-                severity=severity,
-            )
-            flag = LogisticsFlag.objects.create(
-                leg=leg, reason=reason, raised_at=at, incident=incident
-            )
-    except IntegrityError:  # pragma: no cover - the row lock above makes this unreachable
-        return LogisticsFlag.objects.get(leg=leg, reason=reason), False
+    incident = incident_open_for_logistics(
+        title=_title(leg, reason),
+        kecamatan_id=leg.batch.kecamatan_id,
+        at=at,
+        place=leg.destination.incident_place(),
+        severity=severity,
+    )
+    flag = LogisticsFlag.objects.create(leg=leg, reason=reason, raised_at=at, incident=incident)
     return flag, True
 
 
