@@ -10,12 +10,13 @@ from urllib.parse import urlsplit
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_input import ReadableInputAdminMixin
 from field.alerts.models import ContingencyStep
 from field.notifications.models import NotificationDelivery, PushSubscription, TelegramChat
 
 
 @admin.register(NotificationDelivery)
-class NotificationDeliveryAdmin(admin.ModelAdmin):
+class NotificationDeliveryAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     """Read-only: the rows are the sending's record, written by field.notifications.delivery."""
 
     list_display = [
@@ -48,7 +49,7 @@ class NotificationDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(PushSubscription)
-class PushSubscriptionAdmin(admin.ModelAdmin):
+class PushSubscriptionAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     """Browsers subscribe themselves (static/field/push.js); an admin may only remove one."""
 
     list_display = [
@@ -79,7 +80,7 @@ class PushSubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(TelegramChat)
-class TelegramChatAdmin(admin.ModelAdmin):
+class TelegramChatAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     list_display = ["user", "chat_id", "active", "created_at"]
     list_filter = ["active"]
     list_select_related = ["user"]
@@ -88,7 +89,7 @@ class TelegramChatAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContingencyStep)
-class ContingencyStepAdmin(admin.ModelAdmin):
+class ContingencyStepAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     """The steps a raise lists; a change reaches the next raise only, never a list started."""
 
     list_display = ["level", "order", "text", "active"]

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_input import ReadableInputAdminMixin
 from field.logistics.models import (
     LogisticsBatch,
     LogisticsLeg,
@@ -29,7 +30,7 @@ RECORDED = (
 
 
 @admin.register(LogisticsPlace)
-class LogisticsPlaceAdmin(admin.ModelAdmin):
+class LogisticsPlaceAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "kecamatan", "desa", "tps"]
     list_filter = ["kind"]
     list_select_related = ["kecamatan", "desa", "tps__desa"]
@@ -63,7 +64,7 @@ class LogisticsLegInline(admin.TabularInline):
 
 
 @admin.register(LogisticsBatch)
-class LogisticsBatchAdmin(admin.ModelAdmin):
+class LogisticsBatchAdmin(ReadableInputAdminMixin, admin.ModelAdmin):
     list_display = ["code", "kecamatan", "direction", "boxes", "ballots"]
     list_filter = ["direction", "kecamatan"]
     list_select_related = ["kecamatan"]
