@@ -35,6 +35,7 @@ from field.forms import (
     new_key,
 )
 from field.models import Instruction, SituationReport, TPSStatusStep
+from field.notifications import webpush
 from field.photos import PhotoBusy, request_too_large, too_large_message
 from field.turnout.selectors import officer_form_state
 
@@ -158,6 +159,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "tile_url": settings.OPSBOARD_TILE_URL,
             "photo_max_mb": settings.FIELD_PHOTO_MAX_BYTES // (1024 * 1024),
             "panic_key": new_key(),
+            "push_key": webpush.application_server_key(),
         },
     )
     # The service worker keeps its own copy for offline use; the browser cache must not

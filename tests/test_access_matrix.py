@@ -98,6 +98,9 @@ MATRIX = {
         "ops_admin": ALLOW,
         "superuser": ALLOW,
     },
+    # A device's Web Push subscription: whoever is told outside the app, the command's readers
+    # and field officers (sent to an incident, near a panic).
+    "push_devices": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], ALLOW)},
     # Setting an area's alert level: the command (Polsek staff see theirs and tick its steps).
     "alert_set": {
         "anonymous": LOGIN,
@@ -270,8 +273,8 @@ FIELD_GROUPS = {
     "field:incident_dispatch": "field_command",
     "field:notifications": "field_command",
     # A browser's Web Push subscription: whoever gets notifications (field officers get none).
-    "field:push_subscribe": "field_command",
-    "field:push_unsubscribe": "field_command",
+    "field:push_subscribe": "push_devices",
+    "field:push_unsubscribe": "push_devices",
     "field:incident_acknowledge": "field_command",
     # The dashboard's and the wall screen's alarm of unacknowledged darurat incidents.
     "field:panic_alarm": "field_command",

@@ -14,6 +14,7 @@ nothing. Coverage is recomputed after the commit by the assignment door's trigge
 import uuid
 from collections.abc import Sequence
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -33,6 +34,8 @@ from field.incidents.services import (
     incident_arrive,
     incident_resolve,
 )
+from field.notifications.delivery import deliveries_create
+from field.notifications.models import DISPATCH_LEVEL, Notification, NotificationKind
 
 S = IncidentState
 # Where people may be sent: verified (the first dispatch), or already handled (reinforcement).
@@ -102,7 +105,55 @@ def incident_dispatch(
         relieved=[item.relieved.pk for item in sent if item.relieved is not None],
         reinforcement=not first,
     )
+    _tell_responders(incident, [item.personnel for item in sent], at=at)
     return links
+
+
+def _tell_responders(incident: Incident, people: list[Personnel], *, at) -> None:
+    """The people sent are told on their phones (Web Push, Telegram), after the commit; /me/
+    shows the dispatch card whether or not they are. Whoever has no active account is named on
+    the timeline, so that the command calls them instead. Someone sent again to the same
+    incident was told the first time and is not told again (one notification per kind)."""
+    accounts = set(
+        get_user_model()
+        .objects.filter(pk__in=[p.user_id for p in people if p.user_id], is_active=True)
+        .values_list("pk", flat=True)
+    )
+    already = set(
+        Notification.objects.filter(
+            incident=incident, kind=NotificationKind.DISPATCH, recipient_id__in=accounts
+        ).values_list("recipient_id", flat=True)
+    )
+    told = sorted(accounts - already)
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            recipient_id=pk,
+            incident=incident,
+            kind=NotificationKind.DISPATCH,
+            level=DISPATCH_LEVEL,
+            created_at=at,
+        )
+        for pk in told
+    )
+    if notifications:
+        for notification in notifications:
+            notification.incident = incident
+        deliveries_create(notifications=notifications)
+    untold = [p for p in people if p.user_id not in accounts]
+    text = _("Yang dikirim diberi tahu di ponsel: %(count)s akun.") % {"count": len(told)}
+    if untold:
+        text += " " + _("Tanpa akun aktif, hubungi langsung: %(names)s.") % {
+            "names": ", ".join(person_label(p) for p in untold)
+        }
+    _event(
+        incident,
+        EventKind.NOTIFIED,
+        at=at,
+        text=text[:NOTE_MAX],
+        notice=NotificationKind.DISPATCH,
+        level=DISPATCH_LEVEL,
+        told=told,
+    )
 
 
 # The responder's own steps (docs/incidents.md, "Responders' phones")

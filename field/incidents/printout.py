@@ -2,13 +2,13 @@
 the printed page holds, read in a fixed number of queries whatever the incident's size.
 
 Queries: the incident with its places and verifier, its responders, its reports, its
-timeline, its dispatches with the people and duties, its notifications with their
-deliveries (6).
+timeline, its dispatches with the people and duties, their phones' steps, its notifications
+with their deliveries (7).
 """
 
 from django.utils.translation import gettext_lazy as _
 
-from field.dispatch.models import IncidentDispatch
+from field.dispatch.selectors import incident_responders
 from field.incidents import selectors
 from field.incidents.models import Incident
 from field.notifications.selectors import incident_deliveries
@@ -31,18 +31,13 @@ def incident_printout(user, pk: int) -> dict:
         .select_related("duplicate_of", "opened_by")
         .get(pk=pk)
     )
-    dispatches = list(
-        IncidentDispatch.objects.filter(incident=incident)
-        .select_related("personnel", "by", "relieved__post")
-        .order_by("at", "pk")
-    )
     clock = [
         (label, getattr(incident, field), getattr(incident, minutes))
         for label, field, minutes in CLOCK
     ]
     return {
         "incident": incident,
-        "dispatches": dispatches,
+        "dispatches": incident_responders(incident),
         "told": incident_deliveries(incident),
         "clock": clock,
         **selectors.incident_timeline(incident),

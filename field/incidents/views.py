@@ -19,6 +19,7 @@ from audit import log as audit
 from core import clock
 from core.http import HtmxHttpRequest
 from field import command
+from field.dispatch.selectors import incident_responders
 from field.incidents import exports, printout, selectors, services
 from field.incidents.forms import ACTIONS, IncidentActionForm
 from field.incidents.models import Incident, IncidentClass, Severity
@@ -70,6 +71,7 @@ def _detail_context(request, incident: Incident, form=None) -> dict:
         "actions": ACTIONS,
         "mergeable": selectors.mergeable_reports(request.user, incident),
         "told": incident_deliveries(incident),
+        "responders": incident_responders(incident),
         **selectors.incident_timeline(incident),
     }
 

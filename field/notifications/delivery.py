@@ -17,7 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from field.notifications.channels import DeliveryError, DeliveryRefused, channels
-from field.notifications.models import DeliveryStatus, Notification, NotificationDelivery
+from field.notifications.models import (
+    DeliveryStatus,
+    Notification,
+    NotificationDelivery,
+    NotificationKind,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +64,12 @@ def deliveries_create(*, notifications: Iterable[Notification]) -> list[Notifica
     return rows
 
 
-def deliveries_for_level(*, incident_id: int, level: int) -> None:
-    """The escalation hook: every notification of this incident and level goes out."""
-    notifications = Notification.objects.filter(incident_id=incident_id, level=level)
+def deliveries_for_level(
+    *, incident_id: int, level: int, kind: str = NotificationKind.ESCALATION
+) -> None:
+    """Every notification of this incident, kind and level goes out (the escalation's and the
+    panic's hook)."""
+    notifications = Notification.objects.filter(incident_id=incident_id, kind=kind, level=level)
     deliveries_create(notifications=notifications.select_related("incident"))
 
 
@@ -113,7 +121,9 @@ def delivery_attempt(delivery_id: int) -> str:
             # of=self: the subscription is the nullable side of an outer join, which
             # PostgreSQL refuses to lock.
             NotificationDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("notification__incident__kecamatan", "subscription")
+            .select_related(
+                "notification__incident__kecamatan", "notification__recipient", "subscription"
+            )
             .filter(pk=delivery_id)
             .first()
         )

@@ -13,9 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from core.access import Role, access_of
 from field.incidents.models import IncidentClass
 
-# The level of the notifications a panic sends at once, beside the chain's levels 1, 2, 3:
-# the person's team and the nearest reserves (field.incidents.panic).
+# The level of the notifications told at once, outside the chain's levels 1, 2, 3: a panic's
+# (the person's team and the nearest reserves, field.panic) and a dispatch's (the people sent,
+# field.dispatch). Their kind tells them apart.
 PANIC_LEVEL = 0
+DISPATCH_LEVEL = 0
+
+
+class NotificationKind(models.TextChoices):
+    ESCALATION = "eskalasi", _("Eskalasi")
+    PANIC = "darurat", _("Darurat")
+    DISPATCH = "penugasan", _("Penugasan")
 
 
 class Audience(models.TextChoices):
@@ -99,6 +107,12 @@ class Notification(models.Model):
     incident = models.ForeignKey(
         "field.Incident", on_delete=models.CASCADE, related_name="notifications"
     )
+    kind = models.CharField(
+        _("jenis"),
+        max_length=10,
+        choices=NotificationKind.choices,
+        default=NotificationKind.ESCALATION,
+    )
     level = models.PositiveSmallIntegerField(_("tingkat eskalasi"))
     created_at = models.DateTimeField(_("dikirim"), help_text=_("Waktu operasi."))
     acknowledged_at = models.DateTimeField(_("ditanggapi"), null=True, blank=True)
@@ -111,8 +125,16 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "acknowledged_at"])]
         constraints = [
+            # A person told of a panic and then sent to it is told twice: once of each kind.
             models.UniqueConstraint(
-                fields=["incident", "level", "recipient"], name="field_notification_once"
+                fields=["incident", "kind", "level", "recipient"],
+                name="field_notification_once_per_kind",
+            ),
+            # The chain's levels start at 1; what is told at once is level 0.
+            models.CheckConstraint(
+                condition=Q(kind=NotificationKind.ESCALATION, level__gte=1)
+                | Q(kind__in=[NotificationKind.PANIC, NotificationKind.DISPATCH], level=0),
+                name="field_notification_kind_level",
             ),
             models.CheckConstraint(
                 condition=Q(acknowledged_at=None) | Q(acknowledged_at__gte=models.F("created_at")),

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from field.notifications.models import Channel, DeliveryStatus, Notification
+from field.notifications.models import Channel, DeliveryStatus, Notification, NotificationKind
 
 IN_APP = "in_app"
 CHANNEL_LABELS = {
@@ -20,6 +20,8 @@ CHANNEL_LABELS = {
     Channel.WEBPUSH: _("Web Push"),
     Channel.TELEGRAM: _("Telegram"),
 }
+# What the in-app line says: the command's list, or (for a dispatch) the card on /me/.
+IN_APP_SHOWN = {False: _("Tampil di daftar"), True: _("Kartu penugasan di halaman tugas")}
 STATUS_LABELS = dict(DeliveryStatus.choices)
 ERROR_SHOWN = 160
 _ADDRESS = re.compile(r"\b(?:https?|wss?)://\S+", re.I)
@@ -44,10 +46,18 @@ class Told:
     """One recipient at one level, with what reached them."""
 
     level: int
+    kind: str
     who: str
     created_at: datetime
     acknowledged_at: datetime | None
     deliveries: list[Delivery] = field(default_factory=list)
+
+    @property
+    def level_label(self) -> str:
+        """The chain's level, or what was told at once outside it (Darurat, Penugasan)."""
+        if self.kind == NotificationKind.ESCALATION:
+            return str(self.level)
+        return str(NotificationKind(self.kind).label)
 
     @property
     def acknowledged(self) -> bool:
@@ -78,6 +88,7 @@ def incident_deliveries(incident) -> list[Told]:
         Notification.objects.filter(incident=incident)
         .values(
             "pk",
+            "kind",
             "level",
             "created_at",
             "acknowledged_at",
@@ -99,6 +110,7 @@ def incident_deliveries(incident) -> list[Told]:
         if entry is None:
             entry = told[row["pk"]] = Told(
                 level=row["level"],
+                kind=row["kind"],
                 who=_who(row),
                 created_at=row["created_at"],
                 acknowledged_at=row["acknowledged_at"],
@@ -109,7 +121,7 @@ def incident_deliveries(incident) -> list[Told]:
                     IN_APP,
                     str(CHANNEL_LABELS[IN_APP]),
                     DeliveryStatus.SENT,
-                    str(_("Tampil di daftar")),
+                    str(IN_APP_SHOWN[row["kind"] == NotificationKind.DISPATCH]),
                     updated_at=row["created_at"],
                 )
             )

@@ -1,9 +1,9 @@
 """Browsers and phones that subscribe to their account's notifications (Web Push): the JSON
 of PushSubscription.toJSON() checked field by field, and a refusal that writes nothing.
 
-Who: the accounts that get notifications, i.e. the command's readers (Polsek staff, command
-staff, admins). Field officers get none (NotificationQuerySet.visible_to), so they cannot
-subscribe either (the view's command_required).
+Who: the accounts that get notifications outside the app: the command's readers (Polsek staff,
+command staff, admins) and field officers, who are told on their phones when they are sent to
+an incident or a teammate presses the panic button (the views' subscriber_required).
 """
 
 import base64

@@ -1,6 +1,7 @@
 """The in-app notifications: a small list with a badge (an htmx partial the dashboard and the
 incident board poll) and the acknowledge POST. Dashboard readers only (command_required);
-Polsek staff see their kecamatan's only (NotificationQuerySet.visible_to)."""
+Polsek staff see their kecamatan's only (NotificationQuerySet.visible_to). A device's Web Push
+subscription: the dashboard's readers and field officers (told of a dispatch or a panic)."""
 
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.access import DASHBOARD_ROLES, Role
 from field import command
 from field.notifications import subscriptions
 from field.notifications.escalation import acknowledge
@@ -15,6 +17,10 @@ from field.notifications.models import Notification
 
 PART = "field/_notifications.html"
 SHOWN = 10
+
+# Whoever is told outside the app: the command's readers, and field officers sent to an
+# incident or near a panic (field.dispatch, field.panic).
+subscriber_required = command.roles_required(DASHBOARD_ROLES | {Role.FIELD})
 
 
 def _context(user) -> dict:
@@ -53,7 +59,7 @@ def _json_body(request) -> bytes:
     return request.body
 
 
-@command.command_required
+@subscriber_required
 @require_POST
 def push_subscribe(request) -> HttpResponse:
     """POST the browser's PushSubscription.toJSON() (static/field/push.js, with the CSRF
@@ -68,7 +74,7 @@ def push_subscribe(request) -> HttpResponse:
     return JsonResponse({"id": subscription.pk}, status=201 if created else 200)
 
 
-@command.command_required
+@subscriber_required
 @require_POST
 def push_unsubscribe(request) -> HttpResponse:
     """POST {"endpoint": …}: this browser's subscription of the signed-in account goes."""

@@ -33,7 +33,7 @@ from field.incidents.models import (
 from field.incidents.services import _event, _locked
 from field.notifications.delivery import deliveries_for_level
 from field.notifications.escalation import escalation_start
-from field.notifications.models import PANIC_LEVEL, Notification
+from field.notifications.models import PANIC_LEVEL, Notification, NotificationKind
 from field.panic.models import PanicAlert, PanicSignal
 
 # How many of the nearest free reserves and patrols are told at once (besides the team).
@@ -152,14 +152,22 @@ def _tell_team_and_reserves(incident, person, duty, at) -> None:
     recipients = team + reserves
     Notification.objects.bulk_create(
         [
-            Notification(recipient=u, incident=incident, level=PANIC_LEVEL, created_at=at)
+            Notification(
+                recipient=u,
+                incident=incident,
+                kind=NotificationKind.PANIC,
+                level=PANIC_LEVEL,
+                created_at=at,
+            )
             for u in recipients
         ],
         ignore_conflicts=True,
     )
     if recipients:
         # Phones are told after this transaction commits (rows only, no network here).
-        deliveries_for_level(incident_id=incident.pk, level=PANIC_LEVEL)
+        deliveries_for_level(
+            incident_id=incident.pk, level=PANIC_LEVEL, kind=NotificationKind.PANIC
+        )
     _event(
         incident,
         EventKind.NOTIFIED,

@@ -248,6 +248,15 @@
   setInterval(function () { if (navigator.onLine) flush(); }, 30000);
   if (window.indexedDB) flush();
 
+  // Web Push on this phone (static/field/push.js): fetched only when the server offers it and
+  // the browser can take it, so /me/'s first bytes stay what they were.
+  var push = document.getElementById("push-control");
+  if (push && push.getAttribute("data-js") && "serviceWorker" in navigator && "PushManager" in window) {
+    var pushJs = document.createElement("script");
+    pushJs.src = push.getAttribute("data-js");
+    document.head.appendChild(pushJs);
+  }
+
   // The small map: Leaflet (django-leaflet's copy) is fetched only when a map is opened.
   var leaflet = null;
   function loadLeaflet(box) {

@@ -1,7 +1,8 @@
 /* Web Push on this browser (docs/incidents.md, "Notifications that reach phones").
    The button asks the browser's permission, subscribes through the field service worker
    (/me/sw.js with scope /me/: it shows the notification on "push", whichever page is open)
-   and posts the subscription as JSON with the page's CSRF token. A browser that is already
+   and posts the subscription as JSON with the page's CSRF token. On /me/, field.js loads this
+   file only when the box is there and the browser can push. A browser that is already
    subscribed posts it again on every visit, so that renewed keys reach the server.
    No inline script and no eval (the Content-Security-Policy). */
 (function () {
@@ -13,7 +14,10 @@
   var scope = box.getAttribute("data-scope");
   var button = box.querySelector("button");
   var status = box.querySelector("[role=status]");
+  // The dashboard's pages carry the token in htmx's headers; /me/ (no htmx) in its forms.
   var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+  var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+  var csrf = headers["X-CSRFToken"] || (field ? field.value : "");
 
   function say(attribute) { status.textContent = box.getAttribute(attribute) || ""; }
 
@@ -29,7 +33,7 @@
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": headers["X-CSRFToken"] || "" },
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
       body: JSON.stringify(body)
     }).then(function (response) {
       if (response.ok) return response;

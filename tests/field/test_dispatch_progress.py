@@ -136,6 +136,27 @@ def test_the_reporters_phone_is_shown_to_no_one_else(scene, login):
 
 
 @pytest.mark.django_db
+def test_the_incident_page_shows_each_responders_steps_and_phone(scene, login, settings):
+    _step(scene, "first", "berangkat", note="Naik motor")
+    tick(settings, 4)
+    _step(scene, "first", "tiba")
+
+    page = login(scene["command"]).get(
+        reverse("field:incident_detail", kwargs={"pk": scene["incident"].pk})
+    )
+
+    body = page.content.decode()
+    part = body[body.index('id="responders"') : body.index('aria-labelledby="reports-title"')]
+    first, second = part.split('<tr class="progress-')[1:]
+    assert first.startswith("tiba") and "Andi Penanganan" in first
+    assert 'href="tel:+6281299900001"' in first
+    assert "09.06 WIB" in first and "09.10 WIB" in first  # berangkat, tiba
+    assert "Berangkat: Naik motor" in first
+    assert second.startswith("dikirim") and "Budi Penanganan" in second
+    assert "kabagops" in first and "kabagops" in second
+
+
+@pytest.mark.django_db
 def test_the_card_is_gone_once_the_incident_is_resolved(scene, login, settings):
     _step(scene, "first", "tiba")
     tick(settings, 5)

@@ -210,7 +210,7 @@ def test_the_report_s_queries_do_not_grow_with_the_incident(
         page = client.get(url)
 
     assert page.content.decode().count("Catatan ") >= 5
-    assert len(before) == 9  # session, user and role, the printout's 6, the audit line
+    assert len(before) == 10  # session, user and role, the printout's 7, the audit line
 
 
 def test_a_closed_incident_prints_its_resolution_and_the_whole_clock(

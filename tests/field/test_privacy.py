@@ -23,6 +23,9 @@ NOT_SCOPED = {
     "field:service_worker": "the same static script for everyone",
     "field:signin": "whoever holds a link may use it: that is what a card is (test_signin_link)",
     "field:panic": "an officer's panic is their own; it names nothing of TPS A (test_panic)",
+    "field:push_subscribe": "a phone's own subscription; it names nothing of TPS A "
+    "(test_push_subscribe: another account's endpoint is refused)",
+    "field:push_unsubscribe": "removes only the signed-in account's own subscription",
 }
 
 
@@ -91,8 +94,6 @@ def _requests(tps_a, world):
             ("post", f"/lapangan/kejadian/{incident.pk}/kirim/", {"personnel": 1})
         ],
         "field:notifications": [("get", "/lapangan/pemberitahuan/", {})],
-        "field:push_subscribe": [("post", "/lapangan/pemberitahuan/langganan/", {})],
-        "field:push_unsubscribe": [("post", "/lapangan/pemberitahuan/langganan/hapus/", {})],
         "field:incident_acknowledge": [("post", f"/lapangan/kejadian/{incident.pk}/tanggapi/", {})],
         "field:checkins": [("get", "/lapangan/checkin/", {})],
         "field:turnout": [("get", "/lapangan/kehadiran/", {})],

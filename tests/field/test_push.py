@@ -12,29 +12,7 @@ from field.incidents.services import incident_open_from_report
 from field.notifications.models import NotificationDelivery, PushSubscription
 from field.tasks import send_notification_task
 from tests.field.incident_helpers import report
-from tests.field.push_helpers import LocalServer, browser_keys, serve, vapid_private_key
-
-
-@pytest.fixture
-def vapid(settings):
-    settings.WEBPUSH_VAPID_PRIVATE_KEY = vapid_private_key()
-    settings.WEBPUSH_VAPID_SUBJECT = "mailto:ops@polres.example"
-    settings.NOTIFICATION_MAX_ATTEMPTS = 3
-    return settings.WEBPUSH_VAPID_PRIVATE_KEY
-
-
-@pytest.fixture
-def push_service():
-    state = LocalServer()
-    server = serve(state)
-    yield state
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def keys():
-    return browser_keys()
+from tests.field.push_helpers import LocalServer, browser_keys, serve
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """POST /lapangan/pemberitahuan/langganan/ (and …/hapus/): a signed-in reader's browser
 subscribes to Web Push. Personas: the owner (Polsek staff), another account, a field officer
-(who gets no notifications, so may not subscribe), anonymous. Every refusal writes nothing."""
+(told on the phone of a dispatch or a panic), anonymous. Every refusal writes nothing."""
 
 import json
 import uuid
@@ -123,10 +123,15 @@ def test_another_accounts_browser_is_refused_and_stays_theirs(login, polsek_staf
     assert PushSubscription.objects.get().user == command_staff
 
 
-def test_a_field_officer_may_not_subscribe(login, field_officer):
-    response = _post(login(field_officer), _body())
+def test_a_field_officer_subscribes_their_phone_and_stops_again(login, field_officer):
+    # Told on the phone when sent to an incident or near a teammate's panic.
+    client = login(field_officer)
+    body = _body()
 
-    assert response.status_code == 403
+    assert _post(client, body).status_code == 201
+    assert PushSubscription.objects.get().user == field_officer
+
+    assert _post(client, {"endpoint": body["endpoint"]}, UNSUBSCRIBE).status_code == 204
     assert not PushSubscription.objects.exists()
 
 
@@ -179,6 +184,22 @@ def test_the_board_offers_the_button_with_the_public_key_only_when_push_is_on(
 
     settings.WEBPUSH_VAPID_PRIVATE_KEY = ""
     assert 'id="push-control"' not in client.get("/lapangan/kejadian/").content.decode()
+
+
+def test_me_offers_the_button_and_loads_its_script_only_when_push_is_on(
+    settings, login, field_officer
+):
+    from field.notifications.webpush import application_server_key
+
+    client = login(field_officer)
+    page = client.get("/me/").content.decode()
+    assert f'data-key="{application_server_key()}"' in page
+    # Not a script tag of the page: field.js fetches it when the browser can push.
+    assert 'data-js="/static/field/push.js"' in page
+    assert '<script src="/static/field/push.js"' not in page
+
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = ""
+    assert 'id="push-control"' not in client.get("/me/").content.decode()
 
 
 def test_a_form_body_is_refused_as_not_json(login, polsek_staff):

@@ -55,6 +55,7 @@ ROLE_FOR_GROUP = {
     "field_photo": "field_officer",
     "field_command": "command_staff",
     "alert_set": "command_staff",
+    "push_devices": "field_officer",
     "field_admin": "ops_admin",
     "api": "command_staff",
     "account": "command_staff",
