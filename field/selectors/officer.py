@@ -45,6 +45,7 @@ from field.models import (
     TPSStatusStep,
     TurnoutReport,
 )
+from field.panic.selectors import panics_told
 from field.selectors.sector import SectorSummary, padal_sector, sector_summary
 from tps.models import TPS, Indicator, Kecamatan
 
@@ -142,6 +143,7 @@ class FieldOverview:
     sector_kecamatan: list[Kecamatan]
     summary: SectorSummary | None = None
     dispatches: list[Assignment] = field(default_factory=list)
+    panics: list = field(default_factory=list)  # Notification: a teammate's call for help
     duties = GUARD_DUTIES
 
 
@@ -209,10 +211,11 @@ TEAM_FIELDS = (
 
 
 def field_officer_overview(person: Personnel, *, at: datetime) -> FieldOverview:
-    """Everything /me/ shows. At most six queries: the person's assignments not yet ended; the
-    TPS of their Pam TPS duties (with check-in, status, guard-relevant indicators and team);
+    """Everything /me/ shows. At most seven queries: the person's assignments not yet ended;
+    the TPS of their Pam TPS duties (with check-in, status, guard-relevant indicators and team);
     who to report to; for Polri, whether they lead a Polsek; a Padal's or Kapolsek's sector;
-    open instructions. A query whose input is empty is not sent."""
+    open instructions; open panics they were told of. A query whose input is empty is not
+    sent."""
     assignments = list(
         Assignment.objects.duties_of(person, at=at)
         .select_related("phase", "sprin", "post__desa__kecamatan", *DISPATCH_RELATED)
@@ -281,6 +284,7 @@ def field_officer_overview(person: Personnel, *, at: datetime) -> FieldOverview:
         ),
         summary=sector_summary(sector) if sector_ids else None,
         dispatches=[a for a in assignments if _dispatch_under_way(a, at)],
+        panics=panics_told(person),
     )
 
 

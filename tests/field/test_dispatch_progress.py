@@ -193,7 +193,7 @@ def test_me_takes_the_same_queries_with_and_without_a_dispatch(scene, login, set
         counts[person.name] = len(queries)
         assert ('id="kejadian"' in response.content.decode()) == (person == scene["first"])
 
-    assert counts == {"Andi Penanganan": 4, "Dani Tanpa Kiriman": 4}
+    assert counts == {"Andi Penanganan": 5, "Dani Tanpa Kiriman": 5}
 
 
 @pytest.mark.django_db

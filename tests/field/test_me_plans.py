@@ -27,10 +27,11 @@ pytestmark = pytest.mark.services
 
 TPS_COUNT = 20_000
 # Per kind (docs/field.md): the session, the user with their role, the assignments not ended,
-# the open instructions, and: a Linmas their TPS, whom to report to (6); a Polri at a TPS also
-# whether they lead their Polsek (7); a Padal (no TPS) whom to report to, whether they lead,
-# the sector (7); a Kapolsek without duty whether they lead, the sector (6).
-QUERIES = {"linmas": 6, "polri": 7, "padal": 7, "kapolsek": 6}
+# the open instructions, the open panics they were told of, and: a Linmas their TPS, whom to
+# report to (7); a Polri at a TPS also whether they lead their Polsek (8); a Padal (no TPS) whom
+# to report to, whether they lead, the sector (8); a Kapolsek without duty whether they lead,
+# the sector (7).
+QUERIES = {"linmas": 7, "polri": 8, "padal": 8, "kapolsek": 7}
 
 
 @pytest.fixture(scope="module")

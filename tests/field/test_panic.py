@@ -28,6 +28,9 @@ from tests.factories import AssignmentFactory, PersonnelFactory, PolsekFactory, 
 from tests.field.helpers import ELECTION_DAY_9AM, key
 
 ALARM = "/lapangan/darurat/"
+# The refusals as PostgreSQL names them (the constraint) and as SQLite does (its columns).
+ONE_OPEN = "field_panicalert_one_open_per_person|field_panicalert.person_id"
+KEY_ONCE = "field_panicsignal_key_once|field_panicsignal.idempotency_key"
 PANIC = "/me/darurat/"
 
 
@@ -159,6 +162,25 @@ def test_the_team_and_the_nearest_reserves_with_accounts_are_told(guard, tps_a, 
 
 
 @pytest.mark.django_db
+def test_the_teammates_me_shows_the_call_for_help_until_the_incident_ends(
+    guard, tps_a, team, login, field_officer, command_staff
+):
+    result = _press(guard, **_here(tps_a))
+    incident = result.incident
+
+    mate = login(team["mate"]).get("/me/").content.decode()
+    card = mate[mate.index(f'id="darurat-{incident.pk}"') :]
+    assert "Rekan dalam bahaya" in card and guard.name in card
+    assert "TPS 006 Bandar Lor" in card and 'href="geo:' in card
+    # Above the teammate's own duties; never on the page of the one who pressed.
+    assert mate.index(f'id="darurat-{incident.pk}"') < mate.index('class="duties"')
+    assert "Rekan dalam bahaya" not in login(field_officer).get("/me/").content.decode()
+
+    lifecycle.incident_reject(incident=incident, by=command_staff, reason="Tertekan tidak sengaja")
+    assert "Rekan dalam bahaya" not in login(team["mate"]).get("/me/").content.decode()
+
+
+@pytest.mark.django_db
 def test_the_team_is_told_through_the_delivery_path(guard, tps_a, team, settings):
     # Their Telegram chats stand for any channel: each level-0 notice gets its delivery row,
     # queued for the notifications queue after the commit.
@@ -216,12 +238,12 @@ def test_the_database_keeps_one_open_panic_per_person_and_each_key_once(guard, t
     )
 
     with (
-        pytest.raises(IntegrityError, match="field_panicalert_one_open_per_person"),
+        pytest.raises(IntegrityError, match=ONE_OPEN),
         transaction.atomic(),
     ):
         PanicAlert.objects.create(incident=other, person=guard, raised_at=ELECTION_DAY_9AM)
     with (
-        pytest.raises(IntegrityError, match="field_panicsignal_key_once"),
+        pytest.raises(IntegrityError, match=KEY_ONCE),
         transaction.atomic(),
     ):
         PanicSignal.objects.create(
