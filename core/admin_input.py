@@ -96,7 +96,8 @@ class ReadableChangeList(ChangeList):
 
     def get_results(self, request):
         # What only the database can refuse (a regular expression it cannot read, a value its
-        # driver cannot send for the column) is refused like any other unreadable filter. Inside
+        # driver cannot send for the column: SQLite's raises OverflowError for a key past
+        # 64 bits) is refused like any other unreadable filter. Inside
         # an outer transaction (tests, a caller's atomic block) a savepoint keeps it usable for
         # the redirect; requests themselves run in autocommit, where a failed query harms nothing.
         connection = connections[self.queryset.db]
@@ -104,7 +105,7 @@ class ReadableChangeList(ChangeList):
         try:
             with guard or contextlib.nullcontext():
                 super().get_results(request)
-        except (DataError, ProgrammingError, TypeError) as exc:
+        except (DataError, ProgrammingError, TypeError, OverflowError) as exc:
             raise IncorrectLookupParameters(exc) from exc
 
 
