@@ -34,7 +34,7 @@ from field.incidents.services import (
     incident_arrive,
     incident_resolve,
 )
-from field.notifications.delivery import deliveries_create
+from field.notifications.delivery import notifications_send
 from field.notifications.models import DISPATCH_LEVEL, Notification, NotificationKind
 
 S = IncidentState
@@ -124,21 +124,13 @@ def _tell_responders(incident: Incident, people: list[Personnel], *, at) -> None
             incident=incident, kind=NotificationKind.DISPATCH, recipient_id__in=accounts
         ).values_list("recipient_id", flat=True)
     )
-    told = sorted(accounts - already)
-    notifications = Notification.objects.bulk_create(
-        Notification(
-            recipient_id=pk,
-            incident=incident,
-            kind=NotificationKind.DISPATCH,
-            level=DISPATCH_LEVEL,
-            created_at=at,
-        )
-        for pk in told
+    told = notifications_send(
+        incident=incident,
+        recipient_ids=accounts - already,
+        kind=NotificationKind.DISPATCH,
+        level=DISPATCH_LEVEL,
+        at=at,
     )
-    if notifications:
-        for notification in notifications:
-            notification.incident = incident
-        deliveries_create(notifications=notifications)
     untold = [p for p in people if p.user_id not in accounts]
     text = _("Yang dikirim diberi tahu di ponsel: %(count)s akun.") % {"count": len(told)}
     if untold:

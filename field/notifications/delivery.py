@@ -73,6 +73,25 @@ def deliveries_for_level(
     deliveries_create(notifications=notifications.select_related("incident"))
 
 
+def notifications_send(
+    *, incident, recipient_ids: Iterable[int], kind: str, level: int, at
+) -> list[int]:
+    """Tell these accounts of the incident: one notification each of this kind and level (a
+    second call for the same people writes nothing), and their phones and chats after the
+    surrounding transaction commits (rows only, no network here). Returns the ids told."""
+    told = sorted(set(recipient_ids))
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=pk, incident=incident, kind=kind, level=level, created_at=at)
+            for pk in told
+        ],
+        ignore_conflicts=True,
+    )
+    if told:
+        deliveries_for_level(incident_id=incident.pk, level=level, kind=kind)
+    return told
+
+
 def deliveries_enqueue(delivery_ids: Iterable[int]) -> int:
     """Hands each delivery to the `notifications` queue; returns how many were enqueued. Stops
     at the first broker error (the next would wait as long), leaving the rest to beat."""

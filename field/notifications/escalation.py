@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.access import GROUP_COMMAND, GROUP_POLSEK
 from field.incidents.models import OPEN_STATES, EventKind, Incident, IncidentEvent, Severity
-from field.notifications.delivery import deliveries_for_level
+from field.notifications.delivery import notifications_send
 from field.notifications.models import (
     Audience,
     EscalationRule,
     EscalationStep,
     Notification,
+    NotificationKind,
 )
 
 URGENT = Severity.TINGGI
@@ -46,12 +47,12 @@ def _notify(incident: Incident, rule: EscalationRule, at: datetime) -> Escalatio
         incident=incident, level=rule.level, role_label=rule.role_label, notified_at=at
     )
     recipients = list(_recipients(incident, rule.audience).distinct())
-    Notification.objects.bulk_create(
-        [
-            Notification(recipient=u, incident=incident, level=rule.level, created_at=at)
-            for u in recipients
-        ],
-        ignore_conflicts=True,
+    notifications_send(
+        incident=incident,
+        recipient_ids=[u.pk for u in recipients],
+        kind=NotificationKind.ESCALATION,
+        level=rule.level,
+        at=at,
     )
     # A level with nobody to tell still says so: the command reading the timeline must know
     # that the Polsek was not told, not assume it was.
@@ -66,9 +67,6 @@ def _notify(incident: Incident, rule: EscalationRule, at: datetime) -> Escalatio
             "level": rule.level,
             "role": rule.role_label,
         }
-    if recipients:
-        # Phones and chats are told after this transaction commits (rows only, no network here).
-        deliveries_for_level(incident_id=incident.pk, level=rule.level)
     IncidentEvent.objects.create(
         incident=incident,
         kind=EventKind.NOTIFIED,

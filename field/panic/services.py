@@ -31,9 +31,9 @@ from field.incidents.models import (
     Severity,
 )
 from field.incidents.services import _event, _locked
-from field.notifications.delivery import deliveries_for_level
+from field.notifications.delivery import notifications_send
 from field.notifications.escalation import escalation_start
-from field.notifications.models import PANIC_LEVEL, Notification, NotificationKind
+from field.notifications.models import PANIC_LEVEL, NotificationKind
 from field.panic.models import PanicAlert, PanicSignal
 
 # How many of the nearest free reserves and patrols are told at once (besides the team).
@@ -149,25 +149,13 @@ def _reserve_users(incident: Incident, person: Personnel, at: datetime, skip: se
 def _tell_team_and_reserves(incident, person, duty, at) -> None:
     team = _team_users(person, duty, at)
     reserves = _reserve_users(incident, person, at, {u.pk for u in team})
-    recipients = team + reserves
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=u,
-                incident=incident,
-                kind=NotificationKind.PANIC,
-                level=PANIC_LEVEL,
-                created_at=at,
-            )
-            for u in recipients
-        ],
-        ignore_conflicts=True,
+    notifications_send(
+        incident=incident,
+        recipient_ids=[u.pk for u in team + reserves],
+        kind=NotificationKind.PANIC,
+        level=PANIC_LEVEL,
+        at=at,
     )
-    if recipients:
-        # Phones are told after this transaction commits (rows only, no network here).
-        deliveries_for_level(
-            incident_id=incident.pk, level=PANIC_LEVEL, kind=NotificationKind.PANIC
-        )
     _event(
         incident,
         EventKind.NOTIFIED,
