@@ -149,6 +149,18 @@ def timed(fn: Callable[[], object]) -> Callable[[], float]:
     return run
 
 
+def wait_for_load_beside(after: str, *, limit_seconds: int = 600) -> None:
+    """Hold the rounds until ``after`` exists (``make loadtest`` beside this run writes it, or
+    a `sleep 25 && touch`), so that they fall inside its load; nothing when ``after`` is empty."""
+    if not after:
+        return
+    waited = time.monotonic()
+    while not Path(after).exists():
+        if time.monotonic() - waited > limit_seconds:
+            sys.exit(f"{after} did not appear within {limit_seconds // 60} minutes")
+        time.sleep(0.5)
+
+
 def interleaved(rounds: int, contenders: Mapping[str, Callable[[], object]]) -> dict[str, list]:
     """Each contender once per round, in turn (a, b, a, b, …): the results per contender."""
     results: dict[str, list] = {name: [] for name in contenders}

@@ -45,6 +45,7 @@ from common import (  # noqa: E402
     run,
     spread,
     unique_name,
+    wait_for_load_beside,
     write_section,
 )
 from report_board import (  # noqa: E402
@@ -127,12 +128,7 @@ def child(rounds: int, open_count: int, after: str = "") -> dict:
         alarm_get()
         return {"total": time.perf_counter() - started}
 
-    if after:  # the rounds under a load started beside this run (`make loadtest`, say)
-        waited = time.monotonic()
-        while not Path(after).exists():
-            if time.monotonic() - waited > 600:
-                sys.exit(f"{after} did not appear within 10 minutes")
-            time.sleep(0.5)
+    wait_for_load_beside(after)  # the rounds under a load beside (`make loadtest`, say)
     contenders = {"panic_to_wall": panic_to_wall, "alarm_alone": alarm_alone}
     interleaved(WARM_UP, contenders)
     results = interleaved(rounds, contenders)

@@ -17,7 +17,10 @@ after two unmeasured ones:
 Reported: the median and min–max of each, and of the POST alone; with --write the table goes
 into docs/benchmarks.md between <!-- report-board-bench --> and <!-- /report-board-bench -->.
 
-    .venv/bin/python bench/report_board.py [--open 50] [--rounds 5] [--write]
+    .venv/bin/python bench/report_board.py [--open 50] [--rounds 5] [--write] [--after FILE]
+
+--after FILE: the rounds begin once FILE exists, so that they fall inside a load run beside
+(`make loadtest`; docs/benchmarks.md says how the figures were taken).
 """
 
 import argparse
@@ -41,6 +44,7 @@ from common import (  # noqa: E402
     run,
     spread,
     unique_name,
+    wait_for_load_beside,
     write_section,
 )
 
@@ -121,7 +125,7 @@ def build(env: dict) -> None:
     run([PYTHON, "manage.py", "seed_kediri_2024"], env)
 
 
-def child(rounds: int, open_count: int) -> dict:
+def child(rounds: int, open_count: int, after: str = "") -> dict:
     """Inside Django: build the open incidents, then the rounds; the figures as a dict."""
     # The repository first (a script's sys.path starts with bench/): this checkout's code.
     sys.path.insert(0, str(ROOT))
@@ -178,6 +182,7 @@ def child(rounds: int, open_count: int) -> dict:
         board_get()
         return {"total": time.perf_counter() - started}
 
+    wait_for_load_beside(after)  # the rounds under a load beside (`make loadtest`, say)
     contenders = {"report_to_board": report_to_board, "board_alone": board_alone}
     interleaved(WARM_UP, contenders)
     results = interleaved(rounds, contenders)
@@ -218,10 +223,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 5)))
     parser.add_argument("--open", type=int, default=50, help="open incidents on the board")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument(
+        "--after", default="", help="begin the rounds once this file exists (a load beside)"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
-        print(json.dumps(child(options.rounds, options.open)))
+        print(json.dumps(child(options.rounds, options.open, options.after)))
         return
     load = os.getloadavg()[0]
     with own_database("board", BASE_URL, name=DB_NAME) as url:
@@ -229,12 +237,13 @@ def main() -> None:
         build(env)
         version = psql(BASE_URL, "SHOW server_version").strip()
         args = [PYTHON, str(Path(__file__).resolve()), "--child", "--rounds", str(options.rounds)]
-        output = run([*args, "--open", str(options.open)], env)
+        output = run([*args, "--open", str(options.open), "--after", options.after], env)
     result = json.loads(output.strip().splitlines()[-1])
     table = figures_table(figures(result))
     print(f"Report → board, {result['open']} open incidents, {options.rounds} rounds:\n{table}")
     if options.write:
-        text = f"{measured_line(version, load)}\n\n{table}"
+        text = f"{measured_line(version, load)} Load average {os.getloadavg()[0]:.1f} at the end."
+        text += f"\n\n{table}"
         write_section("report-board-bench", "Urgent report to the incident board", text)
 
 
