@@ -78,7 +78,8 @@ def notifications_send(
 ) -> list[int]:
     """Tell these accounts of the incident: one notification each of this kind and level (a
     second call for the same people writes nothing), and their phones and chats after the
-    surrounding transaction commits (rows only, no network here). Returns the ids told."""
+    surrounding transaction commits (rows only, no network here). Returns the ids asked for,
+    sorted and without repeats (those told before are in it, though not told again)."""
     told = sorted(set(recipient_ids))
     Notification.objects.bulk_create(
         [

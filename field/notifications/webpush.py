@@ -73,7 +73,13 @@ def application_server_key() -> str:
     pushManager.subscribe() takes as applicationServerKey. Empty when Web Push is off."""
     if not enabled():
         return ""
-    raw = vapid().public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    return _public_key(settings.WEBPUSH_VAPID_PRIVATE_KEY.strip())
+
+
+@functools.cache
+def _public_key(private_key: str) -> str:
+    # Per key, once per process: /me/ (every phone's page) and the board offer it on each visit.
+    raw = _vapid(private_key).public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
     return b64urlencode(raw)
 
 
