@@ -22,6 +22,15 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS = BASE_DIR / "var" / "artifacts"
+# A phone as the field officers hold one: 390×844 at 2×, touch, Indonesian, WIB.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "id-ID",
+    "timezone_id": "Asia/Jakarta",
+}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",

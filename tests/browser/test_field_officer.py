@@ -22,19 +22,11 @@ from urllib.parse import urlparse
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import ARTIFACTS, sign_in
+from tests.browser.conftest import ARTIFACTS, PHONE, sign_in
 
 pytestmark = pytest.mark.browser
 
 LINMAS = "LM-3571011001-01"
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "id-ID",
-    "timezone_id": "Asia/Jakarta",
-}
 BUDGET_BYTES = 60 * 1024
 FIELD_TABLES = (
     "opsboard_situationreport",

@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 from deployments.models import PostKind
 from deployments.services import personnel_account_create
 from field.incidents.models import Incident, IncidentState
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 from tests.factories import (
     AssignmentFactory,
     PersonnelFactory,
@@ -40,14 +40,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 KM = Decimal("0.008983")  # one km of latitude
 PASSWORD = "test-Pass-2024"
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "id-ID",
-    "timezone_id": "Asia/Jakarta",
-}
 DESKTOP = {"viewport": {"width": 1440, "height": 900}, "locale": "id-ID"}
 REPORT_TEXT = "Massa dua kubu saling dorong di depan TPS 006 (uji alur kejadian)."
 # The minutes after the report (09.00 WIB) at which each step is driven.

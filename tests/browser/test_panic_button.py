@@ -11,19 +11,11 @@ import sqlite3
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PHONE, sign_in
 
 pytestmark = pytest.mark.browser
 
 LINMAS = "LM-3571011001-01"
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "id-ID",
-    "timezone_id": "Asia/Jakarta",
-}
 
 
 def _count(database, table: str) -> int:

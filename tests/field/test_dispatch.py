@@ -5,7 +5,6 @@ The operation clock is 09.00 WIB on election day (the election_day fixture); the
 """
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -25,64 +24,22 @@ from tests.factories import (
     PersonnelFactory,
     PolsekFactory,
     PostFactory,
-    SecurityPatternFactory,
     TPSFactory,
-    phase,
 )
-
-# One km of latitude is about 0.009°.
-KM = Decimal("0.008983")
+from tests.field.dispatch_helpers import (
+    KM,
+    dispatch_world,
+    election_day_at,
+    guard_at,
+    post_holder,
+    tps_km_north,
+)
+from tests.field.dispatch_helpers import command_user as _command
 
 
 @pytest.fixture
 def world(election_day, mojoroto, tps_a):
-    SecurityPatternFactory(operation=election_day)  # 2 Polri per 4 TPS
-    pemungutan = phase()
-    polsek = PolsekFactory(kecamatan=mojoroto)
-    incident = Incident.objects.create(
-        title="Massa berkumpul",
-        incident_class="gangguan",
-        state=IncidentState.DIVERIFIKASI,
-        tps=tps_a,
-        desa=tps_a.desa,
-        kecamatan=mojoroto,
-        reported_at=election_day_at(-30),
-        verified_at=election_day_at(-20),
-    )
-    return {"phase": pemungutan, "polsek": polsek, "incident": incident, "tps": tps_a}
-
-
-def election_day_at(minutes: int):
-    from tests.factories import ELECTION_DAY_9AM
-
-    return ELECTION_DAY_9AM + timedelta(minutes=minutes)
-
-
-def guard_at(world, tps, *, name: str, **person):
-    person = PersonnelFactory(unit=world["polsek"], name=name, **person)
-    duty = AssignmentFactory(personnel=person, phase=world["phase"], tps=[tps])
-    return person, duty
-
-
-def post_holder(world, kind: str, *, name: str, km_north: int):
-    person = PersonnelFactory(unit=world["polsek"], name=name)
-    post = PostFactory(
-        kind=kind,
-        name=f"{kind} {name}",
-        latitude=world["tps"].latitude + km_north * KM,
-        longitude=world["tps"].longitude,
-    )
-    duty = AssignmentFactory(personnel=person, phase=world["phase"], kind=kind, post=post)
-    return person, duty
-
-
-def tps_km_north(world, km: int, number: int):
-    return TPSFactory(
-        desa=world["tps"].desa,
-        number=number,
-        latitude=world["tps"].latitude + km * KM,
-        longitude=world["tps"].longitude,
-    )
+    return dispatch_world(election_day, mojoroto, tps_a)
 
 
 # Candidates
@@ -551,10 +508,3 @@ def test_polsek_staff_of_another_kecamatan_get_404_everywhere(world, login, pols
 
     assert answers == [404, 404, 404]
     assert not IncidentDispatch.objects.exists()
-
-
-def _command():
-    from core.access import GROUP_COMMAND
-    from tests.factories import UserFactory
-
-    return UserFactory(username="kabagops", is_staff=True, groups=[GROUP_COMMAND])

@@ -19,18 +19,24 @@ from field.notifications.models import (
     PushSubscription,
 )
 from tests.factories import UserFactory
-from tests.field.test_dispatch import _command, election_day_at, guard_at, world  # noqa: F401
+from tests.field.dispatch_helpers import command_user as _command
+from tests.field.dispatch_helpers import dispatch_world, election_day_at, guard_at
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def andi(world):  # noqa: F811 - the imported fixture
+def world(election_day, mojoroto, tps_a):
+    return dispatch_world(election_day, mojoroto, tps_a)
+
+
+@pytest.fixture
+def andi(world):
     person, _duty = guard_at(world, world["tps"], name="Andi Berakun", user=UserFactory())
     return person
 
 
-def _send(world, people, django_capture_on_commit_callbacks):  # noqa: F811
+def _send(world, people, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return services.incident_dispatch(
             incident=world["incident"], by=_command(), personnel_ids=[p.pk for p in people]
@@ -38,7 +44,7 @@ def _send(world, people, django_capture_on_commit_callbacks):  # noqa: F811
 
 
 def test_the_people_sent_are_told_on_their_phone_and_the_unreachable_are_named(
-    world,  # noqa: F811
+    world,
     andi,
     vapid,
     push_service,
@@ -80,7 +86,7 @@ def test_the_people_sent_are_told_on_their_phone_and_the_unreachable_are_named(
 
 
 def test_someone_told_of_a_panic_is_told_again_when_sent(
-    world,  # noqa: F811
+    world,
     andi,
     django_capture_on_commit_callbacks,
 ):
@@ -103,7 +109,7 @@ def test_someone_told_of_a_panic_is_told_again_when_sent(
     [("eskalasi", 0), ("penugasan", 1), ("darurat", 2), ("lain", 0)],
 )
 def test_the_database_refuses_a_kind_at_a_level_it_does_not_have(
-    world,  # noqa: F811
+    world,
     andi,
     kind,
     level,
@@ -121,7 +127,7 @@ def test_the_database_refuses_a_kind_at_a_level_it_does_not_have(
         )
 
 
-def test_one_notification_per_person_incident_and_kind(world, andi):  # noqa: F811
+def test_one_notification_per_person_incident_and_kind(world, andi):
     def told():
         return Notification.objects.create(
             recipient=andi.user,
