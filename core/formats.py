@@ -40,6 +40,11 @@ def iso(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat() if moment is not None else None
 
 
+def from_iso(value: str | None) -> datetime | None:
+    """A time stored as ``iso`` wrote it (a report's JSON facts), back as a datetime."""
+    return datetime.fromisoformat(value) if value else None
+
+
 def wib_time(moment: datetime | None) -> str:
     """The time of day in WIB: 14.30 WIB."""
     if not moment:  # None, or "" from a template's missing attribute

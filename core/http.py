@@ -34,6 +34,23 @@ def dashboard_required(view: Callable) -> Callable:
     return wrapper
 
 
+def roles_required(*roles: Role) -> Callable[[Callable], Callable]:
+    """Pages for the given roles only; everyone else signed in gets 403 (handler403's page),
+    a field officer too: these pages are not theirs to be sent to."""
+    allowed = frozenset(roles)
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if access_of(request.user).role in allowed:
+                return view(request, *args, **kwargs)
+            raise PermissionDenied
+
+        return wrapper
+
+    return decorator
+
+
 def field_officer_required(view: Callable) -> Callable:
     """Pages for field officers; everyone without a Personnel record goes to the dashboard."""
 

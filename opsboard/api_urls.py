@@ -3,6 +3,7 @@
 from django.urls import path
 
 from opsboard import api, map_views
+from opsboard.reports import special_views as special
 from opsboard.reports import views as reports
 
 app_name = "api"
@@ -20,4 +21,7 @@ urlpatterns = [
     path("laporan-harian.json", reports.api_reports, name="daily_reports"),
     path("laporan-harian/<int:pk>.json", reports.api_report, name="daily_report"),
     path("angka-harian.json", reports.api_daily_figures, name="daily_figures"),
+    # The special reports (laporan khusus), scoped like the incidents.
+    path("laporan-khusus.json", special.api_special_reports, name="special_reports"),
+    path("laporan-khusus/<int:pk>.json", special.api_special_report, name="special_report"),
 ]

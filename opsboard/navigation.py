@@ -72,6 +72,8 @@ LAPORAN = _place(
     "reports:report_detail",
     "reports:report_anev",
 )
+# The special reports: everyone of the dashboard reads their scope's; the command writes them.
+KHUSUS = _place("khusus", _("Laporan khusus"), "special:report_list", "special:report_detail")
 SEARCH = _place("search", _("Cari"), "opsboard:search")
 ADMIN = _place("admin", _("Admin"), "admin:index")
 ME = _place("me", _("Tugas saya"), "opsboard:me", "field:tps_status")
@@ -130,6 +132,7 @@ def places_for(request: HttpRequest) -> list[Place]:
     places.append(RAPAT)
     if access.sees_everything:
         places.append(LAPORAN)
+    places.append(KHUSUS)
     places.append(SEARCH)
     if may_use_admin(request):
         places.append(ADMIN)

@@ -253,9 +253,20 @@ if not (
     and int(_daily_minute) < 60
 ):
     raise ImproperlyConfigured(f"DAILY_REPORT_AT={DAILY_REPORT_AT!r}: use HH:MM, e.g. 06:00.")
+# The special report (laporan khusus): due for incidents of this severity or higher (1 Rendah,
+# 2 Sedang, 3 Tinggi, 4 Darurat); beat drafts them with the daily report.
+SPECIAL_REPORT_MIN_SEVERITY = env_int("SPECIAL_REPORT_MIN_SEVERITY", 3, minimum=1)
+if SPECIAL_REPORT_MIN_SEVERITY > 4:
+    raise ImproperlyConfigured(
+        f"SPECIAL_REPORT_MIN_SEVERITY={SPECIAL_REPORT_MIN_SEVERITY}: use 1 to 4 (4 is Darurat)."
+    )
 CELERY_BEAT_SCHEDULE = {
     "daily-report": {
         "task": "opsboard.tasks.generate_daily_report_task",
+        "schedule": crontab(hour=int(_daily_hour), minute=int(_daily_minute)),
+    },
+    "special-reports": {
+        "task": "opsboard.tasks.generate_special_reports_task",
         "schedule": crontab(hour=int(_daily_hour), minute=int(_daily_minute)),
     },
     "coverage-safety-net": {

@@ -10,6 +10,7 @@ from celery import shared_task
 
 from opsboard.dashboard.warm import warm_dashboard
 from opsboard.reports.services import daily_report_generate, report_day_due
+from opsboard.reports.special import special_reports_generate_due
 
 WARM_DASHBOARD_TASK = "opsboard.tasks.warm_dashboard_task"
 
@@ -30,3 +31,14 @@ def generate_daily_report_task(day: str | None = None) -> int:
         day=date.fromisoformat(day) if day else report_day_due()
     )
     return report.pk
+
+
+GENERATE_SPECIAL_REPORTS_TASK = "opsboard.tasks.generate_special_reports_task"
+
+
+@shared_task(name=GENERATE_SPECIAL_REPORTS_TASK, ignore_result=True)
+def generate_special_reports_task(day: str | None = None) -> int:
+    """Beat's, at DAILY_REPORT_AT with the daily report: a draft laporan khusus for each notable
+    incident first reported on the day that ended (or ``day``, ISO) that has none. Returns how
+    many were drafted."""
+    return special_reports_generate_due(day=date.fromisoformat(day) if day else report_day_due())

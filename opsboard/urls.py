@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include(field_urls)),
     path("rapat/", include("coordination.urls")),
     path("laporan-harian/", include("opsboard.reports.urls")),
+    path("laporan-khusus/", include("opsboard.reports.special_urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

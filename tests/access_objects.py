@@ -333,7 +333,55 @@ def _report_page(name: str, *, method: str = "get", data=None, signed=False):
     return build
 
 
+def notable_incident(w: WorldA):
+    """A Tinggi incident at TPS A, notable enough for a special report."""
+    from field.incidents.models import Incident, Severity
+
+    return Incident.objects.create(
+        title="Bentrok pendukung",
+        incident_class="bentrok_massa",
+        severity=Severity.TINGGI,
+        tps=w.tps,
+        desa=w.tps.desa,
+        kecamatan=w.kecamatan,
+        reported_at=timezone.now(),
+    )
+
+
+def _special_page(name: str, *, method: str = "get", data=None, state: str = "draft"):
+    """A special report of an incident of kecamatan A: a draft, one ready to sign (its gist
+    written), or a signed one (for the correction)."""
+
+    def build(w: WorldA) -> Case:
+        from opsboard.reports.special import (
+            special_report_generate,
+            special_report_sign,
+            special_report_update,
+        )
+
+        report = special_report_generate(incident=notable_incident(w))[0]
+        if state in ("ready", "signed"):
+            report = special_report_update(report=report, data={"summary": "Bentrok"}, by=None)
+        if state == "signed":
+            report = special_report_sign(report=report, by=_signer())
+        path = reverse(name, kwargs={"pk": report.pk})
+        return Case(path, KECAMATAN, method=method, data=data or {})
+
+    return build
+
+
 SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
+    "special:report_detail": _special_page("special:report_detail"),
+    "special:report_edit": _special_page(
+        "special:report_edit", method="post", data={"subject": "Bentrok", "summary": "Bentrok"}
+    ),
+    "special:report_sign": _special_page("special:report_sign", method="post", state="ready"),
+    "special:report_revise": _special_page(
+        "special:report_revise", method="post", data={"reason": "Koreksi"}, state="signed"
+    ),
+    "special:report_print": _special_page("special:report_print"),
+    "special:report_export": _special_page("special:report_export"),
+    "api:special_report": _special_page("api:special_report"),
     "reports:report_detail": _report_page("reports:report_detail"),
     "reports:report_edit": _report_page(
         "reports:report_edit", method="post", data={"summary": "Aman terkendali"}

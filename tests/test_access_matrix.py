@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from field.models import DispatchStep, Instruction, InstructionAck, SituationReport
-from tests.access_objects import BEARER, POLRES, case_for
+from tests.access_objects import BEARER, POLRES, case_for, notable_incident
 from tests.csp import csp_problem
 from tests.field.push_helpers import push_subscription_body
 
@@ -142,6 +142,40 @@ MATRIX = {
     # One report: the sample id does not exist, so those who may read it get 404;
     # tests/access_objects.py builds real ones.
     "reports_object": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
+        "polsek_staff": DENY,
+        "command_staff": {ALLOW, DENY},
+        "ops_admin": {ALLOW, DENY},
+        "superuser": {ALLOW, DENY},
+    },
+    # The special reports (docs/daily-report.md): read in the reader's scope by all of the
+    # dashboard, drafted and signed by the command and admins; field officers get 403.
+    "special": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
+        "polsek_staff": ALLOW,
+        "command_staff": ALLOW,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
+    },
+    "special_generate": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
+        "polsek_staff": DENY,
+        "command_staff": ALLOW,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
+    },
+    "special_object": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
+        "polsek_staff": {ALLOW, DENY},
+        "command_staff": {ALLOW, DENY},
+        "ops_admin": {ALLOW, DENY},
+        "superuser": {ALLOW, DENY},
+    },
+    "special_object_write": {
         "anonymous": LOGIN,
         "field_officer": DENY,
         "polsek_staff": DENY,
@@ -325,6 +359,18 @@ REPORT_OBJECT_NAMES = {
     "reports:report_export",
     "api:daily_report",
 }
+SPECIAL_NAMES = {"special:report_list", "api:special_reports"}
+SPECIAL_OBJECT_NAMES = {
+    "special:report_detail",
+    "special:report_print",
+    "special:report_export",
+    "api:special_report",
+}
+SPECIAL_OBJECT_WRITE_NAMES = {
+    "special:report_edit",
+    "special:report_sign",
+    "special:report_revise",
+}
 ACCOUNT_NAMES = {"logout", "password_change", "password_change_done"}
 # Import confirmation (POST only) writes; command staff are refused before the method check.
 ADMIN_WRITE_SUFFIXES = ("_add", "_delete", "_confirm")
@@ -441,6 +487,14 @@ def group_of(name: str | None, path: str) -> str:
         return "reports"
     if name in REPORT_OBJECT_NAMES:
         return "reports_object"
+    if name in SPECIAL_NAMES:
+        return "special"
+    if name == "special:report_generate":
+        return "special_generate"
+    if name in SPECIAL_OBJECT_NAMES:
+        return "special_object"
+    if name in SPECIAL_OBJECT_WRITE_NAMES:
+        return "special_object_write"
     if name and name.startswith("api:"):
         return "api"
     if name in ("coordination:meeting_detail", "coordination:meeting_print"):
@@ -547,6 +601,11 @@ FIRST_WALK_POSTS = {
     "reports:report_edit": lambda w: {"summary": "Aman"},
     "reports:report_sign": lambda w: {},
     "reports:report_revise": lambda w: {"reason": "Koreksi"},
+    # A notable incident's special report, drafted (a new incident for every role's walk).
+    "special:report_generate": lambda w: {"kejadian": notable_incident(w).pk},
+    "special:report_edit": lambda w: {"subject": "Bentrok", "summary": "Bentrok"},
+    "special:report_sign": lambda w: {},
+    "special:report_revise": lambda w: {"reason": "Koreksi"},
     # JSON bodies (FIRST_WALK_JSON): a fresh browser's subscription, and its removal.
     "field:push_subscribe": lambda w: push_subscription_body(),
     "field:push_unsubscribe": lambda w: {"endpoint": push_subscription_body()["endpoint"]},
@@ -645,6 +704,8 @@ OBJECT_MATRIX = {
         LOGIN, ELSEWHERE, ELSEWHERE, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW
     ),
     "reports_object": _row(LOGIN, DENY, DENY, DENY, DENY, DENY, ALLOW, ALLOW, ALLOW),
+    "special_object": _row(LOGIN, DENY, DENY, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW),
+    "special_object_write": _row(LOGIN, DENY, DENY, DENY, DENY, DENY, ALLOW, ALLOW, ALLOW),
     "admin_read": _row(*[LOGIN] * 5, None, ALLOW, ALLOW, ALLOW),
     "admin_write": _row(*[LOGIN] * 5, None, DENY, ALLOW, ALLOW),
     "admin_append_only": _row(*[LOGIN] * 5, None, DENY, DENY, DENY),

@@ -52,6 +52,7 @@ headcount = register.filter("headcount", formats_.headcount)
 wib = register.filter("wib", formats_.wib_time)
 wib_full = register.filter("wib_full", formats_.wib_full)
 wib_date = register.filter("wib_date", formats_.wib_date)
+from_iso = register.filter("from_iso", formats_.from_iso)
 
 
 @register.filter

@@ -1,4 +1,5 @@
-"""Forms of the daily report: the text sections, a correction's reason, a day, the Anev range."""
+"""Forms of the reports: the text sections, a correction's reason, a day, the Anev range,
+an incident."""
 
 from datetime import timedelta
 
@@ -6,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from opsboard.reports.models import DailyReport
+from opsboard.reports.models import DailyReport, SpecialReport
 
 ANEV_MAX_DAYS = 62  # two months side by side: the whole operation's busy part fits
 BAD_DATE = _("Tanggal tidak terbaca; gunakan format TTTT-BB-HH.")
@@ -82,3 +83,30 @@ class AnevForm(forms.Form):
             )
         cleaned["dari"], cleaned["sampai"] = start, end
         return cleaned
+
+
+class SpecialReportForm(forms.ModelForm):
+    class Meta:
+        model = SpecialReport
+        fields = ["subject", "summary", "casualties", "actions_note", "analysis", "recommendation"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 6}),
+            "casualties": forms.Textarea(attrs={"rows": 2}),
+            "actions_note": forms.Textarea(attrs={"rows": 3}),
+            "analysis": forms.Textarea(attrs={"rows": 3}),
+            "recommendation": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {"subject": {"required": _("Tuliskan perihal laporan.")}}
+
+
+class IncidentChoiceForm(forms.Form):
+    kejadian = forms.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={
+            "required": _("Pilih kejadian."),
+            "invalid": _("Kejadian tidak dikenal."),
+            "min_value": _("Kejadian tidak dikenal."),
+            "max_value": _("Kejadian tidak dikenal."),
+        },
+    )

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from core import clock
 from core.formats import WIB, author_name
 from opsboard.reports.figures import daily_figures, scope_reader
 from opsboard.reports.models import POLRES, REPORT_LOCKED, DailyReport
+from opsboard.reports.signing import correctable, draft_sign, draft_update
 
 EDITABLE = ("summary", "activities_note", "traffic_accidents", "traffic_note")
 
@@ -60,41 +60,22 @@ def daily_report_generate(*, day: date, kecamatan=None) -> tuple[DailyReport, bo
     return report, True
 
 
-def _locked_row(report: DailyReport) -> DailyReport:
-    row = DailyReport.objects.select_for_update().get(pk=report.pk)
-    if row.is_signed:
-        raise ValidationError(REPORT_LOCKED)
-    return row
-
-
-@transaction.atomic
 def daily_report_update(*, report: DailyReport, data: Mapping[str, Any], by) -> DailyReport:
     """The Kabag Ops edits the text sections (and the hand-entered traffic accidents) of a
     draft. Refused once signed."""
-    row = _locked_row(report)
-    for name in EDITABLE:
-        if name in data:
-            value = data[name]
-            setattr(row, name, value.strip() if isinstance(value, str) else value)
-    row.edited_by_name = author_name(by)
-    row.full_clean(validate_constraints=False)
-    row.save(update_fields=[*EDITABLE, "edited_by_name"])
-    return row
+    return draft_update(
+        report=report, data=data, by=by, editable=EDITABLE, locked_message=REPORT_LOCKED
+    )
 
 
-@transaction.atomic
 def daily_report_sign(*, report: DailyReport, by) -> DailyReport:
     """Sign the draft off: from now on it is locked. Needs a situation summary."""
-    row = _locked_row(report)
-    if not row.summary.strip():
-        raise ValidationError(
-            {"summary": _("Tuliskan ringkasan situasi sebelum laporan ditandatangani.")}
-        )
-    row.signed_at = clock.now()
-    row.signed_by = by
-    row.signed_by_name = author_name(by)
-    row.save(update_fields=["signed_at", "signed_by", "signed_by_name"])
-    return row
+    return draft_sign(
+        report=report,
+        by=by,
+        locked_message=REPORT_LOCKED,
+        summary_missing=_("Tuliskan ringkasan situasi sebelum laporan ditandatangani."),
+    )
 
 
 @transaction.atomic
@@ -102,16 +83,7 @@ def daily_report_revise(*, report: DailyReport, reason: str, by) -> DailyReport:
     """A correction of a signed report: a new draft of the same day and scope, the next
     revision, pointing to the one it corrects, with the texts copied and the figures read
     again (a late incident is the usual reason). The corrected report stays as signed."""
-    row = DailyReport.objects.select_for_update().get(pk=report.pk)
-    if not row.is_signed:
-        raise ValidationError(_("Laporan belum ditandatangani: ubah drafnya langsung."))
-    if DailyReport.objects.filter(revises=row).exists():
-        raise ValidationError(
-            _("Laporan ini sudah dikoreksi oleh revisi %(n)s; koreksi revisi terakhir.")
-            % {"n": row.revision + 1}
-        )
-    if not reason.strip():
-        raise ValidationError({"reason": _("Tuliskan alasan koreksi.")})
+    row = correctable(report, reason)
     correction = DailyReport(
         day=row.day,
         scope_code=row.scope_code,

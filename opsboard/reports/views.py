@@ -7,9 +7,8 @@ opsboard.reports.selectors read.
 """
 
 from datetime import date
-from functools import wraps
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -19,9 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import log as audit
 from core import clock
-from core.access import DASHBOARD_ROLES, UNSCOPED_ROLES, access_of
+from core.access import DASHBOARD_ROLES, UNSCOPED_ROLES
 from core.formats import LETTERHEAD, SIGNING_PLACE, WIB
-from core.http import HtmxHttpRequest, api_view
+from core.http import HtmxHttpRequest, api_view, roles_required
 from opsboard.reports import selectors, services
 from opsboard.reports.exports import report_json, report_xlsx
 from opsboard.reports.figures import daily_figures
@@ -31,16 +30,8 @@ from opsboard.reports.models import REPORT_LOCKED, DailyReport
 INVALID = 422
 
 
-def reports_required(view):
-    """Command staff, admins and the superuser; everyone else signed in gets 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if access_of(request.user).role in UNSCOPED_ROLES:
-            return view(request, *args, **kwargs)
-        raise PermissionDenied
-
-    return wrapper
+# Command staff, admins and the superuser; everyone else signed in gets 403.
+reports_required = roles_required(*UNSCOPED_ROLES)
 
 
 def _today() -> date:

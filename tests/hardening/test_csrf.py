@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.crypto import get_random_string
 
 from field.services import signin_link_issue, situation_report_create
-from tests.access_objects import case_for
+from tests.access_objects import case_for, notable_incident
 from tests.factories import InstructionFactory
 from tests.field.push_helpers import push_subscription_body
 from tests.test_access_matrix import all_routes, group_of
@@ -63,6 +63,10 @@ ROLE_FOR_GROUP = {
     "coordination_object": "command_staff",
     "reports": "command_staff",
     "reports_object": "command_staff",
+    "special": "command_staff",
+    "special_generate": "command_staff",
+    "special_object": "command_staff",
+    "special_object_write": "command_staff",
 }
 
 
@@ -443,6 +447,15 @@ POST_CASES = {
     "reports:report_edit": _from_case("reports:report_edit", "command_staff", _report_page),
     "reports:report_sign": _from_case("reports:report_sign", "command_staff", _report_page),
     "reports:report_revise": _from_case("reports:report_revise", "command_staff", _report_page),
+    "special:report_generate": lambda w: Post(
+        "command_staff",
+        reverse("special:report_list"),
+        reverse("special:report_generate"),
+        {"kejadian": notable_incident(w).pk},
+    ),
+    "special:report_edit": _from_case("special:report_edit", "command_staff", _report_page),
+    "special:report_sign": _from_case("special:report_sign", "command_staff", _report_page),
+    "special:report_revise": _from_case("special:report_revise", "command_staff", _report_page),
     "field:cards_print": lambda w: Post(
         "ops_admin",
         reverse("field:cards"),

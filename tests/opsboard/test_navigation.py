@@ -15,7 +15,16 @@ from django.urls import resolve
 from opsboard.auth import OpsboardBackend
 from opsboard.navigation import links_for
 
-OFFICE = {"dashboard", "wall", "incidents", "checkins", "instructions", "rapat", "search"}
+OFFICE = {
+    "dashboard",
+    "wall",
+    "incidents",
+    "checkins",
+    "instructions",
+    "rapat",
+    "khusus",
+    "search",
+}
 # Role → (landing page, the shell's keys there). Exactly these: a key more is a link to a
 # page that refuses the role, a key less a page it cannot reach.
 SHELLS = {
