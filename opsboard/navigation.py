@@ -64,7 +64,8 @@ RAPAT = _place(
     "coordination:readiness",
     "coordination:changes",
 )
-# The daily report: the command's and admins' (docs/daily-report.md); Polsek staff get 403.
+# The daily report: the Polres's for the command and admins, a Polsek's for its staff
+# (docs/daily-report.md).
 LAPORAN = _place(
     "laporan",
     _("Laporan harian"),
@@ -130,9 +131,7 @@ def places_for(request: HttpRequest) -> list[Place]:
     if may_use_posko(user, access):
         places.append(POSKO)
     places.append(RAPAT)
-    if access.sees_everything:
-        places.append(LAPORAN)
-    places.append(KHUSUS)
+    places.extend((LAPORAN, KHUSUS))
     places.append(SEARCH)
     if may_use_admin(request):
         places.append(ADMIN)

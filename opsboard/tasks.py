@@ -9,7 +9,7 @@ from datetime import date
 from celery import shared_task
 
 from opsboard.dashboard.warm import warm_dashboard
-from opsboard.reports.services import daily_report_generate, report_day_due
+from opsboard.reports.services import daily_reports_generate_due, report_day_due
 from opsboard.reports.special import special_reports_generate_due
 
 WARM_DASHBOARD_TASK = "opsboard.tasks.warm_dashboard_task"
@@ -25,11 +25,9 @@ GENERATE_DAILY_REPORT_TASK = "opsboard.tasks.generate_daily_report_task"
 
 @shared_task(name=GENERATE_DAILY_REPORT_TASK, ignore_result=True)
 def generate_daily_report_task(day: str | None = None) -> int:
-    """Beat's, at DAILY_REPORT_AT: the draft report of the day that ended (or ``day``,
-    ISO). Returns the report's id."""
-    report, _created = daily_report_generate(
-        day=date.fromisoformat(day) if day else report_day_due()
-    )
+    """Beat's, at DAILY_REPORT_AT: the draft reports of the day that ended (or ``day``, ISO),
+    the Polres's and each kecamatan's. Returns the Polres report's id."""
+    report = daily_reports_generate_due(day=date.fromisoformat(day) if day else report_day_due())
     return report.pk
 
 

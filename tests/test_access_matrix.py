@@ -129,12 +129,13 @@ MATRIX = {
         "superuser": ALLOW,
     },
     "account": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], ALLOW)},
-    # The daily report (docs/daily-report.md): the command's and admins'; Polsek staff and
-    # field officers get 403, its JSON too (anonymous: the API's 401).
+    # The daily report (docs/daily-report.md): the Polres's and every kecamatan's for the
+    # command and admins, their own kecamatan's for Polsek staff; field officers get 403, its
+    # JSON too (anonymous: the API's 401).
     "reports": {
         "anonymous": LOGIN,
         "field_officer": DENY,
-        "polsek_staff": DENY,
+        "polsek_staff": ALLOW,
         "command_staff": ALLOW,
         "ops_admin": ALLOW,
         "superuser": ALLOW,
@@ -144,7 +145,7 @@ MATRIX = {
     "reports_object": {
         "anonymous": LOGIN,
         "field_officer": DENY,
-        "polsek_staff": DENY,
+        "polsek_staff": {ALLOW, DENY},
         "command_staff": {ALLOW, DENY},
         "ops_admin": {ALLOW, DENY},
         "superuser": {ALLOW, DENY},

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.access import Role, access_of
 from field.incidents.models import Incident
 
 POLRES = "polres"
@@ -96,11 +97,22 @@ class DailyReportQuerySet(models.QuerySet):
     def of_scope(self, scope_code: str = POLRES) -> "DailyReportQuerySet":
         return self.filter(scope_code=scope_code)
 
+    def visible_to(self, user) -> "DailyReportQuerySet":
+        """Command staff and admins read every report; Polsek staff their kecamatan's (the
+        Polsek's own laporan harian), never the Polres's; everyone else none."""
+        access = access_of(user)
+        if access.sees_everything:
+            return self
+        if access.role is Role.POLSEK and access.kecamatan_id is not None:
+            return self.filter(kecamatan_id=access.kecamatan_id)
+        return self.none()
+
 
 class DailyReport(SignedReport):
-    """The laporan harian of one day to the level above (Polda): what happened in the scope
-    (the Polres, or one kecamatan: a seam, not yet offered), the figures read from the product's
-    own data when it was generated, and the text sections the Kabag Ops writes and signs."""
+    """The laporan harian of one day to the level above: the Polres's to Polda, written and
+    signed by the Kabag Ops, or a kecamatan's (its Polsek's, to the Polres), written and signed
+    by its Polsek staff; the figures read from the product's own data when it was generated,
+    through that scope."""
 
     day = models.DateField(_("tanggal"), help_text=_("Hari menurut Asia/Jakarta (WIB)."))
     scope_code = models.CharField(

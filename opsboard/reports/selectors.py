@@ -9,6 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.access import Role, access_of
+from core.formats import LETTERHEAD
 from deployments.coverage import FORCES
 from deployments.models import Phase, PostKind
 from deployments.phases import day_start
@@ -16,8 +18,63 @@ from deployments.selectors import current_operation
 from field.incidents.models import IncidentClass
 from opsboard.reports.figures import ELECTION_CLASSES, KAMTIBMAS_CLASSES, incident_rows
 from opsboard.reports.models import POLRES, DailyReport
+from tps.models import Kecamatan
 
 LIST_LIMIT = 120
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Whose daily report a page shows: the Polres (``kecamatan`` None) or one kecamatan."""
+
+    code: str
+    kecamatan: Kecamatan | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kecamatan is None:
+            return _("Polres Kediri Kota")
+        return _("Polsek %(name)s") % {"name": self.kecamatan.name}
+
+    @property
+    def letterhead(self) -> tuple[str, ...]:
+        """The kop: the Polres's, and a Polsek's below it (SEKTOR …)."""
+        if self.kecamatan is None:
+            return LETTERHEAD
+        return (*LETTERHEAD, f"SEKTOR {self.kecamatan.name.upper()}")
+
+    @property
+    def signatory(self) -> str:
+        """Who signs: the Kabag Ops for the Polres, the Kapolsek for a kecamatan."""
+        if self.kecamatan is None:
+            return "KABAG OPS POLRES KEDIRI KOTA"
+        return f"KAPOLSEK {self.kecamatan.name.upper()}"
+
+
+POLRES_SCOPE = ReportScope(POLRES)
+
+
+def scope_for(user, requested: str = "") -> ReportScope | None:
+    """The scope of the user's report pages: Polsek staff their kecamatan, whatever they ask;
+    command staff and admins the Polres, or the kecamatan whose code they ask for (``lingkup``).
+    None: a code that names no kecamatan. One query at most."""
+    access = access_of(user)
+    if access.role is Role.POLSEK:
+        own = Kecamatan.objects.only("code", "name").get(pk=access.kecamatan_id)
+        return ReportScope(own.code, own)
+    if not requested or requested == POLRES:
+        return POLRES_SCOPE
+    kecamatan = Kecamatan.objects.only("code", "name").filter(code=requested[:10]).first()
+    return ReportScope(kecamatan.code, kecamatan) if kecamatan is not None else None
+
+
+def scope_choices(user) -> list[ReportScope]:
+    """The scopes the user may choose between: the Polres and each kecamatan for command staff
+    and admins; none for Polsek staff (theirs is fixed). One query."""
+    if not access_of(user).sees_everything:
+        return []
+    kecamatan = Kecamatan.objects.only("code", "name").order_by("code")
+    return [POLRES_SCOPE, *(ReportScope(k.code, k) for k in kecamatan)]
 
 
 def reports_for_list(
@@ -36,10 +93,12 @@ def reports_for_list(
     )
 
 
-def report_for_page(pk: int) -> DailyReport:
-    """One report with what it corrects and what corrects it. One query."""
+def report_for_page(user, pk: int) -> DailyReport:
+    """One report the user may read, with what it corrects and what corrects it
+    (DailyReport.DoesNotExist outside their scope). One query."""
     return (
-        DailyReport.objects.select_related("revises", "corrected_by", "kecamatan")
+        DailyReport.objects.visible_to(user)
+        .select_related("revises", "corrected_by", "kecamatan")
         .defer("revises__figures", "corrected_by__figures")
         .get(pk=pk)
     )
@@ -181,7 +240,9 @@ def anev(*, start: date, end: date, scope_code: str = POLRES) -> Anev:
     )
 
 
+def scope_of(report: DailyReport) -> ReportScope:
+    return ReportScope(report.scope_code, report.kecamatan)
+
+
 def scope_label(report: DailyReport) -> str:
-    if report.scope_code == POLRES:
-        return _("Polres Kediri Kota")
-    return _("Kecamatan %(name)s") % {"name": report.kecamatan.name if report.kecamatan else ""}
+    return scope_of(report).label

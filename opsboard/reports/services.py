@@ -19,6 +19,7 @@ from core.formats import WIB, author_name
 from opsboard.reports.figures import daily_figures, scope_reader
 from opsboard.reports.models import POLRES, REPORT_LOCKED, DailyReport
 from opsboard.reports.signing import correctable, draft_sign, draft_update
+from tps.models import Kecamatan
 
 EDITABLE = ("summary", "activities_note", "traffic_accidents", "traffic_note")
 
@@ -58,6 +59,15 @@ def daily_report_generate(*, day: date, kecamatan=None) -> tuple[DailyReport, bo
     except IntegrityError:
         return DailyReport.objects.get(day=day, scope_code=scope_code, revision=0), False
     return report, True
+
+
+def daily_reports_generate_due(*, day: date) -> DailyReport:
+    """The beat's: the Polres's report of the day and each kecamatan's (its Polsek's), those
+    that do not exist yet. Returns the Polres's."""
+    polres, _created = daily_report_generate(day=day)
+    for kecamatan in Kecamatan.objects.only("code", "name").order_by("code"):
+        daily_report_generate(day=day, kecamatan=kecamatan)
+    return polres
 
 
 def daily_report_update(*, report: DailyReport, data: Mapping[str, Any], by) -> DailyReport:

@@ -1,9 +1,10 @@
 """Pages of the daily report (docs/daily-report.md): the list, one report with its edit, sign
 and revise forms, the print page, the XLSX, the Anev, and the read API's JSON.
 
-Command staff and admins only (docs/access.md): the report speaks for the whole Polres; Polsek
-staff and field officers get 403. Thin views: the forms parse, opsboard.reports.services write,
-opsboard.reports.selectors read.
+Scoped (docs/access.md): command staff and admins read and write the Polres's report and every
+kecamatan's (``?lingkup=<kode kecamatan>``); Polsek staff their own kecamatan's only, the
+Polsek's laporan harian (another scope's report is a 404); field officers get 403. Thin views:
+the forms parse, opsboard.reports.services write, opsboard.reports.selectors read.
 """
 
 from datetime import date
@@ -18,8 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import log as audit
 from core import clock
-from core.access import DASHBOARD_ROLES, UNSCOPED_ROLES
-from core.formats import LETTERHEAD, SIGNING_PLACE, WIB
+from core.access import DASHBOARD_ROLES
+from core.formats import SIGNING_PLACE, WIB
 from core.http import HtmxHttpRequest, api_view, roles_required
 from opsboard.reports import selectors, services
 from opsboard.reports.exports import report_json, report_xlsx
@@ -30,8 +31,8 @@ from opsboard.reports.models import REPORT_LOCKED, DailyReport
 INVALID = 422
 
 
-# Command staff, admins and the superuser; everyone else signed in gets 403.
-reports_required = roles_required(*UNSCOPED_ROLES)
+# Everyone of the dashboard, each in their scope; field officers get 403.
+reports_required = roles_required(*DASHBOARD_ROLES)
 
 
 def _today() -> date:
@@ -43,26 +44,41 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _scope(request, requested: str) -> selectors.ReportScope:
+    scope = selectors.scope_for(request.user, requested)
+    if scope is None:
+        raise Http404(_("Kecamatan tidak dikenal."))
+    return scope
+
+
+def _list(request, scope, *, day_form=None, status: int = 200) -> HttpResponse:
+    context = {
+        "scope": scope,
+        "scopes": selectors.scope_choices(request.user),
+        "reports": selectors.reports_for_list(scope_code=scope.code),
+        "day_form": day_form or DayForm(initial={"day": services.report_day_due()}),
+    }
+    return _private(render(request, "opsboard/reports/report_list.html", context, status=status))
+
+
 @require_GET
 @reports_required
 def report_list(request: HtmxHttpRequest) -> HttpResponse:
-    context = {
-        "reports": selectors.reports_for_list(),
-        "day_form": DayForm(initial={"day": services.report_day_due()}),
-    }
-    return _private(render(request, "opsboard/reports/report_list.html", context))
+    return _list(request, _scope(request, request.GET.get("lingkup", "")))
 
 
 @require_POST
 @reports_required
 def report_generate(request: HtmxHttpRequest) -> HttpResponse:
-    """The day's report, made now if the beat has not made it yet (the same idempotent
-    service): a day that already has one opens it."""
+    """The day's report of the scope, made now if the beat has not made it yet (the same
+    idempotent service): a day that already has one opens it."""
+    scope = _scope(request, request.POST.get("lingkup", ""))
     form = DayForm(request.POST)
     if not form.is_valid():
-        context = {"reports": selectors.reports_for_list(), "day_form": form}
-        return render(request, "opsboard/reports/report_list.html", context, status=INVALID)
-    report, _created = services.daily_report_generate(day=form.cleaned_data["day"])
+        return _list(request, scope, day_form=form, status=INVALID)
+    report, _created = services.daily_report_generate(
+        day=form.cleaned_data["day"], kecamatan=scope.kecamatan
+    )
     return redirect(report)
 
 
@@ -70,6 +86,7 @@ def _page(request, report: DailyReport, *, status: int = 200, **forms) -> HttpRe
     context = {
         "report": report,
         "scope": selectors.scope_label(report),
+        "scope_code": report.scope_code,
         "edit_form": forms.get("edit_form") or DailyReportForm(instance=report),
         "revise_form": forms.get("revise_form") or ReviseForm(),
         "errors": forms.get("errors", []),
@@ -78,9 +95,9 @@ def _page(request, report: DailyReport, *, status: int = 200, **forms) -> HttpRe
     return _private(render(request, "opsboard/reports/report_detail.html", context, status=status))
 
 
-def _report(pk: int) -> DailyReport:
+def _report(request, pk: int) -> DailyReport:
     try:
-        return selectors.report_for_page(pk)
+        return selectors.report_for_page(request.user, pk)
     except DailyReport.DoesNotExist as exc:
         raise Http404(_("Laporan harian tidak ditemukan.")) from exc
 
@@ -88,7 +105,7 @@ def _report(pk: int) -> DailyReport:
 @require_GET
 @reports_required
 def report_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _page(request, _report(pk))
+    return _page(request, _report(request, pk))
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -98,8 +115,8 @@ def _messages(exc: ValidationError) -> list[str]:
 @require_POST
 @reports_required
 def report_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    report = _report(pk)
-    form = DailyReportForm(request.POST, instance=DailyReport.objects.get(pk=pk))
+    report = _report(request, pk)
+    form = DailyReportForm(request.POST, instance=DailyReport.objects.get(pk=report.pk))
     if not form.is_valid():
         errors = [str(e) for e in form.non_field_errors()]
         if report.is_signed:
@@ -110,14 +127,14 @@ def report_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     try:
         services.daily_report_update(report=report, data=form.cleaned_data, by=request.user)
     except ValidationError as exc:
-        return _page(request, _report(pk), status=INVALID, errors=_messages(exc))
+        return _page(request, _report(request, pk), status=INVALID, errors=_messages(exc))
     return redirect(report)
 
 
 @require_POST
 @reports_required
 def report_sign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    report = _report(pk)
+    report = _report(request, pk)
     try:
         services.daily_report_sign(report=report, by=request.user)
     except ValidationError as exc:
@@ -128,7 +145,7 @@ def report_sign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @reports_required
 def report_revise(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    report = _report(pk)
+    report = _report(request, pk)
     form = ReviseForm(request.POST)
     if not form.is_valid():
         return _page(request, report, status=INVALID, revise_form=form)
@@ -144,17 +161,19 @@ def report_revise(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @reports_required
 def report_print(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """The report on A4 with the Polres letterhead; the foot says who printed it and when (the
-    same stamp as the audit log's line)."""
-    report = _report(pk)
+    """The report on A4 with the Polres's letterhead (and the Polsek's, for a kecamatan); the
+    foot says who printed it and when (the same stamp as the audit log's line)."""
+    report = _report(request, pk)
     stamp = audit.export_stamp(request)
     audit.record_export(
         request, stamp, detail={"report": report.pk, "day": report.day.isoformat(), "print": True}
     )
+    scope = selectors.scope_of(report)
     context = {
         "report": report,
-        "scope": selectors.scope_label(report),
-        "letterhead": LETTERHEAD,
+        "scope": scope.label,
+        "letterhead": scope.letterhead,
+        "signatory": scope.signatory,
         "signing_place": SIGNING_PLACE,
         "stamp": stamp,
         **selectors.report_sections(report),
@@ -167,19 +186,21 @@ def report_print(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @reports_required
 def report_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return report_xlsx(request, _report(pk))
+    return report_xlsx(request, _report(request, pk))
 
 
 @require_GET
 @reports_required
 def report_anev(request: HtmxHttpRequest) -> HttpResponse:
+    scope = _scope(request, request.GET.get("lingkup", ""))
     form = AnevForm(request.GET, today=_today())
+    context = {"form": form, "scope": scope, "scopes": selectors.scope_choices(request.user)}
     if not form.is_valid():
-        response = render(request, "opsboard/reports/anev.html", {"form": form}, status=INVALID)
+        response = render(request, "opsboard/reports/anev.html", context, status=INVALID)
         return _private(response)
     data = form.cleaned_data
-    table = selectors.anev(start=data["dari"], end=data["sampai"])
-    return _private(render(request, "opsboard/reports/anev.html", {"form": form, "anev": table}))
+    context["anev"] = selectors.anev(start=data["dari"], end=data["sampai"], scope_code=scope.code)
+    return _private(render(request, "opsboard/reports/anev.html", context))
 
 
 # The read API (docs/api-additions.md, "Daily report")
@@ -191,12 +212,15 @@ def _json(data, *, status: int = 200) -> JsonResponse:
     return response
 
 
-@api_view(*UNSCOPED_ROLES)
+@api_view(*DASHBOARD_ROLES)
 @require_GET
 def api_reports(request: HtmxHttpRequest) -> JsonResponse:
-    """The current revision of each day's report, newest first: where the level above finds
-    them."""
-    reports = selectors.reports_for_list(current=True)
+    """The current revision of each day's report of the scope (``?lingkup=``, as the list
+    page), newest first: where the level above finds them."""
+    scope = selectors.scope_for(request.user, request.GET.get("lingkup", ""))
+    if scope is None:
+        return _json({"detail": _("Kecamatan tidak dikenal.")}, status=404)
+    reports = selectors.reports_for_list(scope_code=scope.code, current=True)
     return _json(
         {
             "results": [
@@ -213,11 +237,11 @@ def api_reports(request: HtmxHttpRequest) -> JsonResponse:
     )
 
 
-@api_view(*UNSCOPED_ROLES)
+@api_view(*DASHBOARD_ROLES)
 @require_GET
 def api_report(request: HtmxHttpRequest, pk: int) -> JsonResponse:
     try:
-        report = selectors.report_for_page(pk)
+        report = selectors.report_for_page(request.user, pk)
     except DailyReport.DoesNotExist:
         return _json({"detail": _("Laporan harian tidak ditemukan.")}, status=404)
     return _json(report_json(report))

@@ -22,6 +22,7 @@ OFFICE = {
     "checkins",
     "instructions",
     "rapat",
+    "laporan",
     "khusus",
     "search",
 }
@@ -30,9 +31,9 @@ OFFICE = {
 SHELLS = {
     "field_officer": ("/me/", {"me", "report"}),
     "polsek_staff": ("/", OFFICE),
-    "command_staff": ("/", OFFICE | {"laporan", "admin"}),
-    "ops_admin": ("/", OFFICE | {"cards", "posko", "laporan", "admin"}),
-    "superuser": ("/", OFFICE | {"cards", "posko", "laporan", "admin"}),
+    "command_staff": ("/", OFFICE | {"admin"}),
+    "ops_admin": ("/", OFFICE | {"cards", "posko", "admin"}),
+    "superuser": ("/", OFFICE | {"cards", "posko", "admin"}),
 }
 
 SHELL_NAV = re.compile(r'<nav class="shell" aria-label="[^"]+">(.*?)</nav>', re.S)

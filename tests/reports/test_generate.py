@@ -37,7 +37,7 @@ def test_the_database_refuses_a_second_report_of_the_same_day_and_scope(election
     assert DailyReport.objects.count() == 1
 
 
-def test_the_beat_task_reports_the_day_that_ended(settings, election_day):
+def test_the_beat_task_reports_the_day_that_ended(settings, election_day, mojoroto, pesantren):
     settings.OPSBOARD_NOW = at(DAY.replace(day=28), 6)
 
     pk = generate_daily_report_task()
@@ -45,6 +45,12 @@ def test_the_beat_task_reports_the_day_that_ended(settings, election_day):
     assert report_day_due() == DAY
     assert DailyReport.objects.get(pk=pk).day == DAY
     assert generate_daily_report_task() == pk  # the beat firing twice makes no second report
+    # The Polres's report and each Polsek's, one per kecamatan.
+    assert sorted(DailyReport.objects.filter(day=DAY).values_list("scope_code", flat=True)) == [
+        "357101",
+        "357103",
+        "polres",
+    ]
 
 
 def test_the_beat_schedule_generates_at_daily_report_at(settings):

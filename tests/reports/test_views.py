@@ -5,7 +5,7 @@ import pytest
 
 from opsboard.reports.models import DailyReport
 from opsboard.reports.services import daily_report_generate
-from tests.reports.helpers import DAY
+from tests.reports.helpers import DAY, two_days
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +63,8 @@ def test_opening_a_day_makes_its_report_once(election_day, command_staff, login)
     assert "26 November 2024" in client.get("/laporan-harian/").content.decode()
 
 
-@pytest.mark.parametrize("role", ["polsek_staff", "field_officer"])
-def test_polsek_staff_and_field_officers_get_403(role, request, draft, login):
-    client = login(request.getfixturevalue(role))
+def test_field_officers_get_403(draft, field_officer, login):
+    client = login(field_officer)
 
     pages = [
         client.get("/laporan-harian/"),
@@ -73,11 +72,66 @@ def test_polsek_staff_and_field_officers_get_403(role, request, draft, login):
         client.get(f"/laporan-harian/{draft.pk}/cetak/"),
         client.post(f"/laporan-harian/{draft.pk}/tandatangan/"),
         client.get(f"/api/laporan-harian/{draft.pk}.json"),
+        client.get("/api/laporan-harian.json"),
     ]
 
-    assert [r.status_code for r in pages] == [403] * 5
+    assert [r.status_code for r in pages] == [403] * 6
     draft.refresh_from_db()
     assert not draft.is_signed
+
+
+def test_polsek_staff_write_and_sign_their_kecamatans_report_only(
+    draft, tps_a, tps_b, mojoroto, pesantren, polsek_staff, login
+):
+    two_days(tps_a, tps_b)
+    theirs = daily_report_generate(day=DAY, kecamatan=pesantren)[0]
+    client = login(polsek_staff)
+
+    listed = client.get("/laporan-harian/?lingkup=polres")  # asks for the Polres: gets its own
+    made = client.post("/laporan-harian/buat/", {"day": DAY.isoformat(), "lingkup": "polres"})
+    own = DailyReport.objects.get(day=DAY, scope_code=mojoroto.code)
+    base = f"/laporan-harian/{own.pk}"
+    edited = client.post(f"{base}/ubah/", {"summary": "Mojoroto aman."})
+    signed = client.post(f"{base}/tandatangan/")
+    printed = client.get(f"{base}/cetak/").content.decode()
+    api = client.get("/api/laporan-harian.json").json()
+
+    assert "Polsek Mojoroto" in listed.content.decode()
+    assert made["Location"] == f"{base}/"
+    assert edited.status_code == signed.status_code == 302
+    own.refresh_from_db()
+    assert own.signed_by_name == "polsek.mojoroto" and own.summary == "Mojoroto aman."
+    assert own.figures["incidents"]["gangguan"] == 2 and own.figures["incidents"]["kejahatan"] == 0
+    assert "SEKTOR MOJOROTO" in printed and "KAPOLSEK MOJOROTO" in printed
+    assert [r["id"] for r in api["results"]] == [own.pk]
+    # The Polres's report and another Polsek's are not theirs: not found, nothing changed.
+    for report in (draft, theirs):
+        assert client.get(f"/laporan-harian/{report.pk}/").status_code == 404
+        assert (
+            client.post(f"/laporan-harian/{report.pk}/ubah/", {"summary": "X"}).status_code == 404
+        )
+        assert client.get(f"/api/laporan-harian/{report.pk}.json").status_code == 404
+        report.refresh_from_db()
+        assert report.summary == ""
+    anev = client.get("/laporan-harian/anev/?dari=2024-11-26&sampai=2024-11-27&lingkup=polres")
+    assert anev.status_code == 200 and "Polsek Mojoroto" in anev.content.decode()
+
+
+def test_command_staff_read_a_kecamatans_report_by_its_scope(draft, mojoroto, command_staff, login):
+    own = daily_report_generate(day=DAY, kecamatan=mojoroto)[0]
+    client = login(command_staff)
+
+    polres = client.get("/laporan-harian/").content.decode()
+    chosen = client.get(f"/laporan-harian/?lingkup={mojoroto.code}").content.decode()
+    unknown = client.get("/laporan-harian/?lingkup=999999")
+
+    assert f"/laporan-harian/{draft.pk}/" in polres and f"/laporan-harian/{own.pk}/" not in polres
+    assert f"/laporan-harian/{own.pk}/" in chosen and "Polsek Mojoroto" in chosen
+    assert unknown.status_code == 404
+    assert (
+        "KABAG OPS POLRES KEDIRI KOTA"
+        in client.get(f"/laporan-harian/{draft.pk}/cetak/").content.decode()
+    )
 
 
 def test_field_officers_get_no_figures_from_the_api(draft, field_officer, login):
