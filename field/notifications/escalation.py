@@ -126,16 +126,20 @@ def escalate_due(now: datetime | None = None) -> int:
 
 @transaction.atomic
 def acknowledge(*, incident_id: int, user) -> Incident:
-    """Someone who may handle the incident answers: the chain stops, every open notification of
-    it is marked answered (one person on it is what the chain asks for), the timeline says who.
-    A second acknowledgement changes nothing; another kecamatan's incident is a 404."""
+    """Someone who may handle the incident answers: the chain stops, every open escalation
+    notification of it is marked answered (one person on it is what the chain asks for), the
+    timeline says who. A panic's notices to the team and a dispatch's to the people sent are
+    theirs to answer, not the command's, and stay as they are. A second acknowledgement changes
+    nothing; another kecamatan's incident is a 404."""
     incident = Incident.objects.visible_to(user).select_for_update().filter(pk=incident_id).first()
     if incident is None:
         raise Http404(_("Kejadian tidak ditemukan."))
     if _acknowledged(incident):
         return incident
     now = clock.now()
-    pending = Notification.objects.filter(incident=incident, acknowledged_at=None)
+    pending = Notification.objects.filter(
+        incident=incident, kind=NotificationKind.ESCALATION, acknowledged_at=None
+    )
     latest = pending.order_by("-created_at").values_list("created_at", flat=True).first()
     now = max(now, latest) if latest is not None else now
     pending.update(acknowledged_at=now)

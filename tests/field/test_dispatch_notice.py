@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from field.dispatch import services
 from field.incidents.models import EventKind
+from field.notifications.escalation import acknowledge
 from field.notifications.models import (
     Notification,
     NotificationDelivery,
@@ -140,3 +141,25 @@ def test_one_notification_per_person_incident_and_kind(world, andi):
     told()
     with pytest.raises(IntegrityError), transaction.atomic():
         told()
+
+
+def test_the_commands_acknowledgement_answers_only_the_escalation(
+    world, andi, command_staff, django_capture_on_commit_callbacks
+):
+    """The command answering the chain is not the people sent answering their phones: the
+    after-action report's "Ditanggapi" column must not say they did."""
+    escalation = Notification.objects.create(
+        recipient=command_staff,
+        incident=world["incident"],
+        kind=NotificationKind.ESCALATION,
+        level=1,
+        created_at=election_day_at(-10),
+    )
+    _send(world, [andi], django_capture_on_commit_callbacks)
+
+    acknowledge(incident_id=world["incident"].pk, user=command_staff)
+
+    escalation.refresh_from_db()
+    notice = Notification.objects.get(recipient=andi.user, kind=NotificationKind.DISPATCH)
+    assert escalation.acknowledged_at is not None
+    assert notice.acknowledged_at is None
