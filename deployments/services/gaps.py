@@ -39,6 +39,7 @@ from deployments.models import (
     Phase,
     PostKind,
     SecurityPattern,
+    Unavailability,
 )
 from deployments.ranks import POLRI_RANKS, TNI_RANKS
 from tps.models import TPS
@@ -219,7 +220,9 @@ def _candidates(
     phase: Phase, people: PersonnelQuerySet | None, windows, short: list[TPS], pattern
 ) -> list[Candidate]:
     """Everyone who could guard: free in their force's window, or holding one movable duty
-    there and nothing else. Two queries: the people, the duties overlapping the windows."""
+    there and nothing else, and available for all of it (not sick, on leave or on other duty:
+    their assignment would be refused, and with it the whole proposal). Three queries: the
+    people, the duties overlapping the windows, the periods of unavailability."""
     forces = {f for t in short for f in required_of(pattern, t.kerawanan)}
     desa_ids = {t.desa_id for t in short}
     who = Q(force__in=forces - {Force.LINMAS})
@@ -249,9 +252,20 @@ def _candidates(
     for pk, person_id, kind, starts_at, ends_at, post_name in rows:
         where = post_name or PostKind(kind).label
         duties[person_id].append(Duty(pk, kind, starts_at, ends_at, str(where)))
+    away: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    periods = (
+        Unavailability.objects.overlapping(first, last)
+        .filter(personnel__in=[p.pk for p in pool])
+        .values_list("personnel_id", "starts_at", "ends_at")
+        .order_by()
+    )
+    for person_id, starts_at, ends_at in periods:
+        away[person_id].append((starts_at, ends_at))
     out = []
     for person in pool:
         start, end = windows[person.force]
+        if any(s < end and e > start for s, e in away[person.pk]):
+            continue
         mine = [d for d in duties[person.pk] if d.starts_at < end and d.ends_at > start]
         if not mine:
             out.append(Candidate(person, FREE))

@@ -4,7 +4,7 @@ refuses (the demo's case: test_gaps_demo.py)."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from deployments.models import Assignment, Force, PostKind
+from deployments.models import Assignment, Force, PostKind, Unavailability
 from deployments.services import assignments_cancel, gaps_apply, gaps_propose
 from deployments.services.gaps import FREE, OVERSTAFFED
 from tests.factories import (
@@ -150,3 +150,27 @@ def test_a_move_that_would_now_leave_its_tps_short_is_refused(world):
     moved = Assignment.objects.get(pk=item.moves.pk)
     assert moved.status == Assignment.Status.ACTIVE and moved.ends_at == pemungutan.ends_at
     assert not Assignment.objects.filter(tps=two).exists()
+
+
+def test_an_unavailable_person_is_not_proposed(world):
+    """A sick officer's assignment would be refused at confirmation, and with it the whole
+    proposal: fill gaps proposes the available one instead."""
+    pemungutan, two = world["phase"], world["tps"][1]
+    sick, well = (PersonnelFactory(unit=world["polsek"], name=n) for n in ("Aa Sakit", "Zz Sehat"))
+    Unavailability.objects.create(
+        personnel=sick,
+        kind=Unavailability.Kind.SICK,
+        starts_at=pemungutan.starts_at,
+        ends_at=pemungutan.starts_at + (pemungutan.ends_at - pemungutan.starts_at) / 2,
+    )
+
+    proposal = gaps_propose(tps=[two], phase=pemungutan)
+
+    assert [i.personnel for i in proposal.items] == [well]
+    applied = gaps_apply(
+        tokens=[i.token for i in proposal.items],
+        phase=pemungutan,
+        sprin=world["sprin"],
+        by=world["admin"],
+    )
+    assert [a.personnel for a in applied] == [well]

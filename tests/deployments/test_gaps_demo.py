@@ -155,4 +155,4 @@ def test_proposing_takes_as_many_queries_for_one_short_tps_as_for_all(pemungutan
     # stations, pattern, counted TPS shares, windows, TPS classes in scope, people, their
     # duties in the window (the TPS of over-staffed guards are already in scope): 7.
     assert len(short) > 1 and len(proposal.items) > 1
-    assert len(one.captured_queries) == len(every.captured_queries) == 7
+    assert len(one.captured_queries) == len(every.captured_queries) == 8
