@@ -29,6 +29,7 @@ from deployments.models import (
     Post,
     PostKind,
     Sprin,
+    Unavailability,
 )
 from deployments.selectors import current_operation
 from deployments.services import FutureAction
@@ -93,6 +94,27 @@ class PersonnelAdminForm(forms.ModelForm):
         return "".join(self.cleaned_data["phone"].split())
 
 
+def lock_person(data: dict) -> dict:
+    """Lock the form's person for the rest of the admin's transaction, before the model's own
+    checks run: two admins giving the same officer a duty, or a duty and a period of leave, at
+    once must not both pass them."""
+    person = data.get("personnel")
+    if person is not None and transaction.get_connection().in_atomic_block:
+        list(Personnel.objects.select_for_update().filter(pk=person.pk).values_list("pk"))
+    return data
+
+
+class UnavailabilityAdminForm(forms.ModelForm):
+    """The period's check against the person's duties (Unavailability.clean) under their lock."""
+
+    class Meta:
+        model = Unavailability
+        fields = ["personnel", "kind", "starts_at", "ends_at", "reason"]
+
+    def clean(self):
+        return lock_person(super().clean())
+
+
 class AssignmentAdminForm(forms.ModelForm):
     class Meta:
         model = Assignment
@@ -111,13 +133,7 @@ class AssignmentAdminForm(forms.ModelForm):
         ]
 
     def clean(self):
-        data = super().clean()
-        person = data.get("personnel")
-        if person is not None and transaction.get_connection().in_atomic_block:
-            # Lock the person for the rest of the admin's transaction: two admins assigning
-            # the same officer at once must not both pass the overlap check.
-            list(Personnel.objects.select_for_update().filter(pk=person.pk).values_list("pk"))
-        return data
+        return lock_person(super().clean())
 
     def _post_clean(self):
         super()._post_clean()  # the model's clean(): overlap naming the other, phase, post

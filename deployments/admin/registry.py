@@ -15,6 +15,7 @@ from deployments.admin.base import (
     PointMapMixin,
     WholePolresOnlyMixin,
 )
+from deployments.admin.forms import UnavailabilityAdminForm
 from deployments.admin.personnel import SprinAssignmentInline
 from deployments.imports.sheets import (
     thousands,
@@ -132,6 +133,7 @@ class UnavailabilityAdmin(OpsboardAdmin):
     """Sick, leave, other duty: the periods a person cannot be given a duty (docs/strength.md).
     Polsek staff given edit rights record them for their kecamatan's people only."""
 
+    form = UnavailabilityAdminForm
     list_display = ["personnel", "kind", "starts_at", "ends_at"]
     list_filter = ["kind"]
     list_select_related = ["personnel"]

@@ -42,8 +42,8 @@ def test_duty_after_the_period_is_allowed():
     draft.full_clean(exclude=["personnel"])
 
 
-@pytest.mark.services  # the trigger is PostgreSQL's (migration 0011)
 def test_database_refuses_a_write_that_skips_validation():
+    # The trigger of migration 0011 on PostgreSQL, of 0013 on SQLite.
     ph = phase()
     person = PersonnelFactory()
     _sick(person, ph)
@@ -52,7 +52,6 @@ def test_database_refuses_a_write_that_skips_validation():
     assert not Assignment.objects.filter(personnel=person).exists()
 
 
-@pytest.mark.services
 def test_service_save_turns_the_trigger_into_an_indonesian_message():
     ph = phase()
     person = PersonnelFactory()

@@ -90,7 +90,9 @@ def test_candidate_distance_is_from_the_last_checkin_with_a_position(world):
 @pytest.mark.django_db
 def test_candidates_say_who_is_already_sent_or_unavailable(world):
     sent, _ = post_holder(world, PostKind.CADANGAN, name="Sudah dikirim", km_north=1)
-    off, _ = post_holder(world, PostKind.PATROLI, name="Cuti sebentar lagi", km_north=1)
+    off, patrol = post_holder(world, PostKind.PATROLI, name="Cuti sebentar lagi", km_north=1)
+    # The patrol ends where the leave begins: a period over a duty is refused (migration 0013).
+    Assignment.objects.filter(pk=patrol.pk).update(ends_at=election_day_at(120))
     Unavailability.objects.create(
         personnel=off,
         kind="leave",

@@ -9,17 +9,19 @@ violation into the same kind of message.
 """
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from deployments.models import Assignment, PostKind
 from deployments.services import assignment_create
+from deployments.services.assignments import overlap_error_from
 from tests.factories import AssignmentFactory, PersonnelFactory, TPSFactory, UserFactory, phase
 from tests.hardening.support import wait_until
 
@@ -155,10 +157,11 @@ def test_two_admins_assigning_one_person_to_overlapping_times_exactly_one_succee
     assert list(Assignment.objects.get(personnel=person).tps.all()) == list(saved[0].tps.all())
 
 
-def test_a_clash_that_only_the_database_sees_becomes_the_same_clear_message():
-    # A writer that takes no lock on the person (a queryset update re-activating a cancelled
-    # assignment) has not committed yet: the service's validation cannot see the clash, the
-    # exclusion constraint can, and makes the admin's INSERT wait for that writer's outcome.
+def test_a_writer_that_skips_the_service_still_makes_the_admin_wait_and_see_the_clash():
+    # A writer that takes no lock of its own on the person (a queryset update re-activating a
+    # cancelled assignment) has not committed yet. The duty trigger (migration 0013) locks the
+    # person's row for it (a key-share lock), so the admin's door waits on its own lock of the
+    # person for that writer's outcome, then its validation sees the clash and names it.
     person, pemungutan = PersonnelFactory(), phase()
     cancelled = AssignmentFactory(personnel=person, status=Assignment.Status.CANCELLED)
     tps = TPSFactory()
@@ -186,19 +189,45 @@ def test_a_clash_that_only_the_database_sees_becomes_the_same_clear_message():
         writer_done = pool.submit(_own_connection(unlocked_writer))
         admin_done = pool.submit(_own_connection(admin))
         wait_until(
-            lambda: _waiting_on_a_lock('INSERT INTO "deployments_assignment"'),
+            lambda: _waiting_on_a_lock('SELECT "deployments_personnel"'),
             timeout=15,
-            what="the admin's INSERT to wait on the writer's row",
+            what="the admin's lock of the person to wait on the writer's",
         )
         commit.set()
         writer_outcome, admin_outcome = writer_done.result(30), admin_done.result(30)
 
     assert writer_outcome == "committed"
     assert isinstance(admin_outcome, ValidationError), admin_outcome
-    assert "disimpan bersamaan oleh pengguna lain" in str(admin_outcome)
+    assert "sudah bertugas pada waktu yang tumpang tindih" in str(admin_outcome)
     assert list(Assignment.objects.filter(personnel=person).values_list("pk", flat=True)) == [
         cancelled.pk
     ]
+
+
+def test_a_clash_that_only_the_exclusion_constraint_sees_becomes_the_same_clear_message():
+    # Two writers that both skip the service's lock (their key-share locks do not exclude each
+    # other) and commit one after the other: the exclusion constraint stops the second, and the
+    # service's translation says so in Indonesian.
+    person, pemungutan = PersonnelFactory(), phase()
+    first = AssignmentFactory.build(personnel=person, phase=pemungutan)
+    second = AssignmentFactory.build(personnel=person, phase=pemungutan)
+
+    def write(assignment):
+        def call():
+            with transaction.atomic():
+                assignment.save()
+                time.sleep(0.3)
+            return assignment
+
+        return call
+
+    outcomes = _in_parallel(write(first), write(second))
+
+    refused = [o for o in outcomes if isinstance(o, IntegrityError)]
+    assert len(refused) == 1, outcomes
+    message = overlap_error_from(refused[0], person)
+    assert "disimpan bersamaan oleh pengguna lain" in str(message)
+    assert Assignment.objects.filter(personnel=person).count() == 1
 
 
 def _own_connection(func):

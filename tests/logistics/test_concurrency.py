@@ -2,40 +2,18 @@
 handover, one flag, one incident. Each runs in its own thread, connection and transaction,
 released together by a barrier; the leg's row lock makes the second wait and then see the first."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from field.incidents.models import Incident
 from field.logistics.services import leg_arrive, leg_depart, leg_handover, logistics_flag_late
 from field.models import LogisticsFlag
+from tests.concurrency import in_parallel
 from tests.logistics.conftest import NINE, legs
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _in_parallel(*calls) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except Exception as exc:  # the outcome under test, whatever it is
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def test_two_operators_recording_one_short_handover_make_one_incident(batch, command_staff, clock):
@@ -48,7 +26,7 @@ def test_two_operators_recording_one_short_handover_make_one_incident(batch, com
     def hand_over():
         return leg_handover(leg=first, by=command_staff, boxes=9, ballots=5000, name="Sutrisno")
 
-    outcomes = _in_parallel(hand_over, hand_over)
+    outcomes = in_parallel(hand_over, hand_over)
 
     refused = [o for o in outcomes if isinstance(o, ValidationError)]
     assert len(refused) == 1, outcomes
@@ -59,7 +37,7 @@ def test_two_operators_recording_one_short_handover_make_one_incident(batch, com
 def test_two_late_checks_at_once_make_one_incident_per_leg(batch, clock):
     later = NINE + timedelta(hours=3)
 
-    outcomes = _in_parallel(lambda: logistics_flag_late(later), lambda: logistics_flag_late(later))
+    outcomes = in_parallel(lambda: logistics_flag_late(later), lambda: logistics_flag_late(later))
 
     assert sum(outcomes) == 2, outcomes
     assert LogisticsFlag.objects.count() == 2
