@@ -11,8 +11,10 @@ import-export (bulk = False: each row saved through assignment_save, the model a
 database) gives the same rows and the same errors; the tests hold the two equal.
 """
 
+import contextlib
 import copy
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
@@ -28,7 +30,6 @@ from deployments.imports.cells import (
     cell_int,
     cell_text,
     choice_reader,
-    chunks,
     local_time,
     parse_date,
     parse_moment,
@@ -36,9 +37,10 @@ from deployments.imports.cells import (
     sheet_identifiers,
 )
 from deployments.imports.resource import column_field
-from deployments.models import Assignment, Force, Personnel, Post, PostKind, Sprin
+from deployments.models import Assignment, Force, Personnel, Post, PostKind, Sprin, Unit
 from deployments.selectors import current_operation
 from deployments.services.assignments import (
+    among,
     assignment_save,
     assignment_validate,
     bookings_of,
@@ -189,20 +191,26 @@ class AssignmentResource(BulkSheetResource):
         self.phases = list(self.operation.phases.all()) if self.operation else []
         identifiers = sheet_identifiers(dataset)
         self.people: dict[tuple[str, str], Personnel] = {}
-        for chunk in chunks(identifiers):
-            for person in (
-                Personnel.objects.filter(identifier__in=chunk).select_related("unit").order_by()
-            ):
+        for part in among(Personnel.objects.order_by(), "identifier", identifiers):
+            for person in part:
                 self.people[(person.force, person.identifier)] = person
+        # Their units read once each, not once per person (a Satlinmas has dozens).
+        unit_ids = sorted({p.unit_id for p in self.people.values() if p.unit_id is not None})
+        units = {u.pk: u for part in among(Unit.objects.all(), "pk", unit_ids) for u in part}
+        for person in self.people.values():
+            if person.unit_id is not None:
+                person.unit = units[person.unit_id]
         if self.writing:
             # The file's people, locked together until the import commits: an admin assigning
             # one of them meanwhile waits, then sees the imported rows.
-            # In primary-key order across the chunks, as personnel_lock takes them.
+            # In primary-key order, as personnel_lock takes them.
             personnel_lock_ids(p.pk for p in self.people.values())
         codes = sorted(
             {cell_code(c) for cell in dataset["Kode Desa"] for c in cell if cell_code(c)}
         )
-        self.desa_by_code = {d.code: d for d in Desa.objects.filter(code__in=codes)}
+        self.desa_by_code = {
+            d.code: d for part in among(Desa.objects.order_by(), "code", codes) for d in part
+        }
         self.tps_by_key = self.tps_named(dataset)
         self.posts = {(p.kind, p.name.casefold()): p for p in Post.objects.all()}
         self.sprins = {s.number.casefold(): s for s in Sprin.objects.all()}
@@ -213,6 +221,7 @@ class AssignmentResource(BulkSheetResource):
             posts=self.posts.values(),
             sprins=self.sprins.values(),
             phases=self.phases,
+            within=self.rows_span(dataset),
         )
         for duties in self.bookings.duties.values():
             for assignment in duties:
@@ -225,6 +234,23 @@ class AssignmentResource(BulkSheetResource):
         with_tps_sets([self.existing[key] for key in self.keys if key in self.existing])
         self.tps_wanted: dict[int, list[TPS]] = {}
         self.tps_of: dict[int, list[TPS]] = {}  # id(assignment) → its TPS set, to write
+
+    def rows_span(self, dataset) -> tuple[datetime, datetime] | None:
+        """From the earliest start to the latest end the rows give, and past the latest start:
+        every row's window lies inside, and so does the start of every stored duty a row names
+        (its key). None when no row has a readable start (then no window is checked)."""
+        starts: list[datetime] = []
+        ends: list[datetime] = []
+        for start, end in zip(dataset["Mulai"], dataset["Selesai"], strict=True):
+            try:
+                starts.append(parse_moment(start))
+            except CellError:
+                continue
+            with contextlib.suppress(CellError):
+                ends.append(parse_moment(end, end=True))
+        if not starts:
+            return None
+        return min(starts), max([*ends, max(starts) + timedelta(seconds=1)])
 
     def tps_named(self, dataset) -> dict[tuple[str, int], TPS]:
         """The TPS the rows name, by (desa code, number), each with its desa: the desa's TPS
@@ -240,18 +266,12 @@ class AssignmentResource(BulkSheetResource):
                 named.add((cell_code(raw_code), number))
         desa_by_id = {d.pk: d for d in self.desa_by_code.values()}
         wanted: list[int] = []
-        for chunk in chunks(sorted(desa_by_id)):
-            listed = (
-                TPS.objects.filter(desa_id__in=chunk)
-                .order_by()
-                .values_list("pk", "desa_id", "number")
-            )
-            wanted += [
-                pk for pk, desa, number in listed if (desa_by_id[desa].code, number) in named
-            ]
+        listing = TPS.objects.order_by().values_list("pk", "desa_id", "number")
+        for part in among(listing, "desa_id", sorted(desa_by_id)):
+            wanted += [pk for pk, desa, number in part if (desa_by_id[desa].code, number) in named]
         found: dict[tuple[str, int], TPS] = {}
-        for chunk in chunks(sorted(wanted)):
-            for tps in TPS.objects.filter(pk__in=chunk).order_by():
+        for part in among(TPS.objects.order_by(), "pk", sorted(wanted)):
+            for tps in part:
                 desa = desa_by_id[tps.desa_id]
                 tps.desa = desa
                 found[(desa.code, tps.number)] = tps

@@ -60,16 +60,21 @@ def assignments_save_many(
     for chunk in id_chunks([a.pk for a in replaced]):
         through.objects.filter(assignment_id__in=chunk).delete()
     copying = copy_available()
+    history = Assignment.history.model
     if copying:
-        _copy_assignments(creates, now)
+        # Every id the rows will need, in one query: the rows can then name each other.
+        ids = next_ids(
+            (Assignment, len(creates)),
+            (through, sum(len(tps_of(a)) for a in (*creates, *replaced))),
+            (history, len(creates) + len(updates)),
+        )
+        _copy_assignments(creates, ids[0], now)
     else:
         Assignment.objects.bulk_create(creates, batch_size=WRITE_BATCH)
     wanted = [(a.pk, t.pk) for a in (*creates, *replaced) for t in tps_of(a)]
     # Each link as (id, assignment_id, tps_id): its id is the history TPS row's.
     if copying:
-        links = [
-            (pk, *link) for pk, link in zip(next_ids(through, len(wanted)), wanted, strict=True)
-        ]
+        links = [(pk, *link) for pk, link in zip(ids[1], wanted, strict=True)]
         copy_rows(through._meta.db_table, ("id", "assignment_id", "tps_id"), links)
     else:
         made = through.objects.bulk_create(
@@ -88,16 +93,16 @@ def assignments_save_many(
         links_of[link[1]].append(link)
     # One history record per assignment, carrying its TPS set (simple_history's m2m rows).
     if copying:
-        _copy_history(creates, updates, links_of, by=by, reason=reason, at=now)
+        _copy_history(creates, updates, links_of, ids[2], by=by, reason=reason, at=now)
     else:
         _create_history(creates, updates, links_of, by=by, reason=reason)
     coverage_inputs_changed()
 
 
-def _copy_assignments(creates: Sequence[Assignment], now) -> None:
+def _copy_assignments(creates: Sequence[Assignment], ids: list[int], now) -> None:
     """The new assignments by COPY, as bulk_create would leave them (pk, stamps, state)."""
     fields = Assignment._meta.concrete_fields
-    for assignment, pk in zip(creates, next_ids(Assignment, len(creates)), strict=True):
+    for assignment, pk in zip(creates, ids, strict=True):
         assignment.pk = pk
         assignment.created_at = assignment.updated_at = now  # auto_now_add, auto_now
         assignment._state.adding = False
@@ -109,12 +114,11 @@ def _copy_assignments(creates: Sequence[Assignment], now) -> None:
     )
 
 
-def _copy_history(creates, updates, links_of, *, by, reason: str, at) -> None:
+def _copy_history(creates, updates, links_of, ids: list[int], *, by, reason: str, at) -> None:
     """What bulk_history_create and the m2m history's bulk_create write, by COPY."""
     history = Assignment.history.model
     tracked = history.tracked_fields
     typed = [*((a, "+") for a in creates), *((a, "~") for a in updates)]
-    ids = next_ids(history, len(typed))
     records = []
     tps_rows = []
     for (assignment, kind), history_id in zip(typed, ids, strict=True):

@@ -20,17 +20,23 @@ def copy_available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def next_ids(model, count: int) -> list[int]:
-    """`count` fresh primary keys of the model's table, ascending, from its own sequence."""
-    if not count:
-        return []
-    meta = model._meta
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, count],
+def next_ids(*wanted: tuple[type, int]) -> list[list[int]]:
+    """For each (model, count): `count` fresh primary keys of its table, ascending, from its
+    own sequence; all of them in one query."""
+    parts, params = [], []
+    for number, (model, count) in enumerate(wanted):
+        meta = model._meta
+        parts.append(
+            "SELECT %s::int, nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
         )
-        return sorted(row[0] for row in cursor.fetchall())
+        params += [number, meta.db_table, meta.pk.column, count]
+    ids: list[list[int]] = [[] for _ in wanted]
+    if any(count for _model, count in wanted):
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for number, pk in cursor.fetchall():
+                ids[number].append(pk)
+    return [sorted(found) for found in ids]
 
 
 def copy_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
