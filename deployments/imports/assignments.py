@@ -11,10 +11,9 @@ import-export (bulk = False: each row saved through assignment_save, the model a
 database) gives the same rows and the same errors; the tests hold the two equal.
 """
 
-import contextlib
 import copy
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from django.db.models import Prefetch
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
+from deployments.imports.assignment_reads import rows_span, tps_named
 from deployments.imports.bulk import BulkSheetResource
 from deployments.imports.cells import (
     CellError,
@@ -39,19 +39,13 @@ from deployments.imports.cells import (
 from deployments.imports.resource import column_field
 from deployments.models import Assignment, Force, Personnel, Post, PostKind, Sprin, Unit
 from deployments.selectors import current_operation
-from deployments.services.assignments import (
-    among,
-    assignment_save,
-    assignment_validate,
-    bookings_of,
-    bulk_refusal,
-    personnel_lock_ids,
-)
+from deployments.services.assignments import assignment_save, assignment_validate, bulk_refusal
 from deployments.services.assignments_bulk import (
     UPDATE_FIELDS,
     assignments_save_many,
     with_tps_sets,
 )
+from deployments.services.assignments_reads import among, bookings_of, personnel_lock_ids
 from tps.models import TPS, Desa
 
 
@@ -211,7 +205,7 @@ class AssignmentResource(BulkSheetResource):
         self.desa_by_code = {
             d.code: d for part in among(Desa.objects.order_by(), "code", codes) for d in part
         }
-        self.tps_by_key = self.tps_named(dataset)
+        self.tps_by_key = tps_named(dataset, self.desa_by_code)
         self.posts = {(p.kind, p.name.casefold()): p for p in Post.objects.all()}
         self.sprins = {s.number.casefold(): s for s in Sprin.objects.all()}
         # Every duty and unavailability period of the file's people: the rows' overlap and
@@ -221,7 +215,7 @@ class AssignmentResource(BulkSheetResource):
             posts=self.posts.values(),
             sprins=self.sprins.values(),
             phases=self.phases,
-            within=self.rows_span(dataset),
+            within=rows_span(dataset),
         )
         for duties in self.bookings.duties.values():
             for assignment in duties:
@@ -234,48 +228,6 @@ class AssignmentResource(BulkSheetResource):
         with_tps_sets([self.existing[key] for key in self.keys if key in self.existing])
         self.tps_wanted: dict[int, list[TPS]] = {}
         self.tps_of: dict[int, list[TPS]] = {}  # id(assignment) → its TPS set, to write
-
-    def rows_span(self, dataset) -> tuple[datetime, datetime] | None:
-        """From the earliest start to the latest end the rows give, and past the latest start:
-        every row's window lies inside, and so does the start of every stored duty a row names
-        (its key). None when no row has a readable start (then no window is checked)."""
-        starts: list[datetime] = []
-        ends: list[datetime] = []
-        for start, end in zip(dataset["Mulai"], dataset["Selesai"], strict=True):
-            try:
-                starts.append(parse_moment(start))
-            except CellError:
-                continue
-            with contextlib.suppress(CellError):
-                ends.append(parse_moment(end, end=True))
-        if not starts:
-            return None
-        return min(starts), max([*ends, max(starts) + timedelta(seconds=1)])
-
-    def tps_named(self, dataset) -> dict[tuple[str, int], TPS]:
-        """The TPS the rows name, by (desa code, number), each with its desa: the desa's TPS
-        are listed as bare numbers first, and only those named are read as rows (a roster of
-        2,285 duties names a quarter of the 9,000 TPS of its 1,100 desa)."""
-        named: set[tuple[str, int]] = set()
-        for codes, numbers in zip(dataset["Kode Desa"], dataset["No. TPS"], strict=True):
-            for raw_code, raw_number in zip(codes, numbers, strict=True):
-                try:
-                    number = cell_int(raw_number, low=1, high=999, strip_prefix="TPS")
-                except CellError:
-                    continue  # read_tps says why
-                named.add((cell_code(raw_code), number))
-        desa_by_id = {d.pk: d for d in self.desa_by_code.values()}
-        wanted: list[int] = []
-        listing = TPS.objects.order_by().values_list("pk", "desa_id", "number")
-        for part in among(listing, "desa_id", sorted(desa_by_id)):
-            wanted += [pk for pk, desa, number in part if (desa_by_id[desa].code, number) in named]
-        found: dict[tuple[str, int], TPS] = {}
-        for part in among(TPS.objects.order_by(), "pk", sorted(wanted)):
-            for tps in part:
-                desa = desa_by_id[tps.desa_id]
-                tps.desa = desa
-                found[(desa.code, tps.number)] = tps
-        return found
 
     def read_row(self, assignment: Assignment, row, errors) -> None:
         force = identifier = None
@@ -294,16 +246,16 @@ class AssignmentResource(BulkSheetResource):
                     % {"force": Force(force).label, "id": identifier or "-"}
                 )
         else:
-            assignment.personnel = person
+            _link(assignment, "personnel", person)
             self.check_person(person, row, errors)
         try:
             assignment.kind = self.kind_of(row["Jenis Pos"])
         except CellError as exc:
             errors["Jenis Pos"].append(str(exc))
         post_name = cell_text(row["Nama Pos"])
-        assignment.post = None
+        _link(assignment, "post", None)
         if post_name and assignment.kind:
-            assignment.post = self.posts.get((assignment.kind, post_name.casefold()))
+            _link(assignment, "post", self.posts.get((assignment.kind, post_name.casefold())))
             if assignment.post is None:
                 errors["Nama Pos"].append(
                     _("Pos %(kind)s %(name)s tidak terdaftar.")
@@ -316,15 +268,22 @@ class AssignmentResource(BulkSheetResource):
             except CellError as exc:
                 errors[column].append(str(exc))
         if assignment.starts_at:
-            phase = next(
-                (p for p in self.phases if p.starts_at <= assignment.starts_at < p.ends_at), None
-            )
+            phase = self.phase_at(assignment.starts_at)
             if phase is None:
                 errors["Mulai"].append(_("Waktu mulai di luar semua tahapan operasi."))
             else:
-                assignment.phase = phase
+                _link(assignment, "phase", phase)
         self.read_sprin(assignment, row, errors)
         assignment.status = Assignment.Status.ACTIVE
+
+    def phase_at(self, moment: datetime):
+        # A roster's rows start at a few moments: each phase is looked up once per moment.
+        cache = self.__dict__.setdefault("_phases_at", {})
+        if moment not in cache:
+            cache[moment] = next(
+                (p for p in self.phases if p.starts_at <= moment < p.ends_at), None
+            )
+        return cache[moment]
 
     def check_person(self, person: Personnel, row, errors) -> None:
         """Name, rank and unit in an assignment sheet are checks, not edits: a wrong NRP
@@ -367,14 +326,14 @@ class AssignmentResource(BulkSheetResource):
 
     def read_sprin(self, assignment: Assignment, row, errors) -> None:
         number = cell_text(row["No. Sprin"])
-        assignment.sprin = None
+        _link(assignment, "sprin", None)
         if not number:
             return
         sprin = self.sprins.get(number.casefold())
         if sprin is None:
             errors["No. Sprin"].append(_("Sprin %s belum ada; buat dulu di admin Sprin.") % number)
             return
-        assignment.sprin = sprin
+        _link(assignment, "sprin", sprin)
         if cell_text(row["Tgl. Sprin"]):
             try:
                 day = parse_date(row["Tgl. Sprin"])
@@ -498,6 +457,14 @@ class AssignmentResource(BulkSheetResource):
             for tps in stations or [None]:
                 where = [tps.desa.code, f"{tps.number:03d}"] if tps else ["", ""]
                 yield [*head, *where, *tail]
+
+
+def _link(assignment: Assignment, field: str, row) -> None:
+    """assignment.<field> = row, as the foreign key's descriptor sets it (the id and the cached
+    row), without its checks of the row's type and database, a fifth of the time a row took
+    to read: `row` is one this import read, or None."""
+    assignment.__dict__[f"{field}_id"] = None if row is None else row.pk
+    assignment._state.fields_cache[field] = row
 
 
 def _same(value) -> object:

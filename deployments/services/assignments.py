@@ -2,8 +2,8 @@
 admin's form, its bulk actions, fill gaps, replacing a person, the import) comes through here.
 
 The import writes a whole file through assignments_bulk.assignments_save_many, after the same
-rules checked against what it read once (assignment_validate with bookings_of), under the
-same locks.
+rules checked against what it read once (assignment_validate with assignments_reads.bookings_of),
+under the same locks.
 
 The rules are written once: the person's row is locked (two admins assigning the same officer at
 once must not both pass validation), the model's checks run (overlap, phase window, post) with
@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.formats import wib_stamp
@@ -32,7 +30,6 @@ from deployments.models import (
     Post,
     PostKind,
     Sprin,
-    Unavailability,
 )
 from deployments.models.assignment import Bookings
 from tps.models import TPS
@@ -42,7 +39,6 @@ UNAVAILABLE_TRIGGER = "deployments_assignment_unavailable"  # migration 0011
 # Foreign keys the callers hand over as rows they have just read: checking that each exists
 # would cost a query apiece (5,000 of them in an import) and prove nothing.
 RESOLVED_FIELDS = ("personnel", "phase", "post", "sprin")
-LOOKUP_CHUNK = 2_000  # ids per IN (…) list
 
 
 @dataclass(frozen=True)
@@ -69,14 +65,6 @@ def personnel_lock(people: Iterable[Personnel]) -> dict[int, Personnel]:
     ids = sorted({p.pk for p in people})
     locked = Personnel.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     return {p.pk: p for p in locked.select_related("unit")}
-
-
-def personnel_lock_ids(ids: Iterable[int]) -> None:
-    """personnel_lock for a caller that holds the rows already (an import locking 156,000
-    people): the same locks, in the same order, without building the rows again."""
-    locking = Personnel.objects.select_for_update().order_by("pk").values_list("pk", flat=True)
-    for part in among(locking, "pk", sorted(set(ids))):
-        list(part)
 
 
 def assignment_validate(
@@ -107,84 +95,40 @@ def assignment_validate(
     assignment.validate_tps_set(tps)
 
 
-# The fields clean_fields checks (besides RESOLVED_FIELDS), and what each passes silently.
+# What clean_fields checks besides RESOLVED_FIELDS: the fast path below knows exactly these.
 _PLAIN_FIELDS = {
-    "id": lambda v: v is None or type(v) is int,
-    "kind": frozenset(PostKind.values).__contains__,
-    "starts_at": lambda v: isinstance(v, datetime),
-    "ends_at": lambda v: isinstance(v, datetime),
-    "status": frozenset(Assignment.Status.values).__contains__,
-    "linmas_other_desa": lambda v: type(v) is bool,
-    "linmas_other_desa_reason": lambda v: type(v) is str,
-    "created_at": lambda v: v is None or isinstance(v, datetime),
-    "updated_at": lambda v: v is None or isinstance(v, datetime),
+    "id",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "status",
+    "linmas_other_desa",
+    "linmas_other_desa_reason",
+    "created_at",
+    "updated_at",
 }
-_PLAIN_CHECKABLE = {f.name for f in Assignment._meta.fields} - set(RESOLVED_FIELDS) == set(
-    _PLAIN_FIELDS
-)
+_PLAIN_CHECKABLE = {f.name for f in Assignment._meta.fields} - set(RESOLVED_FIELDS) == _PLAIN_FIELDS
+_KINDS = frozenset(PostKind.values)
+_STATUSES = frozenset(Assignment.Status.values)
 
 
-def _fields_plainly_valid(assignment: Assignment) -> bool:
+def _fields_plainly_valid(a: Assignment) -> bool:
     """Whether clean_fields would pass the assignment without a word and change nothing: a
     known kind and status, datetimes, a bool and a str (what an import's rows always give
     once their cells were read). Then it is not run: 13 fields cleaned per row were a third
     of an import's checks. A field the model gains and this does not know makes it run."""
-    return _PLAIN_CHECKABLE and all(
-        passes(getattr(assignment, name)) for name, passes in _PLAIN_FIELDS.items()
+    return (
+        _PLAIN_CHECKABLE
+        and (a.id is None or type(a.id) is int)
+        and a.kind in _KINDS
+        and a.status in _STATUSES
+        and isinstance(a.starts_at, datetime)
+        and isinstance(a.ends_at, datetime)
+        and type(a.linmas_other_desa) is bool
+        and type(a.linmas_other_desa_reason) is str
+        and (a.created_at is None or isinstance(a.created_at, datetime))
+        and (a.updated_at is None or isinstance(a.updated_at, datetime))
     )
-
-
-def bookings_of(
-    people: Iterable[Personnel],
-    *,
-    posts: Iterable[Post] = (),
-    sprins: Iterable[Sprin] = (),
-    phases: Iterable[Phase] = (),
-    within: tuple[datetime, datetime] | None = None,
-) -> Bookings:
-    """Every duty and unavailability period of the people, in one query per 2,000 people
-    each: what assignment_validate(…, bookings=…) checks many assignments against.
-
-    `within` (start, end): only those meeting that span, which holds every window the caller
-    will check (an import's rows, and the starts of the stored duties they name): the others
-    can neither clash with one nor be one. A roster for another phase then reads none of the
-    152,000 duties its people already hold, instead of building each.
-
-    The duties' person, post, Sprin and phase are the ones given (rows the caller has read
-    already; any other is read when used); their TPS sets are for the caller to prefetch
-    (assignments_bulk.with_tps_sets) where it needs them.
-    """
-    by_pk = {p.pk: p for p in people}
-    related = {
-        "post": {p.pk: p for p in posts},
-        "sprin": {s.pk: s for s in sprins},
-        "phase": {p.pk: p for p in phases},
-    }
-    ids = sorted(by_pk)
-    duties: list[Assignment] = []
-    periods: list[Unavailability] = []
-    # Unordered: the models' default orderings would join every duty to its person and sort
-    # them, three times the cost of the scan, for rules that never look at the order.
-    stored = Assignment.objects.order_by()
-    away = Unavailability.objects.order_by()
-    if within is not None:
-        # Cancelled ones too: a row may book a cancelled duty again (it is the row's own).
-        start, end = within
-        stored = stored.filter(starts_at__lt=end, ends_at__gt=start)
-        away = away.overlapping(start, end)
-    for part in among(stored, "personnel_id", ids):
-        duties.extend(part)
-    for part in among(away, "personnel_id", ids):
-        periods.extend(part)
-    for duty in duties:
-        duty.personnel = by_pk[duty.personnel_id]
-        for name, known in related.items():
-            found = known.get(getattr(duty, f"{name}_id"))
-            if found is not None:
-                setattr(duty, name, found)
-    for period in periods:
-        period.personnel = by_pk[period.personnel_id]
-    return Bookings(duties, periods)
 
 
 def assignment_save(
@@ -209,34 +153,6 @@ def assignment_save(
         raise overlap_error_from(exc, assignment.personnel) from exc
     coverage_inputs_changed()
     return assignment
-
-
-def id_chunks(items: Sequence) -> Iterable[Sequence]:
-    for start in range(0, len(items), LOOKUP_CHUNK):
-        yield items[start : start + LOOKUP_CHUNK]
-
-
-def among(queryset: QuerySet, field: str, values: Sequence) -> Iterable[QuerySet]:
-    """The queryset's rows whose `field` is one of `values`, as querysets to read in turn.
-
-    On PostgreSQL one query, the values one array parameter (`= ANY(%s)`): the server hashes
-    it and scans the table once, where each IN list of LOOKUP_CHUNK cost a scan of its own
-    (80 scans of the 164,000 people, and of the 152,000 duties, for a Polda roster), and the
-    client spelled out 2,000 parameters each time. Elsewhere one IN list per LOOKUP_CHUNK.
-    """
-    if not values:
-        return
-    if connection.vendor == "postgresql":
-        meta = queryset.model._meta
-        quote = connection.ops.quote_name
-        target = meta.pk if field == "pk" else meta.get_field(field)
-        column = f"{quote(meta.db_table)}.{quote(target.column)}"
-        # The column is the model's own, quoted; the values go as one parameter.
-        test = RawSQL(f"{column} = ANY(%s)", (list(values),), output_field=BooleanField())  # noqa: S611
-        yield queryset.filter(test)
-        return
-    for chunk in id_chunks(values):
-        yield queryset.filter(**{f"{field}__in": chunk})
 
 
 def _tps_set(assignment: Assignment, tps: list[TPS], *, adding: bool) -> None:

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from deployments.coverage import coverage_inputs_changed
 from deployments.models import Assignment
-from deployments.services.assignments import id_chunks
 from deployments.services.assignments_copy import copy_available, copy_rows, next_ids
+from deployments.services.assignments_reads import id_chunks
 from tps.models import TPS
 
 WRITE_BATCH = 2_000  # rows per INSERT/UPDATE: well under PostgreSQL's 65,535 parameters

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from deployments.services.assignments import id_chunks
+from deployments.services.assignments_reads import id_chunks
 
 
 def copy_available() -> bool:
