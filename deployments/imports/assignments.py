@@ -222,9 +222,8 @@ class AssignmentResource(BulkSheetResource):
                 person = assignment.personnel
                 self.existing[(person.force, person.identifier, assignment.starts_at)] = assignment
         # The TPS sets of the stored duties the file names (its preview compares them).
-        headers = dataset.headers
-        # Each row's key, read once (stored_for looks it up again by the row's number).
-        self.keys = [self.row_key(dict(zip(headers, values, strict=True))) for values in dataset]
+        # Each row's key as prepare read it (stored_for looks it up by the row's number).
+        self.keys = self.row_keys
         with_tps_sets([self.existing[key] for key in self.keys if key in self.existing])
         self.tps_wanted: dict[int, list[TPS]] = {}
         self.tps_of: dict[int, list[TPS]] = {}  # id(assignment) → its TPS set, to write
