@@ -5,6 +5,7 @@ same database guards (assignments.py checks the rules, once, before this writes)
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
+from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
@@ -92,9 +93,10 @@ def assignments_save_many(
     for link in links:
         links_of[link[1]].append(link)
     # One history record per assignment, carrying its TPS set (simple_history's m2m rows).
-    if copying:
+    if copying and getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        # As bulk_history_create does: nothing when simple_history is switched off.
         _copy_history(creates, updates, links_of, ids[2], by=by, reason=reason, at=now)
-    else:
+    elif not copying:
         _create_history(creates, updates, links_of, by=by, reason=reason)
     coverage_inputs_changed()
 
