@@ -116,8 +116,11 @@ class SheetResource(resources.ModelResource):
             groups[key] = [row]
             order.append(key)
         dataset = tablib.Dataset(headers=list(self.columns))
+        # Each dataset row's natural key, as row_key read it (None: unreadable), in order.
+        self.row_keys: list[tuple | None] = []
         for key in order:
             rows = groups[key]
+            self.row_keys.append(None if key == ("line", rows[0].line) else key)
             dataset.append([self.merged_value(rows, column) for column in self.columns])
             self.reports.append(
                 RowReport(
