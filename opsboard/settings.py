@@ -253,6 +253,13 @@ if not (
     and int(_daily_minute) < 60
 ):
     raise ImproperlyConfigured(f"DAILY_REPORT_AT={DAILY_REPORT_AT!r}: use HH:MM, e.g. 06:00.")
+# The strength ledger (docs/strength.md): a unit committed beyond this share of its people at
+# hand (percent) is marked on the dashboard.
+STRENGTH_COMMITTED_WARN_PERCENT = env_int("STRENGTH_COMMITTED_WARN_PERCENT", 67, minimum=1)
+if STRENGTH_COMMITTED_WARN_PERCENT > 100:
+    raise ImproperlyConfigured(
+        f"STRENGTH_COMMITTED_WARN_PERCENT={STRENGTH_COMMITTED_WARN_PERCENT}: use 1 to 100."
+    )
 # The special report (laporan khusus): due for incidents of this severity or higher (1 Rendah,
 # 2 Sedang, 3 Tinggi, 4 Darurat); beat drafts them with the daily report.
 SPECIAL_REPORT_MIN_SEVERITY = env_int("SPECIAL_REPORT_MIN_SEVERITY", 3, minimum=1)

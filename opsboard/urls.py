@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 
 from field import urls as field_urls
 from field import views as field_views
-from opsboard import errors, print_views, search_views, views
+from opsboard import errors, print_views, search_views, strength_views, views
 
 urlpatterns_app = [
     path("", views.dashboard, name="dashboard"),
@@ -18,6 +18,7 @@ urlpatterns_app = [
     path("tps/<int:pk>/popup/", views.tps_popup, name="tps_popup"),
     path("me/", field_views.me, name="me"),
     path("cari/", search_views.search, name="search"),
+    path("kekuatan/", strength_views.strength, name="strength"),
 ]
 
 urlpatterns = [

@@ -281,6 +281,7 @@ DASHBOARD_NAMES = {
     "opsboard:areas_export",
     "opsboard:print_summary",
     "opsboard:search",
+    "opsboard:strength",
 }
 # Field reporting (field/urls.py); docs/access.md lists the same rows.
 FIELD_GROUPS = {

@@ -1,0 +1,31 @@
+"""The strength ledger per unit (docs/strength.md): a page, and the dashboard's lazy part of
+it (htmx), at the operation clock. Read like the dashboard: Polsek staff get their kecamatan's
+people, a field officer goes to /me/."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from core import clock
+from core.http import HtmxHttpRequest, dashboard_required
+from deployments.ledger import ledger_total, strength_by_unit
+
+PAGE = "opsboard/strength.html"
+
+
+@require_GET
+@dashboard_required
+def strength(request: HtmxHttpRequest) -> HttpResponse:
+    at = clock.now()
+    rows = strength_by_unit(request.user, at=at)
+    context = {
+        "rows": rows,
+        "total": ledger_total(rows),
+        "at": at,
+        "warn_percent": settings.STRENGTH_COMMITTED_WARN_PERCENT,
+    }
+    response = render(request, PAGE + "#strength" if request.htmx else PAGE, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
