@@ -84,6 +84,11 @@ class SignedReport(models.Model):
     def is_signed(self) -> bool:
         return self.signed_at is not None
 
+    @property
+    def api_status(self) -> str:
+        """The JSON's ``status``: ``signed`` or ``draft``."""
+        return "signed" if self.is_signed else "draft"
+
     def clean(self) -> None:
         if self.revision and not self.reason.strip():
             raise ValidationError({"reason": _("Tuliskan alasan koreksi.")})

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,6 +23,7 @@ from field.incidents.models import Incident
 from opsboard.reports import special
 from opsboard.reports.exports import special_json, special_xlsx
 from opsboard.reports.forms import IncidentChoiceForm, ReviseForm, SpecialReportForm
+from opsboard.reports.http import private, private_json
 from opsboard.reports.models import SPECIAL_LOCKED, SpecialReport
 
 INVALID = 422
@@ -32,11 +32,6 @@ INVALID = 422
 readers_required = roles_required(*DASHBOARD_ROLES)
 # The report speaks for the Polres: the command writes and signs it.
 writers_required = roles_required(*UNSCOPED_ROLES)
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def _may_write(request) -> bool:
@@ -50,7 +45,7 @@ def _list(request, *, status: int = 200, errors=()) -> HttpResponse:
         "may_write": _may_write(request),
         "errors": list(errors),
     }
-    return _private(render(request, "opsboard/reports/special_list.html", context, status=status))
+    return private(render(request, "opsboard/reports/special_list.html", context, status=status))
 
 
 @require_GET
@@ -95,7 +90,7 @@ def _page(request, report: SpecialReport, *, status: int = 200, **forms) -> Http
         "revise_form": forms.get("revise_form") or ReviseForm(),
         "errors": forms.get("errors", []),
     }
-    return _private(render(request, "opsboard/reports/special_detail.html", context, status=status))
+    return private(render(request, "opsboard/reports/special_detail.html", context, status=status))
 
 
 @require_GET
@@ -166,7 +161,7 @@ def special_print(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     }
     # An Indonesian document whatever language the reader's screen is set to.
     with translation.override("id"):
-        return _private(render(request, "opsboard/reports/special_print.html", context))
+        return private(render(request, "opsboard/reports/special_print.html", context))
 
 
 @require_GET
@@ -178,18 +173,12 @@ def special_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # The read API (docs/api-additions.md, "Special report")
 
 
-def _json(data, *, status: int = 200) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
 @api_view(*DASHBOARD_ROLES)
 @require_GET
 def api_special_reports(request: HtmxHttpRequest) -> JsonResponse:
     """The current revision of each incident's report in the reader's scope, newest first."""
     reports = special.special_reports_for_list(request.user, current=True)
-    return _json(
+    return private_json(
         {
             "results": [
                 {
@@ -197,7 +186,7 @@ def api_special_reports(request: HtmxHttpRequest) -> JsonResponse:
                     "incident": r.incident_id,
                     "subject": r.subject,
                     "revision": r.revision,
-                    "status": "signed" if r.is_signed else "draft",
+                    "status": r.api_status,
                     "url": f"/api/laporan-khusus/{r.pk}.json",
                 }
                 for r in reports
@@ -212,5 +201,5 @@ def api_special_report(request: HtmxHttpRequest, pk: int) -> JsonResponse:
     try:
         report = special.special_report_for_page(request.user, pk)
     except SpecialReport.DoesNotExist:
-        return _json({"detail": _("Laporan khusus tidak ditemukan.")}, status=404)
-    return _json(special_json(report))
+        return private_json({"detail": _("Laporan khusus tidak ditemukan.")}, status=404)
+    return private_json(special_json(report))

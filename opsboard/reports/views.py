@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,6 +25,7 @@ from opsboard.reports import selectors, services
 from opsboard.reports.exports import report_json, report_xlsx
 from opsboard.reports.figures import daily_figures
 from opsboard.reports.forms import AnevForm, DailyReportForm, DayForm, ReviseForm
+from opsboard.reports.http import private, private_json
 from opsboard.reports.models import REPORT_LOCKED, DailyReport
 
 INVALID = 422
@@ -37,11 +37,6 @@ reports_required = roles_required(*DASHBOARD_ROLES)
 
 def _today() -> date:
     return timezone.localtime(clock.now(), WIB).date()
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def _scope(request, requested: str) -> selectors.ReportScope:
@@ -58,7 +53,7 @@ def _list(request, scope, *, day_form=None, status: int = 200) -> HttpResponse:
         "reports": selectors.reports_for_list(scope_code=scope.code),
         "day_form": day_form or DayForm(initial={"day": services.report_day_due()}),
     }
-    return _private(render(request, "opsboard/reports/report_list.html", context, status=status))
+    return private(render(request, "opsboard/reports/report_list.html", context, status=status))
 
 
 @require_GET
@@ -92,7 +87,7 @@ def _page(request, report: DailyReport, *, status: int = 200, **forms) -> HttpRe
         "errors": forms.get("errors", []),
         **selectors.report_sections(report),
     }
-    return _private(render(request, "opsboard/reports/report_detail.html", context, status=status))
+    return private(render(request, "opsboard/reports/report_detail.html", context, status=status))
 
 
 def _report(request, pk: int) -> DailyReport:
@@ -180,7 +175,7 @@ def report_print(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     }
     # An Indonesian document whatever language the reader's screen is set to.
     with translation.override("id"):
-        return _private(render(request, "opsboard/reports/report_print.html", context))
+        return private(render(request, "opsboard/reports/report_print.html", context))
 
 
 @require_GET
@@ -197,19 +192,13 @@ def report_anev(request: HtmxHttpRequest) -> HttpResponse:
     context = {"form": form, "scope": scope, "scopes": selectors.scope_choices(request.user)}
     if not form.is_valid():
         response = render(request, "opsboard/reports/anev.html", context, status=INVALID)
-        return _private(response)
+        return private(response)
     data = form.cleaned_data
     context["anev"] = selectors.anev(start=data["dari"], end=data["sampai"], scope_code=scope.code)
-    return _private(render(request, "opsboard/reports/anev.html", context))
+    return private(render(request, "opsboard/reports/anev.html", context))
 
 
 # The read API (docs/api-additions.md, "Daily report")
-
-
-def _json(data, *, status: int = 200) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 @api_view(*DASHBOARD_ROLES)
@@ -219,16 +208,16 @@ def api_reports(request: HtmxHttpRequest) -> JsonResponse:
     page), newest first: where the level above finds them."""
     scope = selectors.scope_for(request.user, request.GET.get("lingkup", ""))
     if scope is None:
-        return _json({"detail": _("Kecamatan tidak dikenal.")}, status=404)
+        return private_json({"detail": _("Kecamatan tidak dikenal.")}, status=404)
     reports = selectors.reports_for_list(scope_code=scope.code, current=True)
-    return _json(
+    return private_json(
         {
             "results": [
                 {
                     "id": r.pk,
                     "day": r.day.isoformat(),
                     "revision": r.revision,
-                    "status": "signed" if r.is_signed else "draft",
+                    "status": r.api_status,
                     "url": f"/api/laporan-harian/{r.pk}.json",
                 }
                 for r in reports
@@ -243,8 +232,8 @@ def api_report(request: HtmxHttpRequest, pk: int) -> JsonResponse:
     try:
         report = selectors.report_for_page(request.user, pk)
     except DailyReport.DoesNotExist:
-        return _json({"detail": _("Laporan harian tidak ditemukan.")}, status=404)
-    return _json(report_json(report))
+        return private_json({"detail": _("Laporan harian tidak ditemukan.")}, status=404)
+    return private_json(report_json(report))
 
 
 @api_view(*DASHBOARD_ROLES)
@@ -258,5 +247,5 @@ def api_daily_figures(request: HtmxHttpRequest) -> JsonResponse:
         day = date.fromisoformat(raw) if raw else _today()
     except ValueError:
         message = _("day harus tanggal TTTT-BB-HH: %(value)s") % {"value": raw[:40]}
-        return _json({"errors": {"day": [message]}}, status=400)
-    return _json(daily_figures(request.user, day=day))
+        return private_json({"errors": {"day": [message]}}, status=400)
+    return private_json(daily_figures(request.user, day=day))
