@@ -255,18 +255,12 @@ if not (
     raise ImproperlyConfigured(f"DAILY_REPORT_AT={DAILY_REPORT_AT!r}: use HH:MM, e.g. 06:00.")
 # The strength ledger (docs/strength.md): a unit committed beyond this share of its people at
 # hand (percent) is marked on the dashboard.
-STRENGTH_COMMITTED_WARN_PERCENT = env_int("STRENGTH_COMMITTED_WARN_PERCENT", 67, minimum=1)
-if STRENGTH_COMMITTED_WARN_PERCENT > 100:
-    raise ImproperlyConfigured(
-        f"STRENGTH_COMMITTED_WARN_PERCENT={STRENGTH_COMMITTED_WARN_PERCENT}: use 1 to 100."
-    )
+STRENGTH_COMMITTED_WARN_PERCENT = env_int(
+    "STRENGTH_COMMITTED_WARN_PERCENT", 67, minimum=1, maximum=100
+)
 # The special report (laporan khusus): due for incidents of this severity or higher (1 Rendah,
 # 2 Sedang, 3 Tinggi, 4 Darurat); beat drafts them with the daily report.
-SPECIAL_REPORT_MIN_SEVERITY = env_int("SPECIAL_REPORT_MIN_SEVERITY", 3, minimum=1)
-if SPECIAL_REPORT_MIN_SEVERITY > 4:
-    raise ImproperlyConfigured(
-        f"SPECIAL_REPORT_MIN_SEVERITY={SPECIAL_REPORT_MIN_SEVERITY}: use 1 to 4 (4 is Darurat)."
-    )
+SPECIAL_REPORT_MIN_SEVERITY = env_int("SPECIAL_REPORT_MIN_SEVERITY", 3, minimum=1, maximum=4)
 CELERY_BEAT_SCHEDULE = {
     "daily-report": {
         "task": "opsboard.tasks.generate_daily_report_task",
@@ -434,9 +428,7 @@ LOGISTICS_LATE_GRACE_MINUTES = env_int("LOGISTICS_LATE_GRACE_MINUTES", 30, minim
 
 # /me/ offers the closing figure once the TPS's status reached "Pemungutan suara ditutup", or
 # from this hour (WIB) of an open TPS, for a guard who did not record the closing step.
-FIELD_TURNOUT_FORM_HOUR = env_int("FIELD_TURNOUT_FORM_HOUR", 13)
-if FIELD_TURNOUT_FORM_HOUR > 23:
-    raise ImproperlyConfigured("FIELD_TURNOUT_FORM_HOUR is an hour of the day, 0-23.")
+FIELD_TURNOUT_FORM_HOUR = env_int("FIELD_TURNOUT_FORM_HOUR", 13, maximum=23)
 SIGNIN_LINK_GRACE_DAYS = env_int("SIGNIN_LINK_GRACE_DAYS", 1)
 
 # Content-Security-Policy: no inline script, no eval (STYLE.md). Tiles are the one other host.

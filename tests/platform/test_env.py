@@ -88,12 +88,15 @@ def test_missing_secret_file_stops_start_up_naming_the_variable(monkeypatch, tmp
     assert "absent" in str(excinfo.value)
 
 
-@pytest.mark.parametrize(("raw", "message"), [("ten", "not a whole number"), ("0", "at least 1")])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [("ten", "not a whole number"), ("0", "at least 1"), ("21", "at most 20")],
+)
 def test_env_int_refuses_bad_numbers(monkeypatch, raw, message):
     monkeypatch.setenv("AXES_FAILURE_LIMIT", raw)
 
     with pytest.raises(ImproperlyConfigured) as excinfo:
-        env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+        env_int("AXES_FAILURE_LIMIT", 5, minimum=1, maximum=20)
 
     assert message in str(excinfo.value)
 
