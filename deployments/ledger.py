@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 
 from deployments.models import Assignment, Force, Personnel, PostKind, Unavailability
 
+# The counted figures of a row, added up the same way per unit and for the total.
+COUNTS = ("paper", "unavailable", "committed", "reserve")
+
 
 @dataclass
 class UnitStrength:
@@ -41,6 +44,10 @@ class UnitStrength:
     @property
     def committed_share(self) -> float | None:
         return self.committed / self.at_hand if self.at_hand > 0 else None
+
+    def add(self, counts) -> None:
+        for figure in COUNTS:
+            setattr(self, figure, getattr(self, figure) + counts[figure])
 
     @property
     def over_committed(self) -> bool:
@@ -88,8 +95,7 @@ def strength_by_unit(user, *, at: datetime) -> list[UnitStrength]:
             key = (row["force"], row["unit_id"])
             label = row["unit__name"]
         entry = ledger.setdefault(key, UnitStrength(label=label, force=row["force"]))
-        for figure in ("paper", "unavailable", "committed", "reserve"):
-            setattr(entry, figure, getattr(entry, figure) + row[figure])
+        entry.add(row)
     order = {Force.POLRI: 0, Force.TNI: 1, Force.LINMAS: 2}
     return sorted(ledger.values(), key=lambda e: (order.get(e.force, 3), e.label))
 
@@ -97,6 +103,5 @@ def strength_by_unit(user, *, at: datetime) -> list[UnitStrength]:
 def ledger_total(rows: list[UnitStrength]) -> UnitStrength:
     total = UnitStrength(label=_("Jumlah"), force="")
     for row in rows:
-        for figure in ("paper", "unavailable", "committed", "reserve"):
-            setattr(total, figure, getattr(total, figure) + getattr(row, figure))
+        total.add({figure: getattr(row, figure) for figure in COUNTS})
     return total

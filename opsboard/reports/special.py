@@ -36,9 +36,11 @@ SUBJECT_MAX = 200
 LIST_LIMIT = 120
 
 
-def notable_incidents():
-    """The incidents a special report is due for (all scopes: the report is the Polres's)."""
-    return Incident.objects.filter(severity__gte=settings.SPECIAL_REPORT_MIN_SEVERITY).exclude(
+def notable_incidents(incidents=None):
+    """Of ``incidents`` (every one by default: the report is the Polres's), those a special
+    report is due for."""
+    incidents = Incident.objects.all() if incidents is None else incidents
+    return incidents.filter(severity__gte=settings.SPECIAL_REPORT_MIN_SEVERITY).exclude(
         state__in=NOT_NOTABLE
     )
 
@@ -228,8 +230,7 @@ def notable_without_report(user, *, limit: int = 30) -> list[Incident]:
     buttons. One query."""
     has_report = SpecialReport.objects.filter(incident=OuterRef("pk"))
     return list(
-        notable_incidents()
-        .filter(pk__in=Incident.objects.visible_to(user).values("pk"))
+        notable_incidents(Incident.objects.visible_to(user))
         .filter(~Exists(has_report))
         .select_related("tps__desa", "desa")
         .defer("tps__desa__boundary", "desa__boundary")
