@@ -1,7 +1,8 @@
 """The models of deployments, one module per group; every model is importable from here.
 
 operation: Operation, Phase. personnel: Force, Unit, Personnel, StaffProfile. pattern:
-SecurityPattern, PostKind, Post, Sprin. assignment: Assignment. coverage: what the engine
+SecurityPattern, PostKind, Post (guarded objects among them), GuardNorm, Sprin. shifts:
+ShiftTemplate, Shift. assignment: Assignment. coverage: what the engine
 stores. imports: ImportJob.
 """
 
@@ -17,7 +18,15 @@ from deployments.models.coverage import (
 )
 from deployments.models.imports import ImportJob
 from deployments.models.operation import Operation, Phase
-from deployments.models.pattern import Post, PostKind, PostQuerySet, SecurityPattern, Sprin
+from deployments.models.pattern import (
+    GUARDED_KINDS,
+    GuardNorm,
+    Post,
+    PostKind,
+    PostQuerySet,
+    SecurityPattern,
+    Sprin,
+)
 from deployments.models.personnel import (
     Force,
     Personnel,
@@ -26,9 +35,11 @@ from deployments.models.personnel import (
     Unit,
     UnitQuerySet,
 )
+from deployments.models.shifts import Shift, ShiftQuerySet, ShiftTemplate
 from deployments.models.strength import Unavailability
 
 __all__ = [
+    "GUARDED_KINDS",
     "Assignment",
     "AssignmentQuerySet",
     "CoverageArea",
@@ -39,6 +50,7 @@ __all__ = [
     "CoverageTPS",
     "CoverageTPSQuerySet",
     "Force",
+    "GuardNorm",
     "ImportJob",
     "Operation",
     "Personnel",
@@ -48,6 +60,9 @@ __all__ = [
     "PostKind",
     "PostQuerySet",
     "SecurityPattern",
+    "Shift",
+    "ShiftQuerySet",
+    "ShiftTemplate",
     "Sprin",
     "StaffProfile",
     "Unavailability",

@@ -16,6 +16,7 @@ from core.formats import wib_stamp
 from deployments.models.operation import Phase
 from deployments.models.pattern import Post, PostKind, Sprin
 from deployments.models.personnel import Force, Personnel
+from deployments.models.shifts import Shift
 from deployments.models.strength import earliest, overlaps, validate_available
 from tps.models import TPS
 
@@ -116,6 +117,15 @@ class Assignment(models.Model):
         related_name="assignments",
         verbose_name=_("pos"),
     )
+    shift = models.ForeignKey(
+        Shift,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("regu jaga"),
+        help_text=_("Untuk pos yang dijaga bergantian: regu tempat tugas ini."),
+    )
     starts_at = models.DateTimeField(_("mulai"))
     ends_at = models.DateTimeField(_("selesai"))
     sprin = models.ForeignKey(
@@ -168,6 +178,10 @@ class Assignment(models.Model):
                 name="deployments_assignment_dispatch_no_post",
             ),
             models.CheckConstraint(
+                condition=Q(shift__isnull=True) | Q(post__isnull=False),
+                name="deployments_assignment_shift_has_post",
+            ),
+            models.CheckConstraint(
                 condition=Q(status__in=["active", "cancelled", "relieved"]),
                 name="deployments_assignment_status_valid",
             ),
@@ -216,6 +230,8 @@ class Assignment(models.Model):
             and not self.post_id
         ):
             errors["post"] = _("Penugasan selain Pam TPS memerlukan pos.")
+        if self.shift_id and not errors:
+            errors.update(self._shift_errors())
         self.linmas_other_desa_reason = (self.linmas_other_desa_reason or "").strip()
         if self.linmas_other_desa and not self.linmas_other_desa_reason:
             errors["linmas_other_desa_reason"] = _(
@@ -226,6 +242,20 @@ class Assignment(models.Model):
         if errors:
             raise ValidationError(errors)
         self.validate_no_overlap(bookings)
+
+    def _shift_errors(self) -> dict[str, str]:
+        """A duty of a shift is at the shift's post and inside its hours."""
+        shift = self.shift
+        if shift.post_id != self.post_id:
+            return {"shift": _("Regu jaga itu milik pos lain: %(post)s.") % {"post": shift.post}}
+        if self.starts_at and self.ends_at and not (
+            shift.starts_at <= self.starts_at and self.ends_at <= shift.ends_at
+        ):
+            return {
+                "starts_at": _("Waktu tugas harus di dalam jam regu jaga %(shift)s.")
+                % {"shift": shift}
+            }
+        return {}
 
     def validate_tps_set(self, tps: "Sequence[TPS]") -> None:
         """Rules about the TPS set, which the model cannot see before it is saved: call it

@@ -84,12 +84,44 @@ class PostKind(models.TextChoices):
     PENGAWALAN_LOGISTIK = "pengawalan_logistik", _("Pengawalan logistik")
     CADANGAN = "cadangan", _("Cadangan")
     PADAL = "padal", _("Padal")
+    # Guarded objects beyond TPS (obyek pengamanan, issue #18): a post of one of these kinds is
+    # an object with an active period and a guard norm per shift (GuardNorm).
+    PPK = "ppk", _("PPK")
+    PPS = "pps", _("PPS")
+    KANTOR_KPU = "kantor_kpu", _("Kantor KPU")
+    KANTOR_BAWASLU = "kantor_bawaslu", _("Kantor Bawaslu")
+    GUDANG_LOGISTIK = "gudang_logistik", _("Gudang logistik")
+    WALPRI = "walpri", _("Pengawalan pribadi (Walpri)")
+    LOKASI_KAMPANYE = "lokasi_kampanye", _("Lokasi kampanye")
     # Not a post: the temporary duty of a person the command sends to an incident
     # (field.dispatch). It has neither post nor TPS; coverage never counts it.
     KEJADIAN = "kejadian", _("Penanganan kejadian")
 
 
+# The kinds of post that are guarded objects: each has a guard norm per shift in the pattern.
+GUARDED_KINDS = (
+    PostKind.PPK,
+    PostKind.PPS,
+    PostKind.KANTOR_KPU,
+    PostKind.KANTOR_BAWASLU,
+    PostKind.GUDANG_LOGISTIK,
+    PostKind.WALPRI,
+    PostKind.LOKASI_KAMPANYE,
+)
+
+
 class PostQuerySet(models.QuerySet):
+    def guarded(self) -> "PostQuerySet":
+        """The guarded objects (obyek pengamanan): PPK, offices, warehouses, protectees, venues."""
+        return self.filter(kind__in=GUARDED_KINDS)
+
+    def active_during(self, starts_at, ends_at) -> "PostQuerySet":
+        """Objects guarded at some time in [starts_at, ends_at); no period means always."""
+        return self.filter(
+            Q(active_from__isnull=True) | Q(active_from__lt=ends_at),
+            Q(active_until__isnull=True) | Q(active_until__gt=starts_at),
+        )
+
     def visible_to(self, user) -> "PostQuerySet":
         access = access_of(user)
         if access.sees_everything:
@@ -119,6 +151,27 @@ class Post(models.Model):
         _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
+    # Guarded objects (GUARDED_KINDS): how vulnerable, how remote, and when guarded.
+    kerawanan = models.CharField(
+        _("kerawanan"), max_length=20, choices=Kerawanan.choices, blank=True
+    )
+    remote = models.BooleanField(
+        _("terpencil"),
+        default=False,
+        help_text=_("Obyek terpencil mendapat norma pengamanan tersendiri bila polanya ada."),
+    )
+    active_from = models.DateTimeField(
+        _("diamankan mulai"), null=True, blank=True, help_text=_("Kosong: sejak awal operasi.")
+    )
+    active_until = models.DateTimeField(
+        _("diamankan sampai"), null=True, blank=True, help_text=_("Kosong: sampai akhir operasi.")
+    )
+    protectee = models.CharField(
+        _("yang dikawal"),
+        max_length=150,
+        blank=True,
+        help_text=_("Untuk Walpri: nama dan jabatan orang yang dikawal."),
+    )
 
     objects = PostQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("riwayat pos"))
@@ -134,10 +187,24 @@ class Post(models.Model):
                 | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
                 name="deployments_post_position_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(active_from__isnull=True)
+                | Q(active_until__isnull=True)
+                | Q(active_until__gt=models.F("active_from")),
+                name="deployments_post_active_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(kerawanan="") | Q(kerawanan__in=[k.value for k in Kerawanan]),
+                name="deployments_post_kerawanan_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
+
+    @property
+    def is_guarded_object(self) -> bool:
+        return self.kind in GUARDED_KINDS
 
     def point_check(self) -> PointCheck:
         if self.desa_id is None or self.latitude is None or self.longitude is None:
@@ -149,9 +216,67 @@ class Post(models.Model):
             raise ValidationError(
                 {"longitude": _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")}
             )
+        if self.active_from and self.active_until and self.active_until <= self.active_from:
+            raise ValidationError(
+                {"active_until": _("Akhir masa pengamanan harus sesudah awalnya.")}
+            )
         result = self.point_check()
         if result.verdict == PointCheck.OUTSIDE:
             raise ValidationError({"latitude": result.message})
+
+
+class GuardNorm(models.Model):
+    """How many of a force one shift at a guarded object of a kind needs: e.g. PPK during the
+    recount, 15 Polri per shift. Editable data, like the TPS pattern: a row for the object's
+    kerawanan overrides the kind's row for every class (kerawanan empty); a row with *remote*
+    applies to remote objects (Post.remote), which otherwise take the ordinary rows.
+    """
+
+    operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="guard_norms", verbose_name=_("operasi")
+    )
+    post_kind = models.CharField(_("jenis obyek"), max_length=20, choices=PostKind.choices)
+    kerawanan = models.CharField(
+        _("kerawanan"),
+        max_length=20,
+        choices=Kerawanan.choices,
+        blank=True,
+        help_text=_("Kosong: berlaku untuk semua kelas kerawanan."),
+    )
+    remote = models.BooleanField(_("untuk obyek terpencil"), default=False)
+    force = models.CharField(_("matra"), max_length=10, choices=Force.choices)
+    personnel_per_shift = models.PositiveSmallIntegerField(
+        _("personel per regu jaga"), validators=[MinValueValidator(1)]
+    )
+
+    history = HistoricalRecords(verbose_name=_("riwayat norma pengamanan obyek"))
+
+    class Meta:
+        verbose_name = _("norma pengamanan obyek")
+        verbose_name_plural = _("norma pengamanan obyek")
+        ordering = ["operation", "post_kind", "kerawanan", "remote", "force"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "post_kind", "kerawanan", "remote", "force"],
+                name="deployments_guardnorm_unique_row",
+            ),
+            models.CheckConstraint(
+                condition=Q(personnel_per_shift__gte=1),
+                name="deployments_guardnorm_count_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(post_kind__in=[k.value for k in GUARDED_KINDS]),
+                name="deployments_guardnorm_kind_guarded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.get_post_kind_display()
+        if self.kerawanan:
+            where = f"{where} {self.get_kerawanan_display()}"
+        if self.remote:
+            where = f"{where} ({_('terpencil')})"
+        return f"{where}: {self.personnel_per_shift} {self.get_force_display()} per regu"
 
 
 class Sprin(models.Model):
