@@ -248,8 +248,10 @@ class Assignment(models.Model):
         shift = self.shift
         if shift.post_id != self.post_id:
             return {"shift": _("Regu jaga itu milik pos lain: %(post)s.") % {"post": shift.post}}
-        if self.starts_at and self.ends_at and not (
-            shift.starts_at <= self.starts_at and self.ends_at <= shift.ends_at
+        if (
+            self.starts_at
+            and self.ends_at
+            and not (shift.starts_at <= self.starts_at and self.ends_at <= shift.ends_at)
         ):
             return {
                 "starts_at": _("Waktu tugas harus di dalam jam regu jaga %(shift)s.")

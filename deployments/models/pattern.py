@@ -225,6 +225,32 @@ class Post(models.Model):
             raise ValidationError({"latitude": result.message})
 
 
+class GuardNormQuerySet(models.QuerySet):
+    def required_for(self, post: "Post", operation: Operation) -> dict[str, int]:
+        """Personnel per shift the object needs, per force. For each force the most specific
+        row wins: the object's kerawanan before the kind's row for every class, and for a
+        remote object a remote row before the ordinary ones (NORM_PRECEDENCE). One query."""
+        if post.kind not in GUARDED_KINDS:
+            return {}
+        rows = self.filter(
+            operation=operation,
+            post_kind=post.kind,
+            kerawanan__in={post.kerawanan, ""},
+            remote__in={post.remote, False},
+        )
+        best: dict[str, tuple[int, int]] = {}
+        for row in rows:
+            rank = NORM_PRECEDENCE.index((row.kerawanan == "", row.remote != post.remote))
+            if row.force not in best or rank < best[row.force][0]:
+                best[row.force] = (rank, row.personnel_per_shift)
+        return {force: count for force, (_rank, count) in best.items()}
+
+
+# Which GuardNorm row applies, most specific first, as (for every class?, ordinary row for a
+# remote object?): the coverage engine's SQL ranks rows the same way.
+NORM_PRECEDENCE = ((False, False), (True, False), (False, True), (True, True))
+
+
 class GuardNorm(models.Model):
     """How many of a force one shift at a guarded object of a kind needs: e.g. PPK during the
     recount, 15 Polri per shift. Editable data, like the TPS pattern: a row for the object's
@@ -249,6 +275,7 @@ class GuardNorm(models.Model):
         _("personel per regu jaga"), validators=[MinValueValidator(1)]
     )
 
+    objects = GuardNormQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("riwayat norma pengamanan obyek"))
 
     class Meta:
