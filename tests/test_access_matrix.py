@@ -168,6 +168,15 @@ MATRIX = {
         "ops_admin": ALLOW,
         "superuser": ALLOW,
     },
+    # Pages that write for the whole operation: the command's and the admins', not the Polsek's.
+    "command_only": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
+        "polsek_staff": DENY,
+        "command_staff": ALLOW,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
+    },
     "special_object": {
         "anonymous": LOGIN,
         "field_officer": DENY,
@@ -479,6 +488,8 @@ def group_of(name: str | None, path: str) -> str:
         return "admin_read"
     if name in DASHBOARD_NAMES:
         return "dashboard"
+    if name == "opsboard:what_if":
+        return "command_only"
     if name in ("opsboard:tps_detail", "opsboard:tps_popup"):
         return "dashboard_object"
     if name == "opsboard:me":

@@ -288,3 +288,34 @@ def _changes(move: Move, in_the_way: dict[int, list[Assignment]]) -> list[str]:
 
 def _who(person: Personnel, move: Move) -> dict[str, str]:
     return {"person": str(person), "to": move.destination}
+
+
+# A move is a planning step for a platoon or a unit, not the whole Polres: a bounded group
+# keeps the preview's transaction and its locks short.
+MAX_PEOPLE = 300
+
+
+def reserve_at(at: datetime) -> list[Personnel]:
+    """The reserve pool at ``at``: active people on an active Cadangan duty then."""
+    duties = Assignment.objects.at(at).filter(
+        kind=PostKind.CADANGAN, status=Assignment.Status.ACTIVE
+    )
+    return list(
+        Personnel.objects.active()
+        .filter(pk__in=duties.values("personnel_id"))
+        .order_by("name")[: MAX_PEOPLE + 1]
+    )
+
+
+def people_of_unit(unit_id: int) -> list[Personnel]:
+    return list(
+        Personnel.objects.active().filter(unit_id=unit_id).order_by("name")[: MAX_PEOPLE + 1]
+    )
+
+
+def people_by_identifier(identifiers: Sequence[str]) -> tuple[list[Personnel], list[str]]:
+    """The active people with these NRP / register numbers, and the numbers not found."""
+    wanted = list(dict.fromkeys(i.strip() for i in identifiers if i.strip()))
+    found = list(Personnel.objects.active().filter(identifier__in=wanted).order_by("name"))
+    known = {p.identifier for p in found}
+    return found, [i for i in wanted if i not in known]
