@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from core.env import env_bool, env_datetime, env_int, env_list, env_str
+from opsboard import queues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("OPSBOARD_VAR_DIR", str(BASE_DIR / "var")))
@@ -289,10 +290,11 @@ CELERY_BEAT_SCHEDULE = {
     # Logistics legs late against their plan (docs/logistics.md); idempotent.
     "flag-late-logistics": {"task": "field.tasks.flag_late_logistics_task", "schedule": 60},
 }
-# Notifications that reach phones (docs/incidents.md, docs/deploy.md). Sending runs on its own
-# Celery queue, `notifications`, so that a slow push service or Telegram never queues the
-# coverage engine behind it (a worker started with `-Q celery,notifications`, or one per queue).
-CELERY_TASK_ROUTES = {"field.tasks.send_notification_task": {"queue": "notifications"}}
+# Every task on a queue of its kind (opsboard/queues.py, docs/deploy.md "Queues"): coverage,
+# imports, notifications, field; a worker started without -Q consumes all of them.
+CELERY_TASK_DEFAULT_QUEUE = queues.DEFAULT
+CELERY_TASK_QUEUES = queues.TASK_QUEUES
+CELERY_TASK_ROUTES = queues.ROUTES
 # How often one delivery is tried before it is recorded as failed (exponential back-off between
 # tries, at most NOTIFICATION_RETRY_MAX_SECONDS), and how long one HTTP call may take.
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)

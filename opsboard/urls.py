@@ -6,7 +6,15 @@ from django.views.i18n import set_language
 
 from field import urls as field_urls
 from field import views as field_views
-from opsboard import errors, print_views, search_views, strength_views, views, what_if_views
+from opsboard import (
+    errors,
+    metrics,
+    print_views,
+    search_views,
+    strength_views,
+    views,
+    what_if_views,
+)
 
 urlpatterns_app = [
     path("", views.dashboard, name="dashboard"),
@@ -25,6 +33,7 @@ urlpatterns_app = [
 urlpatterns = [
     path("", include((urlpatterns_app, "opsboard"))),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("api/", include("opsboard.api_urls")),
     path("api/", include((field_urls.api_urlpatterns, "field_api"))),
     path("", include(field_urls)),

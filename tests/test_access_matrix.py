@@ -280,7 +280,7 @@ MATRIX = {
     },
 }
 
-PUBLIC_NAMES = {"healthz"}
+PUBLIC_NAMES = {"healthz", "metrics"}
 # The dashboard, its wall-screen mode and its exports (tests/dashboard/); the shell's search
 # (tests/opsboard/test_search.py), which field officers do not have.
 DASHBOARD_NAMES = {

@@ -22,8 +22,9 @@ from tests.platform.conftest import BASE_DIR, settings_variables
 
 COMPOSE_FILE = BASE_DIR / "docker-compose.yml"
 DOCKERFILE = BASE_DIR / "Dockerfile"
-APP_SERVICES = {"migrate", "web", "worker", "beat"}
-LONG_RUNNING = {"web", "worker", "beat", "db", "redis"}
+WORKERS = {"worker", "worker-coverage", "worker-imports", "worker-notifications"}
+APP_SERVICES = {"migrate", "web", "beat"} | WORKERS
+LONG_RUNNING = {"web", "beat", "db", "redis"} | WORKERS
 # Settings the containers need not receive: fixed by the image or meaningless in it.
 NOT_PASSED_TO_CONTAINERS = {
     "OPSBOARD_VAR_DIR",  # the image sets /app/var, where its static files are
@@ -158,10 +159,25 @@ def test_stack_is_web_worker_one_beat_db_redis_and_a_migration_step(rendered):
     assert set(services) == APP_SERVICES | {"db", "redis"}
     assert beats == ["beat"]
     assert services["beat"]["deploy"]["replicas"] == 1
-    assert services["worker"]["command"][:4] == ["celery", "-A", "opsboard", "worker"]
+    for name in WORKERS:
+        assert services[name]["command"][:4] == ["celery", "-A", "opsboard", "worker"], name
     assert services["beat"]["command"][:4] == ["celery", "-A", "opsboard", "beat"]
     assert "command" not in services["web"]  # the image's CMD: gunicorn
     assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+
+
+def test_every_queue_has_a_worker_and_each_worker_its_own_kind(rendered):
+    """opsboard/queues.py: a queue nobody consumes would hold its tasks for ever."""
+    from opsboard.queues import QUEUES
+
+    consumed = {}
+    for name in WORKERS:
+        command = rendered["services"][name]["command"]
+        consumed[name] = set(command[command.index("-Q") + 1].split(","))
+    assert set().union(*consumed.values()) == set(QUEUES)
+    assert consumed["worker-coverage"] == {"coverage"}
+    assert consumed["worker-imports"] == {"imports"}
+    assert consumed["worker-notifications"] == {"notifications"}
 
 
 def test_app_services_share_one_image_and_run_production_settings(rendered):
@@ -208,7 +224,8 @@ def test_services_have_health_checks_restart_policies_and_volumes(rendered):
     assert services["redis"]["image"] == "redis:7"
     assert "redis-cli" in services["redis"]["healthcheck"]["test"]
     assert "redis-data:/data:rw" in services["redis"]["volumes"]
-    assert "inspect ping" in " ".join(services["worker"]["healthcheck"]["test"])
+    for name in WORKERS:
+        assert "inspect ping" in " ".join(services[name]["healthcheck"]["test"]), name
     assert "healthcheck" not in services["web"]  # the Dockerfile's HEALTHCHECK applies
     assert {name for name in LONG_RUNNING if services[name]["restart"] == "unless-stopped"} == (
         LONG_RUNNING
