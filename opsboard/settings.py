@@ -184,9 +184,26 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT off: the app's statements are short lookups, and PostgreSQL compiled /me/'s plan at
     # Polda size for a second to save milliseconds (docs/benchmarks.md, /me/). A statement that
     # wants it back sets it locally (SET LOCAL jit = on).
-    _options.setdefault(
-        "options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000} -c jit=off"
-    )
+    # Behind PgBouncer in transaction mode (DATABASE_POOL_MODE=transaction, docs/deploy.md
+    # "PgBouncer") each transaction may run on another server connection: nothing may live
+    # beyond one. So no server-side cursors (Django's iterator() keeps a WITH HOLD cursor open
+    # across transactions), no prepared statements (psycopg prepares a query it has run five
+    # times; PgBouncer 1.18 does not carry them over), and no startup `options`, which PgBouncer
+    # refuses: its connect_query sets the same statement_timeout and jit on every server
+    # connection it opens (docker/pgbouncer/pgbouncer.ini).
+    DATABASE_POOL_MODE = env_str("DATABASE_POOL_MODE", "session")
+    if DATABASE_POOL_MODE not in ("session", "transaction"):
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL_MODE={DATABASE_POOL_MODE!r}: use session (a direct connection or "
+            "PgBouncer in session mode) or transaction (PgBouncer in transaction mode)."
+        )
+    if DATABASE_POOL_MODE == "transaction":
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _options["prepare_threshold"] = None
+    else:
+        _options.setdefault(
+            "options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000} -c jit=off"
+        )
     _options["answer_timeout"] = DATABASE_ANSWER_TIMEOUT
 # Tests of the coverage engine compare PostgreSQL with SQLite on the same data (scripts/test.sh).
 if env_bool("OPSBOARD_COMPARE_SQLITE", False):
@@ -463,7 +480,8 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page's meta tag, n
 ALLOW_HTTP = env_bool("OPSBOARD_ALLOW_HTTP", False)
 if not DEBUG and not ALLOW_HTTP:
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Probes and Prometheus reach the container itself, over plain HTTP (docs/deploy.md).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -24,7 +24,9 @@ COMPOSE_FILE = BASE_DIR / "docker-compose.yml"
 DOCKERFILE = BASE_DIR / "Dockerfile"
 WORKERS = {"worker", "worker-coverage", "worker-imports", "worker-notifications"}
 APP_SERVICES = {"migrate", "web", "beat"} | WORKERS
-LONG_RUNNING = {"web", "beat", "db", "redis"} | WORKERS
+# Through PgBouncer in transaction mode; migrate and beat connect directly.
+POOLED = {"web"} | WORKERS
+LONG_RUNNING = {"web", "beat", "db", "redis", "pgbouncer"} | WORKERS
 # Settings the containers need not receive: fixed by the image or meaningless in it.
 NOT_PASSED_TO_CONTAINERS = {
     "OPSBOARD_VAR_DIR",  # the image sets /app/var, where its static files are
@@ -156,7 +158,7 @@ def test_stack_is_web_worker_one_beat_db_redis_and_a_migration_step(rendered):
 
     beats = [name for name, svc in services.items() if "beat" in svc.get("command", [])]
 
-    assert set(services) == APP_SERVICES | {"db", "redis"}
+    assert set(services) == APP_SERVICES | {"db", "redis", "pgbouncer"}
     assert beats == ["beat"]
     assert services["beat"]["deploy"]["replicas"] == 1
     for name in WORKERS:
@@ -189,10 +191,29 @@ def test_app_services_share_one_image_and_run_production_settings(rendered):
         assert service["image"] == "opsboard:latest", name
         env = service["environment"]
         assert env["DEBUG"] == "false", name
-        assert env["DATABASE_URL"] == "postgres://opsboard:pw0123@db:5432/opsboard", name
+        if name in POOLED:
+            assert env["DATABASE_URL"] == "postgres://opsboard:pw0123@pgbouncer:6432/opsboard"
+            assert env["DATABASE_POOL_MODE"] == "transaction", name
+        else:
+            assert env["DATABASE_URL"] == "postgres://opsboard:pw0123@db:5432/opsboard", name
+            assert env.get("DATABASE_POOL_MODE", "session") == "session", name
         assert env["REDIS_URL"] == "redis://redis:6379/0", name
         assert env["SECRET_KEY"] == "k" * 50, name  # passed through from .env / the shell
         assert env["ALLOWED_HOSTS"] == "opsboard.example", name
+
+
+def test_pgbouncer_is_debians_in_front_of_the_primary_and_the_pooled_wait_for_it(rendered):
+    services = rendered["services"]
+
+    pgbouncer = services["pgbouncer"]
+    assert pgbouncer["build"]["context"] == str(BASE_DIR / "docker" / "pgbouncer")
+    assert pgbouncer["depends_on"]["db"] == {"condition": "service_healthy"}
+    assert pgbouncer["environment"]["POSTGRES_PASSWORD"] == "pw0123"
+    dockerfile = (BASE_DIR / "docker" / "pgbouncer" / "Dockerfile").read_text()
+    assert "FROM debian:bookworm" in dockerfile and "install" in dockerfile
+    assert "pool_mode = transaction" in (BASE_DIR / "docker/pgbouncer/pgbouncer.ini").read_text()
+    for name in POOLED:
+        assert services[name]["depends_on"]["pgbouncer"] == {"condition": "service_healthy"}
 
 
 def test_every_setting_reaches_the_containers(rendered):
