@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from core.env import env_bool, env_datetime, env_int, env_list, env_str
-from opsboard import queues
+from opsboard import databases, queues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("OPSBOARD_VAR_DIR", str(BASE_DIR / "var")))
@@ -117,6 +117,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.throttling.TrustedDeviceMiddleware",
+    # Last, so that the session and the user are read from the primary before a view's reads
+    # may go to the replica (opsboard/replica.py).
+    "opsboard.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "opsboard.urls"
@@ -135,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "opsboard.context_processors.operation_clock",
+                "opsboard.replica.replica_context",
             ],
         },
     }
@@ -155,56 +159,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A server that is gone, or that stops answering, must fail a request (and /healthz) with a
-    # 503 within seconds, never hang the gunicorn workers until gunicorn kills them all. Each
-    # bound has its own failure: connect_timeout a host that does not answer a new connection;
-    # keepalives and tcp_user_timeout a peer that vanished from the network (no more ACKs);
-    # statement_timeout a live server stuck on one statement (a lock, a runaway query); and
-    # answer_timeout (core/db/postgresql) a server whose kernel acknowledges but which answers
-    # nothing, which only a client-side clock can end. Work that needs longer statements sets
-    # its own (SET LOCAL statement_timeout, and connection.answering_within). `?name=value` in
-    # DATABASE_URL overrides any of the libpq ones.
+    # The bounds on every wait for the server, PgBouncer's transaction mode and the replica are
+    # explained in opsboard/databases.py; the variables are read here, with every other setting.
     DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 15, minimum=1)
     DATABASE_ANSWER_TIMEOUT = env_int(
         "DATABASE_ANSWER_TIMEOUT", DATABASE_STATEMENT_TIMEOUT + 5, minimum=1
     )
-    if DATABASE_ANSWER_TIMEOUT <= DATABASE_STATEMENT_TIMEOUT:
-        raise ImproperlyConfigured(
-            "DATABASE_ANSWER_TIMEOUT must be longer than DATABASE_STATEMENT_TIMEOUT: a live "
-            "server must get to cancel a slow statement itself, with a clear error."
-        )
-    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options.setdefault("connect_timeout", 5)
-    _options.setdefault("keepalives", 1)
-    _options.setdefault("keepalives_idle", 10)
-    _options.setdefault("keepalives_interval", 5)
-    _options.setdefault("keepalives_count", 3)
-    _options.setdefault("tcp_user_timeout", 10_000)  # ms of unacknowledged data
-    # JIT off: the app's statements are short lookups, and PostgreSQL compiled /me/'s plan at
-    # Polda size for a second to save milliseconds (docs/benchmarks.md, /me/). A statement that
-    # wants it back sets it locally (SET LOCAL jit = on).
-    # Behind PgBouncer in transaction mode (DATABASE_POOL_MODE=transaction, docs/deploy.md
-    # "PgBouncer") each transaction may run on another server connection: nothing may live
-    # beyond one. So no server-side cursors (Django's iterator() keeps a WITH HOLD cursor open
-    # across transactions), no prepared statements (psycopg prepares a query it has run five
-    # times; PgBouncer 1.18 does not carry them over), and no startup `options`, which PgBouncer
-    # refuses: its connect_query sets the same statement_timeout and jit on every server
-    # connection it opens (docker/pgbouncer/pgbouncer.ini).
     DATABASE_POOL_MODE = env_str("DATABASE_POOL_MODE", "session")
-    if DATABASE_POOL_MODE not in ("session", "transaction"):
-        raise ImproperlyConfigured(
-            f"DATABASE_POOL_MODE={DATABASE_POOL_MODE!r}: use session (a direct connection or "
-            "PgBouncer in session mode) or transaction (PgBouncer in transaction mode)."
-        )
-    if DATABASE_POOL_MODE == "transaction":
-        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-        _options["prepare_threshold"] = None
-    else:
-        _options.setdefault(
-            "options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000} -c jit=off"
-        )
-    _options["answer_timeout"] = DATABASE_ANSWER_TIMEOUT
+    DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+    DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 10, minimum=1)
+    DATABASE_REPLICA_PIN_SECONDS = env_int(
+        "DATABASE_REPLICA_PIN_SECONDS", DATABASE_REPLICA_MAX_LAG_SECONDS + 5, minimum=1
+    )
+    databases.configure_postgresql(
+        DATABASES,
+        statement_timeout=DATABASE_STATEMENT_TIMEOUT,
+        answer_timeout=DATABASE_ANSWER_TIMEOUT,
+        pool_mode=DATABASE_POOL_MODE,
+        replica_url=DATABASE_REPLICA_URL,
+    )
+    if DATABASE_REPLICA_URL:
+        DATABASE_ROUTERS = ["opsboard.replica.ReplicaRouter"]
 # Tests of the coverage engine compare PostgreSQL with SQLite on the same data (scripts/test.sh).
 if env_bool("OPSBOARD_COMPARE_SQLITE", False):
     DATABASES["sqlite"] = {
