@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 
 from field import urls as field_urls
 from field import views as field_views
-from opsboard import errors, print_views, search_views, strength_views, views
+from opsboard import errors, objects_views, print_views, search_views, strength_views, views
 
 urlpatterns_app = [
     path("", views.dashboard, name="dashboard"),
@@ -19,6 +19,7 @@ urlpatterns_app = [
     path("me/", field_views.me, name="me"),
     path("cari/", search_views.search, name="search"),
     path("kekuatan/", strength_views.strength, name="strength"),
+    path("obyek/", objects_views.guarded_objects, name="guarded_objects"),
 ]
 
 urlpatterns = [

@@ -282,6 +282,7 @@ DASHBOARD_NAMES = {
     "opsboard:print_summary",
     "opsboard:search",
     "opsboard:strength",
+    "opsboard:guarded_objects",
 }
 # Field reporting (field/urls.py); docs/access.md lists the same rows.
 FIELD_GROUPS = {
