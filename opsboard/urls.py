@@ -13,6 +13,7 @@ urlpatterns_app = [
     path("wall/", views.wallscreen, name="wallscreen"),
     path("export/gaps/", views.export_table, {"table": "gaps"}, name="gaps_export"),
     path("export/areas/", views.export_table, {"table": "areas"}, name="areas_export"),
+    path("export/obyek/", views.export_table, {"table": "objects"}, name="objects_export"),
     path("cetak/", print_views.print_summary, name="print_summary"),
     path("tps/<int:pk>/", views.tps_detail, name="tps_detail"),
     path("tps/<int:pk>/popup/", views.tps_popup, name="tps_popup"),

@@ -279,6 +279,7 @@ DASHBOARD_NAMES = {
     "opsboard:wallscreen",
     "opsboard:gaps_export",
     "opsboard:areas_export",
+    "opsboard:objects_export",
     "opsboard:print_summary",
     "opsboard:search",
     "opsboard:strength",
