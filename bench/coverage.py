@@ -177,7 +177,8 @@ def figures(results: list[dict]) -> list[Figure]:
             each(
                 lambda r: (
                     f"{r['rows']['deployments_coveragetps']:,} TPS + "
-                    f"{r['rows']['deployments_coveragearea']:,} area rows, "
+                    f"{r['rows']['deployments_coveragearea']:,} area + "
+                    f"{r['rows'].get('deployments_coverageobject', 0):,} object rows, "
                     f"{len(r['floor'])} rounds"
                 )
             ),

@@ -17,7 +17,12 @@ operation built to hit every rule.
 """
 
 SCHEMA = "floor"
-TABLES = ("deployments_coveragesnapshot", "deployments_coveragetps", "deployments_coveragearea")
+TABLES = (
+    "deployments_coveragesnapshot",
+    "deployments_coveragetps",
+    "deployments_coveragearea",
+    "deployments_coverageobject",
+)
 
 SCHEMA_SQL = [
     f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE",
@@ -32,6 +37,19 @@ SCHEMA_SQL = [
 ]
 
 _FORCES = ("polri", "tni", "linmas")
+# The kinds of post that are guarded objects (deployments.models.GUARDED_KINDS).
+_GUARDED = ", ".join(
+    f"'{k}'"
+    for k in (
+        "ppk",
+        "pps",
+        "kantor_kpu",
+        "kantor_bawaslu",
+        "gudang_logistik",
+        "walpri",
+        "lokasi_kampanye",
+    )
+)
 _AREA_FIGURES = ["tps_total", "covered", "short", "unguarded"] + [
     f"{f}_{m}" for f in _FORCES for m in ("required", "assigned", "fulfilled")
 ]
@@ -174,12 +192,89 @@ area_rows AS (
     INSERT INTO {SCHEMA}.deployments_coveragearea
         (snapshot_id, level, code, kerawanan, {", ".join(_AREA_FIGURES)})
     SELECT (SELECT id FROM snapshot), areas.* FROM areas
+),
+-- The guarded objects active in the phase, their period clipped to it.
+objects AS (
+    SELECT o.id, o.kind, o.kerawanan, o.remote,
+           GREATEST(o.active_from, ph.starts_at) AS starts_at,
+           LEAST(o.active_until, ph.ends_at) AS ends_at
+    FROM deployments_post o JOIN deployments_phase ph ON ph.id = %(phase)s
+    WHERE o.kind IN ({_GUARDED})
+      AND (o.active_from IS NULL OR o.active_from < ph.ends_at)
+      AND (o.active_until IS NULL OR o.active_until > ph.starts_at)
+),
+-- A row per shift starting in the phase, or one for the period of an object without any.
+slots AS (
+    SELECT s.id AS shift_id, s.post_id, s.starts_at, s.ends_at
+    FROM deployments_shift s
+    JOIN objects o ON o.id = s.post_id
+    JOIN deployments_phase ph ON ph.id = %(phase)s
+    WHERE s.starts_at >= ph.starts_at AND s.starts_at < ph.ends_at
+      AND s.starts_at < o.ends_at AND s.ends_at > o.starts_at
+),
+all_slots AS (
+    SELECT * FROM slots
+    UNION ALL
+    SELECT NULL, o.id, o.starts_at, o.ends_at FROM objects o
+    WHERE NOT EXISTS (SELECT FROM slots WHERE slots.post_id = o.id)
+),
+-- Per object and force the most specific norm: its class before every class, a remote row
+-- before the ordinary ones for a remote object (NORM_PRECEDENCE).
+norms AS (
+    SELECT DISTINCT ON (o.id, n.force) o.id AS post_id, n.force, n.personnel_per_shift
+    FROM objects o
+    JOIN deployments_guardnorm n ON n.operation_id = %(operation)s AND n.post_kind = o.kind
+         AND n.kerawanan IN (o.kerawanan, '') AND (n.remote = o.remote OR NOT n.remote)
+    ORDER BY o.id, n.force, n.remote <> o.remote, n.kerawanan = ''
+),
+object_required AS (
+    SELECT post_id,
+           COALESCE(MAX(personnel_per_shift) FILTER (WHERE force = 'POLRI'), 0) AS polri,
+           COALESCE(MAX(personnel_per_shift) FILTER (WHERE force = 'TNI'), 0) AS tni,
+           COALESCE(MAX(personnel_per_shift) FILTER (WHERE force = 'LINMAS'), 0) AS linmas
+    FROM norms GROUP BY post_id
+),
+on_duty AS (
+    SELECT sl.post_id, sl.starts_at,
+           COUNT(DISTINCT p.id) FILTER (WHERE p.force = 'POLRI') AS polri,
+           COUNT(DISTINCT p.id) FILTER (WHERE p.force = 'TNI') AS tni,
+           COUNT(DISTINCT p.id) FILTER (WHERE p.force = 'LINMAS') AS linmas
+    FROM (
+        SELECT sl.post_id, sl.starts_at, a.personnel_id
+        FROM slots sl JOIN deployments_assignment a ON a.shift_id = sl.shift_id
+        WHERE a.status = 'active'
+        UNION ALL
+        SELECT sl.post_id, sl.starts_at, a.personnel_id
+        FROM all_slots sl JOIN deployments_assignment a ON a.post_id = sl.post_id
+        WHERE sl.shift_id IS NULL AND a.phase_id = %(phase)s AND a.status = 'active'
+          AND a.starts_at < sl.ends_at AND a.ends_at > sl.starts_at
+    ) sl
+    JOIN deployments_personnel p ON p.id = sl.personnel_id AND p.active
+    GROUP BY sl.post_id, sl.starts_at
+),
+object_rows AS (
+    INSERT INTO {SCHEMA}.deployments_coverageobject
+        (snapshot_id, post_id, shift_id, kind, starts_at, ends_at, status,
+         polri_required, polri_assigned, tni_required, tni_assigned,
+         linmas_required, linmas_assigned)
+    SELECT (SELECT id FROM snapshot), sl.post_id, sl.shift_id, o.kind, sl.starts_at, sl.ends_at,
+           CASE WHEN COALESCE(g.polri, 0) >= COALESCE(r.polri, 0)
+                 AND COALESCE(g.tni, 0) >= COALESCE(r.tni, 0)
+                 AND COALESCE(g.linmas, 0) >= COALESCE(r.linmas, 0) THEN 'covered'
+                WHEN g.post_id IS NULL THEN 'unguarded' ELSE 'short' END,
+           COALESCE(r.polri, 0), COALESCE(g.polri, 0), COALESCE(r.tni, 0), COALESCE(g.tni, 0),
+           COALESCE(r.linmas, 0), COALESCE(g.linmas, 0)
+    FROM all_slots sl
+    JOIN objects o ON o.id = sl.post_id
+    LEFT JOIN object_required r ON r.post_id = sl.post_id
+    LEFT JOIN on_duty g ON g.post_id = sl.post_id AND g.starts_at = sl.starts_at
 )
 SELECT id FROM snapshot
 """
 
-# coverage_prune's policy in one statement: per-TPS and desa rows for the newest two snapshots
-# of each phase only; snapshots older than two days thinned to the last of each hour (UTC).
+# coverage_prune's policy in one statement: per-TPS, per-object and desa rows for the newest
+# two snapshots of each phase only; snapshots older than two days thinned to the last of each
+# hour (UTC).
 # Parameters: operation, now.
 PRUNE_SQL = f"""
 WITH ranked AS (
@@ -200,6 +295,9 @@ dropped AS (
 ),
 tps_rows AS (
     DELETE FROM {SCHEMA}.deployments_coveragetps c USING old WHERE c.snapshot_id = old.id
+),
+object_rows AS (
+    DELETE FROM {SCHEMA}.deployments_coverageobject c USING old WHERE c.snapshot_id = old.id
 )
 DELETE FROM {SCHEMA}.deployments_coveragearea a USING old
 WHERE a.snapshot_id = old.id AND (a.level = 'desa' OR old.id IN (SELECT id FROM dropped))
@@ -207,6 +305,9 @@ WHERE a.snapshot_id = old.id AND (a.level = 'desa' OR old.id IN (SELECT id FROM 
 
 _TPS_COLUMNS = ["desa_id", "kerawanan", "status"] + [
     f"{f}_{m}" for f in _FORCES for m in ("required", "assigned", "guards")
+]
+_OBJECT_COLUMNS = ["shift_id", "kind", "ends_at", "status"] + [
+    f"{f}_{m}" for f in _FORCES for m in ("required", "assigned")
 ]
 _SNAPSHOT_COLUMNS = ["operation_id", "phase_id", "inputs_version"] + [
     f"unassigned_{f}" for f in _FORCES
@@ -248,6 +349,7 @@ FULL JOIN (SELECT {", ".join(_SNAPSHOT_COLUMNS)} FROM {SCHEMA}.deployments_cover
 WHERE ROW(e.*) IS DISTINCT FROM ROW(f.*)
 UNION ALL{_compare("deployments_coveragetps", ["tps_id"], _TPS_COLUMNS)}
 UNION ALL{_compare("deployments_coveragearea", ["level", "code", "kerawanan"], _AREA_FIGURES)}
+UNION ALL{_compare("deployments_coverageobject", ["post_id", "starts_at"], _OBJECT_COLUMNS)}
 """
 
 

@@ -30,6 +30,7 @@ from demo.forces import (
 from demo.incidents import incidents_create, incidents_delete, late_ballot_tps_ids
 from demo.logistics import logistics_create, logistics_delete
 from demo.morning import MorningFigures, morning_create, morning_delete
+from demo.objects import ObjectFigures, guarded_object_names, guarded_objects_create
 from demo.places import indicators_ensure, tps_create
 from demo.posts import post_plans, posts_create
 from demo.rakor import MEETING_NUMBER, rakor_create
@@ -67,6 +68,7 @@ class SeedResult:
     personnel: dict[str, int] = field(default_factory=dict)
     units: int = 0
     deployment: DeploymentFigures | None = None
+    objects: ObjectFigures | None = None
     meeting: Meeting | None = None
     accounts: AccountFigures | None = None  # None: no demo password, no demo login
     coverage: CoverageArea | None = None  # the operation row of the first snapshot
@@ -113,6 +115,9 @@ class SeedResult:
             f"personel tidak mencukupi pola.",
             f"  Di pos (Posko, Pos Pam, patroli, pengawalan logistik, Padal, cadangan): "
             f"{d.polri_at_posts} Polri, {d.tni_at_posts} TNI.",
+            f"- Obyek pengamanan: {self.objects.objects} (kantor KPU dan Bawaslu, 8 PPK, gudang "
+            f"logistik, {self.objects.walpri} Walpri calon bernama sintetis), "
+            f"{self.objects.norms} norma pengamanan per regu jaga (perkiraan).",
             f"- Rakor 13 Agustus 2024: {self.meeting.attendance.count()} instansi, "
             f"{self.meeting.statements.count()} arahan, {self.meeting.decisions.count()} "
             f"keputusan, {self.meeting.action_items.count()} tindak lanjut.",
@@ -194,7 +199,8 @@ def demo_seed(*, password: str | None, reset: bool = False) -> SeedResult:
     result.personnel = dict(Counter(p.force for p in roster.people))
     result.units = len(units)
 
-    plans = post_plans({d.code: d for d in desa})
+    desa_by_code = {d.code: d for d in desa}
+    plans = post_plans(desa_by_code)
     result.deployment = assignments_create(
         phase=pemungutan,
         roster=roster,
@@ -204,6 +210,7 @@ def demo_seed(*, password: str | None, reset: bool = False) -> SeedResult:
         tps=tps,
         pattern=polri_pattern(operation, pemungutan),
     )
+    result.objects = guarded_objects_create(operation, desa_by_code)
     result.meeting = rakor_create()
     if password_hash:
         named = named_accounts_create(password_hash)
@@ -244,7 +251,7 @@ def demo_delete() -> dict[str, int]:
         removed["operasi"] = 1
     desa = {d.code: d for d in Desa.objects.select_related("kecamatan")}
     try:
-        post_names = [plan.name for plan in post_plans(desa)]
+        post_names = [plan.name for plan in post_plans(desa)] + guarded_object_names(desa)
     except KeyError:  # the places were never loaded: no post can be named after them
         post_names = []
     removed["pos"] = (

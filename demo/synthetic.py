@@ -14,6 +14,7 @@ from datetime import date
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from demo.synthetic_objects import Pool, synthetic_objects_create
 from deployments.models import Assignment, Force, Personnel, SecurityPattern, Unit
 from deployments.services import operation_create
 from tps.models import TPS, Desa, KabKota, Kecamatan
@@ -35,6 +36,8 @@ class SyntheticFigures:
     kecamatan: int = 0
     personnel: int = 0
     assignments: int = 0
+    objects: int = 0
+    object_duties: int = 0
 
 
 def _next_id(model) -> int:
@@ -381,5 +384,19 @@ def synthetic_operation_create(*, tps_count: int, seed: int = 2024) -> Synthetic
     )
     through = Assignment.tps.through
     _copy_rows(through, ["assignment_id", "tps_id"], link_rows)
+    # Guarded objects, their shifts and duties, from the Polri the TPS left and the TNI.
+    figures.objects, figures.object_duties = synthetic_objects_create(
+        operation=operation,
+        pemungutan=pemungutan,
+        kecamatan_ids=[first_kec + k for k in range(kecamatan_count)],
+        kabkota_ids=kabkota_ids,
+        # Each kecamatan's first desa (desa d lies in kecamatan d mod the count).
+        desa_of_kecamatan={first_kec + k: first_desa + k for k in range(kecamatan_count)},
+        polri=Pool(list(range(person, first_person + polri_count))),
+        tni=Pool(list(range(first_person + polri_count, first_person + polri_count + tni_count))),
+        copy_rows=_copy_rows,
+        first_assignment=aid,
+    )
+    figures.assignments += figures.object_duties
     _reset_sequences([Kecamatan, Desa, TPS, Unit, Personnel, Assignment, through])
     return figures

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from opsboard import api, map_views
+from opsboard import api, map_views, objects_views
 from opsboard.reports import special_views as special
 from opsboard.reports import views as reports
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("tps.geojson", api.tps_geojson, name="tps_geojson"),
     path("tps-status.json", api.tps_status, name="tps_status"),
     path("personnel.json", api.personnel, name="personnel"),
+    # The guarded objects' shifts at the clock (docs/api-additions.md).
+    path("obyek.json", objects_views.guarded_objects_json, name="guarded_objects"),
     # The dashboard map's other layers (docs/api-additions.md); views in opsboard/map_views.py.
     path("boundaries.geojson", map_views.boundaries_geojson, name="boundaries_geojson"),
     path("posts.geojson", map_views.posts_geojson, name="posts_geojson"),

@@ -22,7 +22,7 @@ never imported back), and in the file name.
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -70,6 +70,8 @@ class Table:
     notes: list[list[Any]]  # rows above the table: a text, or a label and its value
     row_count: int
     scope: dict[str, Any]  # for the audit log: the area, the phase and the filters
+    # Further sheets of the XLSX (the area table's guarded objects); CSV has one table a file.
+    more: list["Table"] = field(default_factory=list)
 
 
 def _scope(dash: Dashboard) -> dict[str, Any]:
@@ -280,7 +282,18 @@ def csv_response(
 
 def xlsx_response(table: Table, stamp: audit.Stamp, filename: str) -> HttpResponse:
     book = Workbook(write_only=False)
-    sheet = book.active
+    _xlsx_sheet(book.active, table, stamp)
+    for more in table.more:
+        _xlsx_sheet(book.create_sheet(), more, stamp)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    out = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    out["Content-Disposition"] = f'attachment; filename="{filename}"'
+    out["Cache-Control"] = "private, no-store"
+    return out
+
+
+def _xlsx_sheet(sheet, table: Table, stamp: audit.Stamp) -> None:
     sheet.title = table.title[:31]
     sheet.append([table.title])
     sheet["A1"].font = Font(bold=True, size=13)
@@ -312,9 +325,3 @@ def xlsx_response(table: Table, stamp: audit.Stamp, filename: str) -> HttpRespon
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 42)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    out = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    out["Content-Disposition"] = f'attachment; filename="{filename}"'
-    out["Cache-Control"] = "private, no-store"
-    return out

@@ -9,6 +9,7 @@ from field import views as field_views
 from opsboard import (
     errors,
     metrics,
+    objects_views,
     print_views,
     search_views,
     strength_views,
@@ -21,6 +22,7 @@ urlpatterns_app = [
     path("wall/", views.wallscreen, name="wallscreen"),
     path("export/gaps/", views.export_table, {"table": "gaps"}, name="gaps_export"),
     path("export/areas/", views.export_table, {"table": "areas"}, name="areas_export"),
+    path("export/obyek/", views.export_table, {"table": "objects"}, name="objects_export"),
     path("cetak/", print_views.print_summary, name="print_summary"),
     path("tps/<int:pk>/", views.tps_detail, name="tps_detail"),
     path("tps/<int:pk>/popup/", views.tps_popup, name="tps_popup"),
@@ -28,6 +30,7 @@ urlpatterns_app = [
     path("cari/", search_views.search, name="search"),
     path("kekuatan/", strength_views.strength, name="strength"),
     path("kekuatan/simulasi/", what_if_views.what_if, name="what_if"),
+    path("obyek/", objects_views.guarded_objects, name="guarded_objects"),
 ]
 
 urlpatterns = [

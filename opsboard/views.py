@@ -44,6 +44,7 @@ from opsboard.dashboard import (
     tps_guards,
 )
 from opsboard.dashboard import cache as shared_cache
+from opsboard.object_exports import object_table
 from opsboard.selectors import coverage_snapshot
 from tps.models import TPS
 
@@ -245,8 +246,9 @@ def wallscreen(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @dashboard_required
 def export_table(request: HttpRequest, table: str) -> HttpResponse:
-    """The gap table or the area table, as filtered on the dashboard: XLSX, CSV for Excel set
-    to Indonesian (csv-excel), or CSV for programs (csv)."""
+    """The gap table, the area table (with the guarded objects as a second XLSX sheet) or the
+    guarded objects' table, as filtered on the dashboard: XLSX, CSV for Excel set to Indonesian
+    (csv-excel), or CSV for programs (csv)."""
     form = _filter_form(request)
     if not form.is_valid():
         return _invalid_filters(request, form)
@@ -259,8 +261,13 @@ def export_table(request: HttpRequest, table: str) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     dash = _dashboard_of(request, form)
+    if table == "objects":
+        return exports.response(request, object_table(dash), fmt)
     build = exports.gap_table if table == "gaps" else exports.area_table
-    return exports.response(request, build(dash), fmt)
+    built = build(dash)
+    if table == "areas":  # the guarded objects on a second sheet of the XLSX
+        built.more.append(object_table(dash))
+    return exports.response(request, built, fmt)
 
 
 def _station(request: HttpRequest, pk: int):

@@ -370,3 +370,44 @@ class LogisticsLegFactory(factory.django.DjangoModelFactory):
     destination = factory.SubFactory(LogisticsPlaceFactory)
     planned_departure = ELECTION_DAY_9AM - timedelta(hours=2)
     planned_arrival = ELECTION_DAY_9AM - timedelta(hours=1)
+
+
+# Guarded objects (obyek pengamanan), their norms and shifts (issue #18).
+
+
+class GuardedObjectFactory(PostFactory):
+    """A PPK with no active period (guarded through the whole operation)."""
+
+    kind = PostKind.PPK
+    name = factory.Sequence(lambda n: f"PPK {n}")
+    desa = factory.SubFactory(DesaFactory)
+
+
+class GuardNormFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deployments.GuardNorm"
+
+    operation = factory.SubFactory(OperationFactory)
+    post_kind = PostKind.PPK
+    force = Force.POLRI
+    personnel_per_shift = 3
+
+
+class ShiftFactory(factory.django.DjangoModelFactory):
+    """An 8-hour shift from 07.00 WIB on election day."""
+
+    class Meta:
+        model = "deployments.Shift"
+
+    post = factory.SubFactory(GuardedObjectFactory)
+    starts_at = ELECTION_DAY_9AM - timedelta(hours=2)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=8))
+
+
+def object_duty(post, *, shift=None, personnel=None, **kwargs):
+    """An active duty at a guarded object: in `shift` (its hours) or over the whole phase."""
+    fields = {"kind": post.kind, "post": post, "shift": shift}
+    if shift is not None:
+        fields.update(starts_at=shift.starts_at, ends_at=shift.ends_at)
+    fields.update(kwargs)
+    return AssignmentFactory(personnel=personnel or PersonnelFactory(), **fields)

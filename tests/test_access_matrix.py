@@ -288,9 +288,11 @@ DASHBOARD_NAMES = {
     "opsboard:wallscreen",
     "opsboard:gaps_export",
     "opsboard:areas_export",
+    "opsboard:objects_export",
     "opsboard:print_summary",
     "opsboard:search",
     "opsboard:strength",
+    "opsboard:guarded_objects",
 }
 # Field reporting (field/urls.py); docs/access.md lists the same rows.
 FIELD_GROUPS = {

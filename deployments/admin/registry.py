@@ -7,7 +7,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy
 
 from core.access import access_of
-from core.formats import people_per_tps
+from core.formats import people_per_tps, wib_stamp
 from deployments.admin.base import (
     KecamatanFilter,
     OpsboardAdmin,
@@ -94,13 +94,30 @@ class PostKecamatanFilter(KecamatanFilter):
 @admin.register(Post)
 class PostAdmin(PointMapMixin, OpsboardHistoryAdmin):
     scoped = True
-    list_display = ["name", "kind", "desa", "kecamatan_name", "address"]
-    list_filter = ["kind", PostKecamatanFilter]
+    list_display = ["name", "kind", "desa", "kecamatan_name", "address", "active_period"]
+    list_filter = ["kind", PostKecamatanFilter, "kerawanan", "remote"]
     list_select_related = ["desa__kecamatan"]
-    search_fields = ["name", "address", "desa__name", "desa__code"]
+    search_fields = ["name", "address", "protectee", "desa__name", "desa__code"]
     autocomplete_fields = ["desa"]
     readonly_fields = ["point_map"]
     fields = ["kind", "name", "desa", "address", "point_map", ("latitude", "longitude")]
+    # Guarded objects (GUARDED_KINDS): their class, remote flag, period and protectee, which
+    # the coverage engine reads; shown on a new post too, whose kind is not chosen yet.
+    guarded_fields = ["kerawanan", "remote", ("active_from", "active_until"), "protectee"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(None, {"fields": self.fields})]
+        if obj is None or obj.is_guarded_object:
+            fieldsets.append((gettext_lazy("Obyek pengamanan"), {"fields": self.guarded_fields}))
+        return fieldsets
+
+    @admin.display(description=gettext_lazy("masa pengamanan"))
+    def active_period(self, post):
+        if not post.is_guarded_object:
+            return "–"
+        start = wib_stamp(post.active_from) if post.active_from else gettext_lazy("awal operasi")
+        end = wib_stamp(post.active_until) if post.active_until else gettext_lazy("akhir operasi")
+        return f"{start} – {end}"
 
     @admin.display(description=gettext_lazy("kecamatan"), ordering="desa__kecamatan__name")
     def kecamatan_name(self, post):

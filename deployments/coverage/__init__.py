@@ -1,9 +1,10 @@
-"""The coverage engine: for each TPS, does it have the guards its class requires?
+"""The coverage engine: for each TPS and guarded object, does it have the guards it requires?
 
-sql: the statements of one snapshot. engine: computing, recomputing and pruning snapshots.
-selectors: what a phase requires, whether a snapshot is stale. triggers: the one way a change
-reaches the engine (coverage_inputs_changed) and the model receivers that call it. tasks: the
-Celery interfaces. The names the rest of the project uses are importable from here.
+sql: the statements of one snapshot; objects_sql: its guarded objects' rows. engine: computing,
+recomputing and pruning snapshots. selectors: what a phase requires, whether a snapshot is
+stale. triggers: the one way a change reaches the engine (coverage_inputs_changed) and the model
+receivers that call it. tasks: the Celery interfaces. The names the rest of the project uses
+are importable from here.
 """
 
 from deployments.coverage.engine import (

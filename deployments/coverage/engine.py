@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from core import clock
 from core.db.postgresql.base import answering_within
+from deployments.coverage.objects_sql import per_object_params, per_object_sql
 from deployments.coverage.selectors import requirements_for
 from deployments.coverage.sql import (
     DESA_ALL_CLASSES,
@@ -33,6 +34,7 @@ from deployments.coverage.sql import (
 from deployments.models import (
     Assignment,
     CoverageArea,
+    CoverageObject,
     CoverageSnapshot,
     CoverageState,
     CoverageTPS,
@@ -149,6 +151,13 @@ def coverage_compute(
                     cursor.execute(rollup_sql(rollup, by_class=True), both)
                     cursor.execute(rollup_sql(rollup, by_class=False), both)
                 cursor.execute(rollup_sql(DESA_ALL_CLASSES, by_class=False), both)
+            # The guarded objects: one more statement on either backend, whatever their number.
+            cursor.execute(
+                per_object_sql(),
+                per_object_params(
+                    phase_id=phase.pk, operation_id=operation.pk, snapshot_id=snapshot.pk
+                ),
+            )
         snapshot.duration_ms = int((time.monotonic() - started) * 1000)
         snapshot.save(update_fields=["duration_ms"])
     return snapshot
@@ -208,8 +217,8 @@ def coverage_recompute(
 
 
 def coverage_prune(*, operation: Operation, now: datetime) -> None:
-    """Keep per-TPS and desa rows for the current snapshot and the one before, per phase;
-    keep every snapshot for two days, then one an hour (the last of each hour).
+    """Keep per-TPS, per-object and desa rows for the current snapshot and the one before, per
+    phase; keep every snapshot for two days, then one an hour (the last of each hour).
 
     Its own task (prune_coverage_task) after a recompute has landed, outside the operation's
     lock: deleting the tens of thousands of per-TPS rows of an older snapshot must not hold
@@ -240,4 +249,5 @@ def coverage_prune(*, operation: Operation, now: datetime) -> None:
     old = [pk for pk, _phase, _created in snapshots if pk not in keep_detail and pk not in drop]
     if old:
         CoverageTPS.objects.filter(snapshot_id__in=old).delete()
+        CoverageObject.objects.filter(snapshot_id__in=old).delete()
         CoverageArea.objects.filter(snapshot_id__in=old, level=CoverageArea.Level.DESA).delete()

@@ -16,13 +16,23 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from deployments.coverage.tasks import recompute_coverage_task
-from deployments.models import Assignment, CoverageState, Personnel, Phase, SecurityPattern
+from deployments.models import (
+    Assignment,
+    CoverageState,
+    GuardNorm,
+    Personnel,
+    Phase,
+    Post,
+    SecurityPattern,
+    Shift,
+)
 from deployments.selectors import current_operation
 from tps.models import TPS
 
 logger = logging.getLogger(__name__)
 
-COVERAGE_INPUTS = (Assignment, Personnel, Phase, SecurityPattern, TPS)
+# Post, GuardNorm and Shift: the guarded objects' periods, classes, norms and shifts.
+COVERAGE_INPUTS = (Assignment, GuardNorm, Personnel, Phase, Post, SecurityPattern, Shift, TPS)
 
 
 def coverage_inputs_changed(using: str = "default") -> None:

@@ -2,8 +2,8 @@
 
 operation: Operation, Phase. personnel: Force, Unit, Personnel, StaffProfile. pattern:
 SecurityPattern, PostKind, Post (guarded objects among them), GuardNorm, Sprin. shifts:
-ShiftTemplate, Shift. assignment: Assignment. coverage: what the engine
-stores. imports: ImportJob.
+ShiftTemplate, Shift. assignment: Assignment. coverage, coverage_objects: what the
+engine stores. imports: ImportJob.
 """
 
 from deployments.models.assignment import Assignment, AssignmentQuerySet
@@ -16,6 +16,7 @@ from deployments.models.coverage import (
     CoverageTPS,
     CoverageTPSQuerySet,
 )
+from deployments.models.coverage_objects import CoverageObject, CoverageObjectQuerySet
 from deployments.models.imports import ImportJob
 from deployments.models.operation import Operation, Phase
 from deployments.models.pattern import (
@@ -43,6 +44,8 @@ __all__ = [
     "Assignment",
     "AssignmentQuerySet",
     "CoverageArea",
+    "CoverageObject",
+    "CoverageObjectQuerySet",
     "CoverageSnapshot",
     "CoverageSnapshotQuerySet",
     "CoverageState",

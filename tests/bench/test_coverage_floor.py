@@ -20,14 +20,18 @@ from deployments.coverage import coverage_compute, coverage_prune
 from deployments.models import (
     Assignment,
     CoverageArea,
+    CoverageObject,
     CoverageSnapshot,
     CoverageTPS,
     Force,
     PostKind,
 )
 from tests.factories import (
+    ELECTION_DAY_9AM,
     AssignmentFactory,
     DesaFactory,
+    GuardedObjectFactory,
+    GuardNormFactory,
     KecamatanFactory,
     LinmasFactory,
     OperationFactory,
@@ -36,7 +40,9 @@ from tests.factories import (
     PostFactory,
     SatlinmasFactory,
     SecurityPatternFactory,
+    ShiftFactory,
     TPSFactory,
+    object_duty,
     phase,
 )
 
@@ -111,7 +117,52 @@ def operation(db):
         AssignmentFactory(personnel=LinmasFactory(unit=linmas_unit), tps=[station])
     PersonnelFactory(), LinmasFactory(unit=linmas_unit)  # unassigned
     assert Assignment.objects.count() == 17 and tps[-1].coverage_rows.count() == 0
+    guarded_objects_add(operation)
     return operation
+
+
+def guarded_objects_add(operation) -> None:
+    """Objects hitting each rule of their rows: every norm rank, a shift full, short and empty,
+    one of the next phase, a period row clipped by the object's end, an object ended before
+    the phase, a cancelled duty and an inactive person's, another operation's norm."""
+    for kerawanan, remote, force, count in [
+        ("", False, Force.POLRI, 3),
+        ("rawan", False, Force.POLRI, 5),
+        ("", True, Force.POLRI, 7),
+        ("rawan", True, Force.TNI, 2),
+        ("", False, Force.TNI, 1),
+    ]:
+        GuardNormFactory(
+            operation=operation,
+            kerawanan=kerawanan,
+            remote=remote,
+            force=force,
+            personnel_per_shift=count,
+        )
+    GuardNormFactory(operation=operation, post_kind=PostKind.KANTOR_KPU, personnel_per_shift=2)
+    GuardNormFactory(operation=OperationFactory(name="Operasi lain"), personnel_per_shift=9)
+    pemungutan = phase("pemungutan")
+    for n, (kerawanan, remote) in enumerate([("", False), ("rawan", False), ("rawan", True)]):
+        ppk = GuardedObjectFactory(kerawanan=kerawanan, remote=remote)
+        for i in range(3):
+            shift = ShiftFactory(post=ppk, starts_at=ELECTION_DAY_9AM + timedelta(hours=8 * i))
+            for _ in range((n + i) % 4):
+                object_duty(ppk, shift=shift)
+        object_duty(ppk, shift=shift, status="cancelled")
+        object_duty(ppk, shift=shift, personnel=PersonnelFactory(active=False))
+        ShiftFactory(post=ppk, starts_at=pemungutan.ends_at)  # the next phase's
+    office = GuardedObjectFactory(
+        kind=PostKind.KANTOR_KPU, active_until=pemungutan.starts_at + timedelta(hours=30)
+    )
+    object_duty(office, starts_at=pemungutan.starts_at, ends_at=office.active_until)
+    object_duty(
+        office,
+        personnel=PersonnelFactory(force=Force.TNI, rank="Serda"),
+        starts_at=office.active_until,
+        ends_at=pemungutan.ends_at,
+    )  # after the object's period
+    GuardedObjectFactory(active_until=pemungutan.starts_at)  # ended before the phase
+    GuardedObjectFactory(kind=PostKind.WALPRI)  # no norm: covered
 
 
 def both(operation) -> tuple[CoverageSnapshot, int]:
@@ -149,6 +200,10 @@ def test_the_floor_writes_the_engines_rows_every_column(operation, schema):
     assert {r.status for r in rows} == {"covered", "short", "unguarded"}
     assert sorted(r.polri_guards for r in rows)[-1] == 2
     assert CoverageArea.objects.filter(snapshot=snapshot, level="polsek", kerawanan="").count() == 2
+    # 3 PPK × 3 shifts in the phase, the office's period, the escort's.
+    assert counts["deployments_coverageobject"] == (11, 11)
+    statuses = CoverageObject.objects.filter(snapshot=snapshot).values_list("status", flat=True)
+    assert set(statuses) == {"covered", "short", "unguarded"}
 
 
 CHANGES = [
@@ -158,6 +213,9 @@ CHANGES = [
     ("deployments_coveragetps", "status = 'short'"),
     ("deployments_coveragearea", "linmas_fulfilled = linmas_fulfilled + 0.5"),
     ("deployments_coveragearea", "code = code || 'x'"),  # a row missing on each side
+    ("deployments_coverageobject", "polri_assigned = polri_assigned + 1"),
+    ("deployments_coverageobject", "shift_id = NULL"),
+    ("deployments_coverageobject", "starts_at = starts_at + interval '1 hour'"),
 ]
 
 
@@ -188,7 +246,8 @@ def test_a_difference_in_any_column_or_a_missing_row_is_found(operation, schema)
 
     for table, change in CHANGES:
         assert {row[0] for row in found[change]} == {table}, change
-        assert len(found[change]) == (2 if "code" in change else 1), change
+        two = "code" in change or "starts_at" in change  # a row missing on each side
+        assert len(found[change]) == (2 if two else 1), change
     assert {row[1].split("/")[0] for row in missing} == {"kabkota"}
     assert len(missing) > 1  # for all classes and per class
     assert unchanged == []
@@ -222,7 +281,9 @@ def test_the_floors_prune_keeps_what_the_engines_keeps(operation, schema):
                 f"(SELECT count(*) FROM {schema_name}.deployments_coveragearea a "
                 f" WHERE a.snapshot_id = s.id AND a.level = 'desa'), "
                 f"(SELECT count(*) FROM {schema_name}.deployments_coveragearea a "
-                f" WHERE a.snapshot_id = s.id AND a.level <> 'desa') "
+                f" WHERE a.snapshot_id = s.id AND a.level <> 'desa'), "
+                f"(SELECT count(*) FROM {schema_name}.deployments_coverageobject o "
+                f" WHERE o.snapshot_id = s.id) "
                 f"FROM {schema_name}.deployments_coveragesnapshot s ORDER BY s.created_at DESC"
             )
             kept[schema_name] = cursor.fetchall()
@@ -230,3 +291,4 @@ def test_the_floors_prune_keeps_what_the_engines_keeps(operation, schema):
     assert kept["floor"] == kept["public"]
     assert len(kept["public"]) == 5  # one of the two in the same old hour is gone
     assert [row[1] for row in kept["public"]] == [12, 12, 0, 0, 0]
+    assert [row[4] for row in kept["public"]] == [11, 11, 0, 0, 0]

@@ -4,15 +4,19 @@ import pytest
 from django.db import connection
 
 from deployments.coverage import coverage_compute, requirements_for
-from deployments.models import Assignment, CoverageArea, CoverageTPS, Force
+from deployments.models import Assignment, CoverageArea, CoverageTPS, Force, PostKind
 from tests.factories import (
     AssignmentFactory,
     DesaFactory,
+    GuardedObjectFactory,
+    GuardNormFactory,
     LinmasFactory,
     PersonnelFactory,
     SatlinmasFactory,
     SecurityPatternFactory,
+    ShiftFactory,
     TPSFactory,
+    object_duty,
     phase,
 )
 
@@ -202,16 +206,29 @@ def test_compute_issues_the_same_queries_at_any_size(
     # requirements (1), unassigned counts (1), savepoint + snapshot insert (2), then the rows:
     # on SQLite the per-TPS insert (1), desa by class (1), 4 rollups by class and in all (8),
     # desa in all (1); on PostgreSQL the transaction settings (synchronous_commit, work_mem and
-    # statement_timeout in 1) and all of those rows in one statement (1). Then the duration
-    # update (1) and the savepoint release (1).
-    expected = 8 if connection.vendor == "postgresql" else 17
+    # statement_timeout in 1) and all of those rows in one statement (1). On both the guarded
+    # objects' rows (1). Then the duration update (1) and the savepoint release (1).
+    expected = 9 if connection.vendor == "postgresql" else 18
     pemungutan = phase()
-    for _ in range(3):
-        AssignmentFactory(personnel=LinmasFactory(), tps=[TPSFactory()])
-    with django_assert_num_queries(expected):
-        coverage_compute(operation=operation, phase=pemungutan)
+    GuardNormFactory(operation=operation, personnel_per_shift=2)
+    GuardNormFactory(operation=operation, post_kind=PostKind.KANTOR_KPU)
 
-    for _ in range(30):
-        AssignmentFactory(personnel=LinmasFactory(), tps=[TPSFactory()])
+    def more(tps: int, objects: int) -> None:
+        for _ in range(tps):
+            AssignmentFactory(personnel=LinmasFactory(), tps=[TPSFactory()])
+        for _ in range(objects):
+            ppk = GuardedObjectFactory()
+            shift = ShiftFactory(post=ppk)
+            object_duty(ppk, shift=shift)
+            office = GuardedObjectFactory(kind=PostKind.KANTOR_KPU)  # no shifts: its period
+            object_duty(office, starts_at=pemungutan.starts_at, ends_at=pemungutan.ends_at)
+
+    more(tps=3, objects=1)
     with django_assert_num_queries(expected):
-        coverage_compute(operation=operation, phase=pemungutan)
+        small = coverage_compute(operation=operation, phase=pemungutan)
+
+    more(tps=30, objects=12)
+    with django_assert_num_queries(expected):
+        large = coverage_compute(operation=operation, phase=pemungutan)
+
+    assert (small.object_rows.count(), large.object_rows.count()) == (2, 26)

@@ -1,5 +1,7 @@
 """The engine against the real services: PostgreSQL beside SQLite, and a Celery worker on Redis."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import serializers
 
@@ -7,25 +9,34 @@ from deployments.coverage import coverage_compute
 from deployments.models import (
     Assignment,
     CoverageArea,
+    CoverageObject,
     CoverageSnapshot,
     CoverageTPS,
     Force,
+    GuardNorm,
     Operation,
     Personnel,
     Phase,
+    Post,
     PostKind,
     SecurityPattern,
+    Shift,
     Unit,
 )
 from deployments.services import assignment_create
 from tests.factories import (
+    ELECTION_DAY_9AM,
     AssignmentFactory,
     DesaFactory,
+    GuardedObjectFactory,
+    GuardNormFactory,
     LinmasFactory,
     PersonnelFactory,
     SatlinmasFactory,
     SecurityPatternFactory,
+    ShiftFactory,
     TPSFactory,
+    object_duty,
     phase,
 )
 from tests.hardening.support import wait_until
@@ -41,6 +52,9 @@ COPIED = (
     Unit,
     Personnel,
     SecurityPattern,
+    Post,
+    Shift,
+    GuardNorm,
     Assignment,
 )
 
@@ -131,6 +145,70 @@ def test_postgresql_and_sqlite_give_the_same_verdicts_and_figures(operation, dem
     for key, figures in pg_areas.items():
         assert figures[:4] == lite_areas[key][:4]
         assert figures[4:] == pytest.approx(lite_areas[key][4:], abs=1e-9)
+
+
+def build_guarded_objects(operation) -> None:
+    """Shifts short and full, a period row clipped by the object's end, every norm rank."""
+    for kerawanan, remote, force, count in [
+        ("", False, Force.POLRI, 3),
+        ("rawan", False, Force.POLRI, 5),
+        ("", True, Force.POLRI, 7),
+        ("", False, Force.TNI, 1),
+    ]:
+        GuardNormFactory(
+            operation=operation,
+            kerawanan=kerawanan,
+            remote=remote,
+            force=force,
+            personnel_per_shift=count,
+        )
+    GuardNormFactory(operation=operation, post_kind=PostKind.KANTOR_KPU, personnel_per_shift=2)
+    pemungutan = phase()
+    for n, (kerawanan, remote) in enumerate([("", False), ("rawan", False), ("rawan", True)]):
+        ppk = GuardedObjectFactory(kerawanan=kerawanan, remote=remote)
+        for i in range(3):
+            shift = ShiftFactory(post=ppk, starts_at=ELECTION_DAY_9AM + timedelta(hours=8 * i))
+            for _ in range((n + i) % 4 + 2):
+                object_duty(ppk, shift=shift)
+        object_duty(ppk, shift=shift, personnel=PersonnelFactory(force=Force.TNI, rank="Serda"))
+    office = GuardedObjectFactory(
+        kind=PostKind.KANTOR_KPU, active_until=pemungutan.starts_at + timedelta(hours=30)
+    )
+    object_duty(office, starts_at=pemungutan.starts_at, ends_at=office.active_until)
+
+
+def object_rows(snapshot, alias):
+    rows = CoverageObject.objects.using(alias).filter(snapshot_id=snapshot.pk)
+    return sorted(
+        (
+            r.post_id,
+            r.shift_id,
+            r.starts_at,
+            r.ends_at,
+            r.status,
+            r.polri_required,
+            r.polri_assigned,
+            r.tni_required,
+            r.tni_assigned,
+        )
+        for r in rows
+    )
+
+
+@pytest.mark.services
+@pytest.mark.django_db(databases=["default", "sqlite"])
+def test_postgresql_and_sqlite_give_the_same_object_rows(operation, demo_pattern):
+    build_guarded_objects(operation)
+    copy_to("sqlite")
+    pemungutan = phase()
+
+    on_postgres = coverage_compute(operation=operation, phase=pemungutan)
+    on_sqlite = coverage_compute(operation=operation, phase=pemungutan, using="sqlite")
+
+    pg_rows = object_rows(on_postgres, "default")
+    assert len(pg_rows) == 10
+    assert {r[4] for r in pg_rows} == {"covered", "short"}
+    assert pg_rows == object_rows(on_sqlite, "sqlite")
 
 
 @pytest.mark.services

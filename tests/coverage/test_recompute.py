@@ -24,9 +24,12 @@ from deployments.models import (
 from deployments.services import assignment_create
 from tests.factories import (
     AssignmentFactory,
+    GuardedObjectFactory,
+    GuardNormFactory,
     LinmasFactory,
     PersonnelFactory,
     SatlinmasFactory,
+    ShiftFactory,
     TPSFactory,
     phase,
 )
@@ -223,6 +226,8 @@ def test_every_input_change_moves_the_version(operation, demo_pattern):
     person = PersonnelFactory()
     assignment = AssignmentFactory(personnel=person, tps=[tps])
     pattern = demo_pattern[0]
+    ppk = GuardedObjectFactory()
+    norm = GuardNormFactory(operation=operation)
     pemungutan = phase()
     writes = {
         "tps class": lambda: (setattr(tps, "kerawanan", "rawan"), tps.save()),
@@ -232,6 +237,12 @@ def test_every_input_change_moves_the_version(operation, demo_pattern):
             setattr(pemungutan, "ends_at", pemungutan.ends_at),
             pemungutan.save(),
         ),
+        "object period": lambda: (
+            setattr(ppk, "active_until", pemungutan.ends_at),
+            ppk.save(),
+        ),
+        "guard norm": lambda: (setattr(norm, "personnel_per_shift", 9), norm.save()),
+        "shift": lambda: ShiftFactory(post=ppk),
         "assignment status": lambda: (
             setattr(assignment, "status", Assignment.Status.CANCELLED),
             assignment.save(),

@@ -4,9 +4,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from deployments.coverage import coverage_recompute
-from deployments.models import Assignment, Force, Personnel
+from deployments.models import Assignment, CoverageObject, Force, Personnel, Post, PostKind
 from tps.models import TPS
 
 
@@ -25,6 +26,27 @@ def test_builds_an_operation_of_the_asked_size_that_the_engine_computes():
     assert total.tps_total == 300
     assert total.linmas_fulfilled == pytest.approx(600.0)
     assert "300 TPS" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_builds_guarded_objects_with_shifts_norms_and_duties_the_engine_counts():
+    call_command("generate_synthetic", "--tps", "839", stdout=StringIO())
+
+    (snapshot,) = coverage_recompute(force=True)
+
+    # 8 kecamatan, 1 kab/kota: 8 PPK, the KPU and Bawaslu offices, a warehouse, 2 Walpri.
+    objects = Post.objects.guarded()
+    assert objects.filter(kind=PostKind.PPK).count() == 8
+    assert objects.count() == 8 + 5
+    rows = CoverageObject.objects.filter(snapshot=snapshot)
+    # PPK 8 shifts each, offices 9, the warehouse 3, the escorts a period each.
+    assert rows.count() == 8 * 8 + 2 * 9 + 3 + 2
+    assert set(rows.values_list("status", flat=True)) == {"covered", "short", "unguarded"}
+    assert rows.filter(kind=PostKind.KANTOR_KPU, status="covered").count() == 9
+    duties = Assignment.objects.exclude(shift=None)
+    assert duties.exists()
+    assert not duties.exclude(post_id=F("shift__post_id")).exists()
+    assert not duties.filter(starts_at__lt=F("shift__starts_at")).exists()
 
 
 @pytest.mark.django_db

@@ -117,8 +117,9 @@ def test_gap_table_export(kabagops, synthetic, django_assert_num_queries):
 
 def test_area_table_export(kabagops, synthetic, django_assert_num_queries):
     # 1 session, 2 the user with their role, 3 operation, 4 phases, 5 snapshot, 6 rows per
-    # kecamatan, 7 Polsek, 8 engine state, 9 the audit log's line.
-    with django_assert_num_queries(9):
+    # kecamatan, 7 Polsek, 8 engine state, 9 the guarded objects' count (for the audit log),
+    # 10 the audit log's line, 11 the objects' rows (the XLSX's second sheet).
+    with django_assert_num_queries(11):
         kabagops.get("/export/areas/")
 
 

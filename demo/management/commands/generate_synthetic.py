@@ -44,5 +44,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Operasi sintetis: {figures.tps} TPS, {figures.desa} desa, "
             f"{figures.kecamatan} kecamatan, {figures.personnel} personel, "
-            f"{figures.assignments} penugasan ({time.monotonic() - started:.1f} s)."
+            f"{figures.assignments} penugasan, {figures.objects} obyek pengamanan "
+            f"({figures.object_duties} tugas regu jaga) ({time.monotonic() - started:.1f} s)."
         )
