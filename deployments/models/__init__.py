@@ -2,8 +2,8 @@
 
 operation: Operation, Phase. personnel: Force, Unit, Personnel, StaffProfile. pattern:
 SecurityPattern, PostKind, Post (guarded objects among them), GuardNorm, Sprin. shifts:
-ShiftTemplate, Shift. assignment: Assignment. coverage: what the engine
-stores. imports: ImportJob.
+ShiftTemplate, Shift. handover: HandoverNote. rest: the minimum rest between shift duties.
+assignment: Assignment. coverage: what the engine stores. imports: ImportJob.
 """
 
 from deployments.models.assignment import Assignment, AssignmentQuerySet
@@ -16,6 +16,7 @@ from deployments.models.coverage import (
     CoverageTPS,
     CoverageTPSQuerySet,
 )
+from deployments.models.handover import HandoverNote, HandoverNoteQuerySet
 from deployments.models.imports import ImportJob
 from deployments.models.operation import Operation, Phase
 from deployments.models.pattern import (
@@ -51,6 +52,8 @@ __all__ = [
     "CoverageTPSQuerySet",
     "Force",
     "GuardNorm",
+    "HandoverNote",
+    "HandoverNoteQuerySet",
     "ImportJob",
     "Operation",
     "Personnel",
