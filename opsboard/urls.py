@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from field import urls as field_urls
 from field import views as field_views
 from opsboard import errors, print_views, search_views, strength_views, views
+from opsboard.roster import views as roster_views
 
 urlpatterns_app = [
     path("", views.dashboard, name="dashboard"),
@@ -19,6 +20,11 @@ urlpatterns_app = [
     path("me/", field_views.me, name="me"),
     path("cari/", search_views.search, name="search"),
     path("kekuatan/", strength_views.strength, name="strength"),
+    path("regu/", roster_views.shift_posts, name="shift_posts"),
+    path("regu/pos/<int:pk>/", roster_views.shift_week, name="shift_week"),
+    path("regu/pos/<int:pk>/rotasi/", roster_views.shift_rotation, name="shift_rotation"),
+    path("regu/pos/<int:pk>/tukar/", roster_views.shift_swap, name="shift_swap"),
+    path("regu/personel/<int:pk>/", roster_views.shift_person, name="shift_person"),
 ]
 
 urlpatterns = [
