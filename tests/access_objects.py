@@ -417,7 +417,31 @@ def _shift_rotation(w: WorldA) -> Case:
     return Case(path, KECAMATAN, method="post", data=data)
 
 
+def _handover(w: WorldA) -> Case:
+    from tests.shift_factories import shift_at, wib
+
+    post = _guarded_post(w)
+    shift = shift_at(post, wib(2, 7, month=12))
+    shift_at(post, wib(2, 15, month=12))
+    w.guard.assignments.create(
+        phase=_phase_of(shift),
+        kind=post.kind,
+        post=post,
+        shift=shift,
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+    )
+    return Case(reverse("field:handover", kwargs={"pk": shift.pk}), TPS)
+
+
+def _phase_of(shift):
+    from tests.shift_factories import phase_at
+
+    return phase_at(shift.starts_at)
+
+
 SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
+    "field:handover": _handover,
     "opsboard:shift_week": lambda w: Case(
         reverse("opsboard:shift_week", kwargs={"pk": _guarded_post(w).pk}), KECAMATAN
     ),

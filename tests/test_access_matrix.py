@@ -302,6 +302,8 @@ FIELD_GROUPS = {
     "field:panic": "me",
     "field:instruction_ack": "me",
     "field:dispatch_progress": "me_object",
+    # The handover note of a shift the officer holds (docs/shifts.md).
+    "field:handover": "me_object",
     "field:tps_status": "me_object",
     "field:turnout_send": "me_object",
     "field:report_photo": "field_photo",

@@ -330,6 +330,10 @@ def _turnout_send(world) -> Post:
     return Post("field_officer", reverse("opsboard:me"), action, data, via="fieldjs", status=201)
 
 
+def _handover(case) -> Post:
+    return Post("field_officer", case.path, case.path, {"text": "Serah terima: aman."})
+
+
 def _report_page(case) -> str:
     return case.path.rsplit("/", 2)[0] + "/"
 
@@ -439,6 +443,8 @@ POST_CASES = {
     "field:logistics_record": _from_case(
         "field:logistics_record", "command_staff", lambda c: c.path.replace("catat/", "")
     ),
+    # The handover note on the phone: the page is its own form's.
+    "field:handover": lambda w: _handover(case_for("field:handover", w)),
     # The roster's forms, on the object's week view (docs/shifts.md).
     "opsboard:shift_rotation": _from_case(
         "opsboard:shift_rotation", "ops_admin", lambda c: c.path.replace("rotasi/", ""), status=200
