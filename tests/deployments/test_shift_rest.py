@@ -1,6 +1,8 @@
 """The minimum rest between two shift duties: Assignment.clean in Indonesian, the database on
 every write path (migration 0016's trigger), on SQLite as on PostgreSQL."""
 
+import time
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -8,6 +10,7 @@ from django.test import override_settings
 
 from deployments.models import Assignment, PostKind
 from deployments.services import assignment_create
+from tests.concurrency import in_parallel
 from tests.factories import PersonnelFactory
 from tests.shift_factories import GuardedPostFactory, phase_at, shift_at, wib
 
@@ -133,3 +136,27 @@ def test_the_database_reads_the_setting(post):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("RESET opsboard.shift_min_rest_hours")
+
+
+@pytest.mark.services  # two sessions at once: the trigger's lock on the person (migration 0016)
+@pytest.mark.django_db(transaction=True)
+def test_two_sessions_cannot_each_write_a_shift_too_close_to_the_others():
+    post = GuardedPostFactory()
+    person = PersonnelFactory()
+    morning, evening = shift_at(post, wib(27, 7)), shift_at(post, wib(27, 15))
+
+    def write(duty):
+        def call():
+            with transaction.atomic():
+                duty.save()
+                time.sleep(0.3)  # still uncommitted while the other writes
+            return duty
+
+        return call
+
+    outcomes = in_parallel(write(_duty(person, morning)), write(_duty(person, evening)))
+
+    refused = [o for o in outcomes if isinstance(o, IntegrityError)]
+    assert len(refused) == 1, outcomes
+    assert "deployments_assignment_rest" in str(refused[0])
+    assert Assignment.objects.filter(personnel=person).count() == 1
