@@ -6,6 +6,7 @@ from django.urls import path
 from field import command, posko, views
 from field.alerts import views as alerts
 from field.dispatch import views as dispatch
+from field.handover import views as handover
 from field.incidents import views as incidents
 from field.logistics import views as logistics
 from field.notifications import views as notifications
@@ -25,6 +26,7 @@ urlpatterns = [
     path("me/darurat/", panic.panic, name="panic"),
     path("me/instruksi/<int:pk>/terima/", views.instruction_ack, name="instruction_ack"),
     path("me/kejadian/<int:pk>/langkah/", dispatch.dispatch_progress, name="dispatch_progress"),
+    path("me/regu/<int:pk>/serah-terima/", handover.handover, name="handover"),
     path("laporan/<int:pk>/foto/", views.report_photo, name="report_photo"),
     # The command
     path("lapangan/insiden/", command.incidents, name="incidents"),

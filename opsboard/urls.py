@@ -16,6 +16,7 @@ from opsboard import (
     views,
     what_if_views,
 )
+from opsboard.roster import views as roster_views
 
 urlpatterns_app = [
     path("", views.dashboard, name="dashboard"),
@@ -31,6 +32,11 @@ urlpatterns_app = [
     path("kekuatan/", strength_views.strength, name="strength"),
     path("kekuatan/simulasi/", what_if_views.what_if, name="what_if"),
     path("obyek/", objects_views.guarded_objects, name="guarded_objects"),
+    path("regu/", roster_views.shift_posts, name="shift_posts"),
+    path("regu/pos/<int:pk>/", roster_views.shift_week, name="shift_week"),
+    path("regu/pos/<int:pk>/rotasi/", roster_views.shift_rotation, name="shift_rotation"),
+    path("regu/pos/<int:pk>/tukar/", roster_views.shift_swap, name="shift_swap"),
+    path("regu/personel/<int:pk>/", roster_views.shift_person, name="shift_person"),
 ]
 
 urlpatterns = [

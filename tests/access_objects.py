@@ -371,7 +371,86 @@ def _special_page(name: str, *, method: str = "get", data=None, state: str = "dr
     return build
 
 
+def _guarded_post(w: WorldA):
+    from tests.shift_factories import GuardedPostFactory
+
+    return GuardedPostFactory(kind=PostKind.PPK, desa=w.tps.desa)
+
+
+def _shift_of_a(w: WorldA):
+    from tests.shift_factories import shift_at, wib
+
+    return shift_at(_guarded_post(w), wib(27, 7))
+
+
+def _shift_swap(w: WorldA) -> Case:
+    from tests.shift_factories import phase_at, shift_at, wib
+
+    post = _guarded_post(w)
+    duties = []
+    for start in (wib(26, 7), wib(27, 7)):
+        shift = shift_at(post, start)
+        duties.append(
+            AssignmentFactory(
+                personnel=PersonnelFactory(unit=w.polsek),
+                phase=phase_at(start),
+                kind=post.kind,
+                post=post,
+                shift=shift,
+                starts_at=shift.starts_at,
+                ends_at=shift.ends_at,
+            ).pk
+        )
+    path = reverse("opsboard:shift_swap", kwargs={"pk": post.pk})
+    return Case(path, KECAMATAN, method="post", data={"duty": duties})
+
+
+def _shift_rotation(w: WorldA) -> Case:
+    from tests.shift_factories import ShiftTemplateFactory
+
+    path = reverse("opsboard:shift_rotation", kwargs={"pk": _guarded_post(w).pk})
+    data = {
+        "template": ShiftTemplateFactory().pk,
+        "starts_on": "2024-11-27",
+        "ends_on": "2024-11-27",
+        "action": "preview",
+    }
+    return Case(path, KECAMATAN, method="post", data=data)
+
+
+def _handover(w: WorldA) -> Case:
+    from tests.shift_factories import shift_at, wib
+
+    post = _guarded_post(w)
+    shift = shift_at(post, wib(2, 7, month=12))
+    shift_at(post, wib(2, 15, month=12))
+    w.guard.assignments.create(
+        phase=_phase_of(shift),
+        kind=post.kind,
+        post=post,
+        shift=shift,
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+    )
+    return Case(reverse("field:handover", kwargs={"pk": shift.pk}), TPS)
+
+
+def _phase_of(shift):
+    from tests.shift_factories import phase_at
+
+    return phase_at(shift.starts_at)
+
+
 SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
+    "field:handover": _handover,
+    "opsboard:shift_week": lambda w: Case(
+        reverse("opsboard:shift_week", kwargs={"pk": _guarded_post(w).pk}), KECAMATAN
+    ),
+    "opsboard:shift_person": lambda w: Case(
+        reverse("opsboard:shift_person", kwargs={"pk": w.guard.pk}), KECAMATAN
+    ),
+    "opsboard:shift_rotation": _shift_rotation,
+    "opsboard:shift_swap": _shift_swap,
     "special:report_detail": _special_page("special:report_detail"),
     "special:report_edit": _special_page(
         "special:report_edit", method="post", data={"subject": "Bentrok", "summary": "Bentrok"}
@@ -471,6 +550,12 @@ def _unavailability(w: WorldA):
     )
 
 
+def _shift_template():
+    from tests.shift_factories import ShiftTemplateFactory
+
+    return ShiftTemplateFactory()
+
+
 def _audit_event(w: WorldA):
     from audit.models import AuditEvent
 
@@ -554,6 +639,8 @@ ADMIN_OBJECTS: dict[str, tuple[str, Callable[[WorldA], object]]] = {
     "deployments_sprin": (POLRES, lambda w: SprinFactory()),
     "deployments_importjob": (POLRES, _import_job),
     "deployments_unavailability": (KECAMATAN, lambda w: _unavailability(w)),
+    "deployments_shift": (KECAMATAN, _shift_of_a),
+    "deployments_shifttemplate": (POLRES, lambda w: _shift_template()),
     "coordination_agency": (POLRES, lambda w: AgencyFactory()),
     "coordination_meeting": (POLRES, lambda w: _meeting()),
     "coordination_actionitem": (POLRES, lambda w: ActionItemFactory()),

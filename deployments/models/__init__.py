@@ -2,8 +2,8 @@
 
 operation: Operation, Phase. personnel: Force, Unit, Personnel, StaffProfile. pattern:
 SecurityPattern, PostKind, Post (guarded objects among them), GuardNorm, Sprin. shifts:
-ShiftTemplate, Shift. assignment: Assignment. coverage, coverage_objects: what the
-engine stores. imports: ImportJob.
+ShiftTemplate, Shift. handover: HandoverNote. rest: the minimum rest between shift duties.
+assignment: Assignment. coverage, coverage_objects: what the engine stores. imports: ImportJob.
 """
 
 from deployments.models.assignment import Assignment, AssignmentQuerySet
@@ -17,6 +17,7 @@ from deployments.models.coverage import (
     CoverageTPSQuerySet,
 )
 from deployments.models.coverage_objects import CoverageObject, CoverageObjectQuerySet
+from deployments.models.handover import HandoverNote, HandoverNoteQuerySet
 from deployments.models.imports import ImportJob
 from deployments.models.operation import Operation, Phase
 from deployments.models.pattern import (
@@ -54,6 +55,8 @@ __all__ = [
     "CoverageTPSQuerySet",
     "Force",
     "GuardNorm",
+    "HandoverNote",
+    "HandoverNoteQuerySet",
     "ImportJob",
     "Operation",
     "Personnel",

@@ -16,6 +16,7 @@ from core.formats import wib_stamp
 from deployments.models.operation import Phase
 from deployments.models.pattern import Post, PostKind, Sprin
 from deployments.models.personnel import Force, Personnel
+from deployments.models.rest import validate_rest
 from deployments.models.shifts import Shift
 from deployments.models.strength import earliest, overlaps, validate_available
 from tps.models import TPS
@@ -287,8 +288,9 @@ class Assignment(models.Model):
             raise ValidationError({"tps": errors})
 
     def validate_no_overlap(self, bookings: "Bookings | None" = None) -> None:
-        """No two non-cancelled duties of a person overlap, and none over a period the person
-        is unavailable. The clash named is the earliest one."""
+        """No two non-cancelled duties of a person overlap, none over a period the person is
+        unavailable, and two shift duties leave the minimum rest between them (models/rest.py).
+        The clash named is the earliest one."""
         if not (self.personnel_id and self.starts_at and self.ends_at):
             return
         if self.status == self.Status.CANCELLED:
@@ -319,6 +321,9 @@ class Assignment(models.Model):
             )
         validate_available(
             self, periods=None if bookings is None else bookings.periods_of(self.personnel_id)
+        )
+        validate_rest(
+            self, None if bookings is None else bookings.duties.get(self.personnel_id, ())
         )
 
     @property

@@ -51,6 +51,10 @@ class ShiftQuerySet(models.QuerySet):
     def at(self, moment) -> "ShiftQuerySet":
         return self.filter(starts_at__lte=moment, ends_at__gt=moment)
 
+    def visible_to(self, user) -> "ShiftQuerySet":
+        """The shifts of the objects the user sees (Post.objects.visible_to)."""
+        return self.filter(post__in=Post.objects.visible_to(user).values("pk"))
+
 
 class Shift(models.Model):
     """One shift of a post: [starts_at, ends_at). Its duties are the assignments pointing at it;

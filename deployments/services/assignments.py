@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -29,16 +30,18 @@ from deployments.models import (
     Phase,
     Post,
     PostKind,
+    Shift,
     Sprin,
 )
 from deployments.models.assignment import Bookings
+from deployments.models.rest import REST_TRIGGER
 from tps.models import TPS
 
 OVERLAP_CONSTRAINT = "deployments_assignment_no_overlap"
 UNAVAILABLE_TRIGGER = "deployments_assignment_unavailable"  # migration 0011
 # Foreign keys the callers hand over as rows they have just read: checking that each exists
 # would cost a query apiece (5,000 of them in an import) and prove nothing.
-RESOLVED_FIELDS = ("personnel", "phase", "post", "sprin")
+RESOLVED_FIELDS = ("personnel", "phase", "post", "sprin", "shift")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class AssignmentDraft:
     tps: Sequence[TPS] = ()
     post: Post | None = None
     sprin: Sprin | None = None
+    shift: Shift | None = None
     status: str = Assignment.Status.ACTIVE
     # None: the exception holds when a reason is given.
     linmas_other_desa: bool | None = None
@@ -176,6 +180,7 @@ def _build(draft: AssignmentDraft, person: Personnel) -> Assignment:
         ends_at=draft.ends_at,
         post=draft.post,
         sprin=draft.sprin,
+        shift=draft.shift,
         status=draft.status,
         linmas_other_desa=override,
         linmas_other_desa_reason=draft.linmas_other_desa_reason,
@@ -199,6 +204,7 @@ def assignment_create(
     tps: Sequence[TPS] = (),
     post: Post | None = None,
     sprin: Sprin | None = None,
+    shift: Shift | None = None,
     status: str = Assignment.Status.ACTIVE,
     linmas_other_desa: bool | None = None,
     linmas_other_desa_reason: str = "",
@@ -220,6 +226,7 @@ def assignment_create(
         tps=list(tps),
         post=post,
         sprin=sprin,
+        shift=shift,
         status=status,
         linmas_other_desa=linmas_other_desa,
         linmas_other_desa_reason=linmas_other_desa_reason,
@@ -410,6 +417,15 @@ def overlap_error_from(exc: IntegrityError, personnel: Personnel) -> Exception:
             % {"person": personnel.name},
             code="unavailable",
         )
+    if REST_TRIGGER in str(exc):
+        return ValidationError(
+            _(
+                "%(person)s harus beristirahat sekurang-kurangnya %(hours)s jam di antara dua "
+                "regu jaga (disimpan bersamaan oleh pengguna lain). Muat ulang dan periksa."
+            )
+            % {"person": personnel.name, "hours": settings.SHIFT_MIN_REST_HOURS},
+            code="rest",
+        )
     return exc
 
 
@@ -432,6 +448,14 @@ def bulk_refusal(exc: Exception) -> str:
             "ada personel yang tidak tersedia (sakit, cuti atau dinas lain) pada waktu "
             "penugasannya, dicatat bersamaan oleh pengguna lain"
         )
+    elif REST_TRIGGER in text:
+        reason = (
+            _(
+                "ada personel yang kurang beristirahat di antara dua regu jaga (sekurang-kurangnya "
+                "%s jam)"
+            )
+            % settings.SHIFT_MIN_REST_HOURS
+        )
     else:
         return _("Kesalahan basis data: %s") % text
     return _(
@@ -439,5 +463,7 @@ def bulk_refusal(exc: Exception) -> str:
         "lagi lalu ulangi."
     ) % {
         "reason": reason,
-        "guard": OVERLAP_CONSTRAINT if OVERLAP_CONSTRAINT in text else UNAVAILABLE_TRIGGER,
+        "guard": next(
+            g for g in (OVERLAP_CONSTRAINT, UNAVAILABLE_TRIGGER, REST_TRIGGER) if g in text
+        ),
     }

@@ -47,12 +47,32 @@ def tps_a_world(guard, tps_a, mojoroto, settings, command_staff):
     dispatch = later_dispatch(guard, report.incident_link.incident)
     alert = area_alert_set(kecamatan=mojoroto, level="kuning", reason="Waspada", by=command_staff)
     return {
+        "shift": _shift_duty(guard),
         "report": report,
         "instruction": instruction,
         "batch": batch,
         "dispatch": dispatch,
         "checklist_item": alert.checklist.first().pk,
     }
+
+
+def _shift_duty(guard):
+    """A shift of a PPK the guard holds after the election (docs/shifts.md), and the next."""
+    from tests.shift_factories import GuardedPostFactory, phase_at, shift_at, wib
+
+    post = GuardedPostFactory(kind="ppk")
+    shift = shift_at(post, wib(2, 7, month=12))
+    shift_at(post, wib(2, 15, month=12))
+    phase = phase_at(shift.starts_at)
+    guard.assignments.create(
+        phase=phase,
+        kind=post.kind,
+        post=post,
+        shift=shift,
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+    )
+    return shift
 
 
 def _requests(tps_a, world):
@@ -76,6 +96,10 @@ def _requests(tps_a, world):
             )
         ],
         "field:report_photo": [("get", f"/laporan/{report.pk}/foto/", {})],
+        "field:handover": [
+            ("get", f"/me/regu/{world['shift'].pk}/serah-terima/", {}),
+            ("post", f"/me/regu/{world['shift'].pk}/serah-terima/", {"text": "Aman"}),
+        ],
         "field:incidents": [("get", "/lapangan/insiden/", {})],
         "field:incident_handle": [("post", f"/lapangan/insiden/{report.pk}/ditangani/", {})],
         "field:incident_open": [("post", f"/lapangan/insiden/{report.pk}/kejadian/", {})],

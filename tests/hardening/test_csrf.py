@@ -57,6 +57,7 @@ ROLE_FOR_GROUP = {
     "alert_set": "command_staff",
     "push_devices": "field_officer",
     "field_admin": "ops_admin",
+    "shift_write": "ops_admin",
     "api": "command_staff",
     "account": "command_staff",
     "coordination": "command_staff",
@@ -352,6 +353,10 @@ def _what_if(world) -> Post:
     return Post("command_staff", page, page, data)
 
 
+def _handover(case) -> Post:
+    return Post("field_officer", case.path, case.path, {"text": "Serah terima: aman."})
+
+
 def _report_page(case) -> str:
     return case.path.rsplit("/", 2)[0] + "/"
 
@@ -460,6 +465,15 @@ POST_CASES = {
     ),
     "field:logistics_record": _from_case(
         "field:logistics_record", "command_staff", lambda c: c.path.replace("catat/", "")
+    ),
+    # The handover note on the phone: the page is its own form's.
+    "field:handover": lambda w: _handover(case_for("field:handover", w)),
+    # The roster's forms, on the object's week view (docs/shifts.md).
+    "opsboard:shift_rotation": _from_case(
+        "opsboard:shift_rotation", "ops_admin", lambda c: c.path.replace("rotasi/", ""), status=200
+    ),
+    "opsboard:shift_swap": _from_case(
+        "opsboard:shift_swap", "ops_admin", lambda c: c.path.replace("tukar/", "")
     ),
     "reports:report_generate": lambda w: Post(
         "command_staff",
