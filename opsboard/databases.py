@@ -18,8 +18,8 @@ Behind PgBouncer in transaction mode (DATABASE_POOL_MODE=transaction, docs/deplo
 one. So no server-side cursors (Django's iterator() keeps a WITH HOLD cursor open across
 transactions), no prepared statements (psycopg prepares a query it has run five times;
 PgBouncer 1.18 does not carry them over), and no startup `options`, which PgBouncer refuses: its
-connect_query sets the same statement_timeout and jit on every server connection it opens
-(docker/pgbouncer/pgbouncer.ini).
+connect_query sets the same statement_timeout, jit and shift rest on every server connection it
+opens (docker/pgbouncer/pgbouncer.ini).
 
 A streaming replica (DATABASE_REPLICA_URL; opsboard/replica.py, docs/deploy.md "Read replica")
 is reached directly, never through PgBouncer, with the direct connection's options.
@@ -38,6 +38,7 @@ def configure_postgresql(
     answer_timeout: int,
     pool_mode: str,
     replica_url: str,
+    shift_min_rest_hours: int,
 ) -> None:
     """Complete DATABASES["default"] (and add "replica") for PostgreSQL, in place."""
     if answer_timeout <= statement_timeout:
@@ -59,7 +60,12 @@ def configure_postgresql(
     options.setdefault("keepalives_interval", 5)
     options.setdefault("keepalives_count", 3)
     options.setdefault("tcp_user_timeout", 10_000)  # ms of unacknowledged data
-    startup = f"-c statement_timeout={statement_timeout * 1000} -c jit=off"
+    # opsboard.shift_min_rest_hours: the rest the shift trigger holds (migration 0016); a
+    # session without it (psql) gets the trigger's default of 8 hours.
+    startup = (
+        f"-c statement_timeout={statement_timeout * 1000} -c jit=off "
+        f"-c opsboard.shift_min_rest_hours={shift_min_rest_hours}"
+    )
     if pool_mode == "transaction":
         default["DISABLE_SERVER_SIDE_CURSORS"] = True
         options["prepare_threshold"] = None

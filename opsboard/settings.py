@@ -144,6 +144,12 @@ TEMPLATES = [
     }
 ]
 
+# Shifts (docs/shifts.md): the least rest, in hours, between two shift duties of one person.
+# The database holds it too (a trigger reads it from the connection: the session parameter
+# opsboard.shift_min_rest_hours on PostgreSQL, set in opsboard/databases.py, a function on
+# SQLite), so every write path refuses a shorter rest.
+SHIFT_MIN_REST_HOURS = env_int("SHIFT_MIN_REST_HOURS", 8, minimum=0, maximum=72)
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'opsboard.sqlite3'}"),
@@ -177,6 +183,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         answer_timeout=DATABASE_ANSWER_TIMEOUT,
         pool_mode=DATABASE_POOL_MODE,
         replica_url=DATABASE_REPLICA_URL,
+        shift_min_rest_hours=SHIFT_MIN_REST_HOURS,
     )
     if DATABASE_REPLICA_URL:
         DATABASE_ROUTERS = ["opsboard.replica.ReplicaRouter"]
@@ -251,17 +258,6 @@ if not (
 STRENGTH_COMMITTED_WARN_PERCENT = env_int(
     "STRENGTH_COMMITTED_WARN_PERCENT", 67, minimum=1, maximum=100
 )
-# Shifts (docs/shifts.md): the least rest, in hours, between two shift duties of one person.
-# The database holds it too (a trigger reads it from the connection: the session parameter
-# opsboard.shift_min_rest_hours on PostgreSQL, a function on SQLite), so every write path
-# refuses a shorter rest.
-SHIFT_MIN_REST_HOURS = env_int("SHIFT_MIN_REST_HOURS", 8, minimum=0, maximum=72)
-if DATABASES["default"]["ENGINE"] == "core.db.postgresql":
-    # A session parameter the rest trigger reads (migration 0016); a session without it (psql)
-    # gets the trigger's default of 8 hours.
-    _options["options"] = (
-        f"{_options.get('options', '')} -c opsboard.shift_min_rest_hours={SHIFT_MIN_REST_HOURS}"
-    ).strip()
 # The special report (laporan khusus): due for incidents of this severity or higher (1 Rendah,
 # 2 Sedang, 3 Tinggi, 4 Darurat); beat drafts them with the daily report.
 SPECIAL_REPORT_MIN_SEVERITY = env_int("SPECIAL_REPORT_MIN_SEVERITY", 3, minimum=1, maximum=4)

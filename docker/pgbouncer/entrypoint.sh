@@ -6,7 +6,7 @@ statement_ms=$(( ${DATABASE_STATEMENT_TIMEOUT:-15} * 1000 ))
 mkdir -p /run/opsboard-pgbouncer
 printf '"opsboard" "%s"\n' "$POSTGRES_PASSWORD" > /run/opsboard-pgbouncer/userlist.txt
 sed -e "s|@DB_HOST@|db|" -e "s|@DB_PORT@|5432|" -e "s|@DB_NAME@|opsboard|" -e "s|@DB_EXTRA@||" \
-    -e "s|@STATEMENT_TIMEOUT_MS@|$statement_ms|" -e "s|@LISTEN_ADDR@|0.0.0.0|" \
+    -e "s|@STATEMENT_TIMEOUT_MS@|$statement_ms|" -e "s|@SHIFT_MIN_REST_HOURS@|${SHIFT_MIN_REST_HOURS:-8}|" -e "s|@LISTEN_ADDR@|0.0.0.0|" \
     -e "s|@LISTEN_PORT@|6432|" -e "s|@AUTH_TYPE@|scram-sha-256|" \
     -e "s|@AUTH_FILE@|/run/opsboard-pgbouncer/userlist.txt|" \
     /etc/opsboard/pgbouncer.ini > /run/opsboard-pgbouncer/pgbouncer.ini

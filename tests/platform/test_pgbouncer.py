@@ -38,6 +38,8 @@ with connection.cursor() as cursor:
     out["statement_timeout"] = cursor.fetchone()[0]
     cursor.execute("SHOW jit")
     out["jit"] = cursor.fetchone()[0]
+    cursor.execute("SHOW opsboard.shift_min_rest_hours")
+    out["rest"] = cursor.fetchone()[0]
 for _ in range(8):  # psycopg prepares a statement from its fifth run on
     list(TPS.objects.filter(number__gte=1).values_list("pk", flat=True))
 out["iterated"] = sum(1 for _ in TPS.objects.order_by("pk").iterator(chunk_size=2))
@@ -70,6 +72,7 @@ def pgbouncer():
         "DB_NAME": db["NAME"],
         "DB_EXTRA": f" user={db['USER']}",
         "STATEMENT_TIMEOUT_MS": "15000",
+        "SHIFT_MIN_REST_HOURS": "6",
         "LISTEN_ADDR": "127.0.0.1",
         "LISTEN_PORT": str(port),
         "AUTH_TYPE": "any",  # CI's PostgreSQL trusts local connections
@@ -120,6 +123,7 @@ def test_the_app_works_through_pgbouncer_in_transaction_mode(pgbouncer):
     assert out == {
         "statement_timeout": "15s",  # PgBouncer's connect_query, as the direct startup option
         "jit": "off",
+        "rest": "6",  # the shift rest the trigger reads, from PgBouncer's template
         "iterated": 5,
         "locked": True,
         "snapshots": 1,
