@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from core import access as roles
 from deployments.models import (
     Assignment,
+    BkoIn,
     Force,
     Operation,
     Personnel,
@@ -370,3 +371,20 @@ class LogisticsLegFactory(factory.django.DjangoModelFactory):
     destination = factory.SubFactory(LogisticsPlaceFactory)
     planned_departure = ELECTION_DAY_9AM - timedelta(hours=2)
     planned_arrival = ELECTION_DAY_9AM - timedelta(hours=1)
+
+
+# BKO (issue #18)
+
+
+class BkoInFactory(factory.django.DjangoModelFactory):
+    """A person attached here from Sat Brimob Polda Jatim for the whole pemungutan phase."""
+
+    class Meta:
+        model = BkoIn
+
+    personnel = factory.SubFactory(PersonnelFactory)
+    origin_unit = "Sat Brimob Polda Jatim"
+    starts_at = factory.LazyFunction(lambda: phase().starts_at)
+    ends_at = factory.LazyFunction(lambda: phase().ends_at)
+    sprin_number = factory.Sequence(lambda n: f"Sprin/{n}/XI/2024/Brimob")
+    sprin_date = date(2024, 11, 20)

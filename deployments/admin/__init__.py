@@ -7,8 +7,8 @@ reverts), and a history of who changed what. Command staff open it read-only (vi
 only); Polsek staff given edit rights see and edit only their kecamatan's rows.
 
 base: the shared admin classes and helpers. sheets: export and template downloads. forms: every
-form. tps, personnel, assignments, imports, registry: one module per admin group; importing
+form. tps, personnel, assignments, imports, registry, bko: one module per admin group; importing
 them registers their admins.
 """
 
-from deployments.admin import assignments, imports, personnel, registry, tps  # noqa: F401
+from deployments.admin import assignments, bko, imports, personnel, registry, tps  # noqa: F401

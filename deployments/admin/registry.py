@@ -142,7 +142,8 @@ class UnavailabilityAdmin(OpsboardAdmin):
     date_hierarchy = "starts_at"
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        # BKO keluar has its own list (admin/bko.py), with its destination and order.
+        queryset = super().get_queryset(request).exclude(kind=Unavailability.Kind.BKO_OUT)
         if access_of(request.user).sees_everything:
             return queryset
         return queryset.filter(personnel__in=Personnel.objects.visible_to(request.user))

@@ -2,11 +2,12 @@
 
 operation: Operation, Phase. personnel: Force, Unit, Personnel, StaffProfile. pattern:
 SecurityPattern, PostKind, Post (guarded objects among them), GuardNorm, Sprin. shifts:
-ShiftTemplate, Shift. assignment: Assignment. coverage: what the engine
-stores. imports: ImportJob.
+ShiftTemplate, Shift. assignment: Assignment. strength: Unavailability. bko: BkoIn, BkoOut.
+coverage: what the engine stores. imports: ImportJob.
 """
 
 from deployments.models.assignment import Assignment, AssignmentQuerySet
+from deployments.models.bko import BkoIn, BkoOut
 from deployments.models.coverage import (
     CoverageArea,
     CoverageSnapshot,
@@ -42,6 +43,8 @@ __all__ = [
     "GUARDED_KINDS",
     "Assignment",
     "AssignmentQuerySet",
+    "BkoIn",
+    "BkoOut",
     "CoverageArea",
     "CoverageSnapshot",
     "CoverageSnapshotQuerySet",
