@@ -10,7 +10,8 @@ from core.access import access_of
 from core.formats import wib_stamp
 from deployments.admin.base import OpsboardAdmin
 from deployments.admin.forms import lock_person
-from deployments.models import BkoIn, BkoOut, Personnel, Unavailability
+from deployments.admin.sheets import SheetAdminMixin
+from deployments.models import BkoIn, BkoOut, ImportJob, Personnel, Unavailability
 
 
 class BkoInAdminForm(forms.ModelForm):
@@ -59,8 +60,11 @@ class BkoOutAdminForm(forms.ModelForm):
         return lock_person(super().clean())
 
 
-class PersonScopedAdmin(OpsboardAdmin):
-    """Rows of a person: Polsek staff given edit rights keep to their kecamatan's people."""
+class PersonScopedAdmin(SheetAdminMixin, OpsboardAdmin):
+    """Rows of a person: Polsek staff given edit rights keep to their kecamatan's people. Both
+    lists export in the BKO sheet's columns, and its template is offered beside them."""
+
+    sheet_kind = ImportJob.Kind.BKO
 
     list_select_related = ["personnel__unit"]
     search_fields = ["personnel__name", "personnel__identifier", "sprin_number"]
