@@ -53,8 +53,9 @@ class BkoOutAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.kind = Unavailability.Kind.BKO_OUT
-        self.fields["destination"].required = True
-        self.fields["sprin_number"].required = True
+        for name in ("destination", "sprin_number"):
+            if name in self.fields:  # a read-only page has none
+                self.fields[name].required = True
 
     def clean(self):
         return lock_person(super().clean())

@@ -114,9 +114,9 @@ class UnavailabilityAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # BKO keluar is recorded on its own page, with its destination and order.
-        self.fields["kind"].choices = [
-            c for c in self.fields["kind"].choices if c[0] != Unavailability.Kind.BKO_OUT
-        ]
+        kind = self.fields.get("kind")  # a read-only page has none
+        if kind is not None:
+            kind.choices = [c for c in kind.choices if c[0] != Unavailability.Kind.BKO_OUT]
 
     def clean(self):
         return lock_person(super().clean())
