@@ -244,3 +244,27 @@ def test_the_templates_and_exports_have_the_sheets_columns(ops_admin, login, peo
     assert "Masuk,Polri,90061237,Dedi Brimob,Sat Brimob Polda Jatim" in inbound
     assert "Keluar,Polri,85061234,Andi Wijaya,X" in outbound
     assert client.get(reverse("admin:deployments_bkoout_export")).status_code == 200
+
+
+# The assignment import, for a BKO person: their periods read once with their duties
+
+
+def test_the_assignment_import_refuses_a_bko_person_outside_their_period(
+    ops_admin, people, tps_006
+):
+    from tests.admin.test_import_assignments_bulk import duty
+    from tests.admin.test_import_assignments_bulk import imported as duties_imported
+
+    imported(B, [bko(selesai="27/11/2024 12.00")], ops_admin)
+    rows = [
+        duty(nrp_no_registrasi="90061237", mulai="26/11/2024 06.00", selesai="26/11/2024 18.00"),
+        duty(nrp_no_registrasi="90061237", mulai="27/11/2024 06.00", selesai="27/11/2024 18.00"),
+    ]
+
+    job = duties_imported(rows, ops_admin)
+
+    assert job.status == ImportJob.Status.INVALID
+    [error] = job.errors
+    assert error["lines"] == "3"
+    assert "Dedi Brimob adalah personel BKO" in error["message"]
+    assert not Assignment.objects.filter(personnel=people["dedi"]).exists()
