@@ -5,19 +5,26 @@ The Kabag Ops's lever on the day is strength: a unit committed beyond a share of
 (``STRENGTH_COMMITTED_WARN_PERCENT``, default 67: two thirds) has little left for what comes
 next. Polri and TNI are counted per unit (each Polsek, each function of the Polres, each
 Koramil); Linmas, one Satlinmas per desa, per kecamatan.
+
+BKO: a person attached here from outside (BKO masuk) counts in the unit they are attached to
+while their BKO period runs, and not at all outside it (they are not ours to send then); one
+of ours lent out (BKO keluar) stays on the unit's paper but is not at hand.
 """
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
-from deployments.models import Assignment, Force, Personnel, PostKind, Unavailability
+from deployments.models import Assignment, BkoIn, Force, Personnel, PostKind, Unavailability
 
 # The counted figures of a row, added up the same way per unit and for the total.
-COUNTS = ("paper", "unavailable", "committed", "reserve")
+COUNTS = ("paper", "unavailable", "lent_out", "committed", "reserve", "bko_in")
+# People listed in the reserve pool under the ledger; the count above covers them all.
+RESERVE_SHOWN = 200
 
 
 @dataclass
@@ -26,15 +33,22 @@ class UnitStrength:
 
     label: str
     force: str
-    paper: int = 0  # active people of the unit
+    paper: int = 0  # active people of the unit, those attached in (BKO masuk) included
     unavailable: int = 0  # sick, on leave or on other duty at the moment
+    lent_out: int = 0  # lent to another unit at the moment (BKO keluar)
     committed: int = 0  # on a duty at the moment (reserves included)
     reserve: int = 0  # of the committed, held in reserve (Cadangan)
+    bko_in: int = 0  # of the paper, attached here from outside at the moment (BKO masuk)
+    origins: Counter = field(default_factory=Counter)  # BKO masuk per origin unit
 
     @property
     def at_hand(self) -> int:
-        """What the unit can use: its people less those unavailable."""
-        return self.paper - self.unavailable
+        """What the unit can use: its people less those unavailable or lent out."""
+        return self.paper - self.unavailable - self.lent_out
+
+    @property
+    def origin_list(self) -> list[tuple[str, int]]:
+        return sorted(self.origins.items())
 
     @property
     def available(self) -> int:
@@ -45,9 +59,11 @@ class UnitStrength:
     def committed_share(self) -> float | None:
         return self.committed / self.at_hand if self.at_hand > 0 else None
 
-    def add(self, counts) -> None:
+    def add(self, counts, origins=None) -> None:
         for figure in COUNTS:
             setattr(self, figure, getattr(self, figure) + counts[figure])
+        if origins:
+            self.origins.update(origins)
 
     @property
     def over_committed(self) -> bool:
@@ -58,18 +74,26 @@ class UnitStrength:
 def strength_by_unit(user, *, at: datetime) -> list[UnitStrength]:
     """The ledger of the units the user sees (Polsek staff: their kecamatan's people), at
     ``at``: Polri first, then TNI, then Linmas per kecamatan, each by name. One query, grouped
-    in the database per unit."""
+    in the database per unit and origin of BKO masuk (none for the unit's own people)."""
     duty = Assignment.objects.at(at).filter(personnel=OuterRef("pk"))
     away = Unavailability.objects.filter(
         personnel=OuterRef("pk"), starts_at__lte=at, ends_at__gt=at
     )
+    attached = BkoIn.objects.filter(personnel=OuterRef("pk"))
     rows = (
         Personnel.objects.active()
         .visible_to(user)
         .annotate(
+            bko_origin=Subquery(attached.at(at).order_by("starts_at").values("origin_unit")[:1]),
+            bko_person=Exists(attached),
+        )
+        # A BKO person outside their periods is not here.
+        .filter(Q(bko_person=False) | Q(bko_origin__isnull=False))
+        .annotate(
             on_duty=Exists(duty),
             in_reserve=Exists(duty.filter(kind=PostKind.CADANGAN)),
-            is_away=Exists(away),
+            is_away=Exists(away.exclude(kind=Unavailability.Kind.BKO_OUT)),
+            is_lent=Exists(away.filter(kind=Unavailability.Kind.BKO_OUT)),
         )
         .values(
             "force",
@@ -77,10 +101,13 @@ def strength_by_unit(user, *, at: datetime) -> list[UnitStrength]:
             "unit__name",
             "unit__desa__kecamatan_id",
             "unit__desa__kecamatan__name",
+            "bko_origin",
         )
         .annotate(
             paper=Count("pk"),
-            unavailable=Count("pk", filter=Q(is_away=True)),
+            # Lent out and sick at once is counted once, as lent out.
+            unavailable=Count("pk", filter=Q(is_away=True, is_lent=False)),
+            lent_out=Count("pk", filter=Q(is_lent=True)),
             committed=Count("pk", filter=Q(on_duty=True)),
             reserve=Count("pk", filter=Q(in_reserve=True)),
         )
@@ -95,7 +122,11 @@ def strength_by_unit(user, *, at: datetime) -> list[UnitStrength]:
             key = (row["force"], row["unit_id"])
             label = row["unit__name"]
         entry = ledger.setdefault(key, UnitStrength(label=label, force=row["force"]))
-        entry.add(row)
+        origin = row["bko_origin"]
+        entry.add(
+            {**row, "bko_in": row["paper"] if origin else 0},
+            {origin: row["paper"]} if origin else None,
+        )
     order = {Force.POLRI: 0, Force.TNI: 1, Force.LINMAS: 2}
     return sorted(ledger.values(), key=lambda e: (order.get(e.force, 3), e.label))
 
@@ -103,5 +134,17 @@ def strength_by_unit(user, *, at: datetime) -> list[UnitStrength]:
 def ledger_total(rows: list[UnitStrength]) -> UnitStrength:
     total = UnitStrength(label=_("Jumlah"), force="")
     for row in rows:
-        total.add({figure: getattr(row, figure) for figure in COUNTS})
+        total.add({figure: getattr(row, figure) for figure in COUNTS}, row.origins)
     return total
+
+
+def reserve_pool(user, *, at: datetime) -> list[Assignment]:
+    """The people the user sees who are on a Cadangan duty at ``at`` (the ledger's Cadangan,
+    by name), with their unit and post: at most RESERVE_SHOWN, in one query."""
+    people = Personnel.objects.active().visible_to(user)
+    return list(
+        Assignment.objects.at(at)
+        .filter(kind=PostKind.CADANGAN, personnel__in=people.values("pk"))
+        .select_related("personnel__unit", "post")
+        .order_by("post__name", "personnel__name", "pk")[:RESERVE_SHOWN]
+    )

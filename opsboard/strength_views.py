@@ -1,6 +1,6 @@
 """The strength ledger per unit (docs/strength.md): a page, and the dashboard's lazy part of
-it (htmx), at the operation clock. Read like the dashboard: Polsek staff get their kecamatan's
-people, a field officer goes to /me/."""
+it (htmx), at the operation clock; the page lists the reserve pool under it. Read like the
+dashboard: Polsek staff get their kecamatan's people, a field officer goes to /me/."""
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from core import clock
 from core.http import HtmxHttpRequest, dashboard_required
-from deployments.ledger import ledger_total, strength_by_unit
+from deployments.ledger import RESERVE_SHOWN, ledger_total, reserve_pool, strength_by_unit
 
 PAGE = "opsboard/strength.html"
 
@@ -26,6 +26,10 @@ def strength(request: HtmxHttpRequest) -> HttpResponse:
         "at": at,
         "warn_percent": settings.STRENGTH_COMMITTED_WARN_PERCENT,
     }
+    if not request.htmx:
+        # The page lists the reserve pool under the ledger; the dashboard's part links to it.
+        context["reserves"] = reserve_pool(request.user, at=at)
+        context["reserves_shown"] = RESERVE_SHOWN
     response = render(request, PAGE + "#strength" if request.htmx else PAGE, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -556,6 +556,40 @@ def _shift_template():
     return ShiftTemplateFactory()
 
 
+def _bko_in(w: WorldA):
+    from datetime import date, datetime, timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import BkoInFactory
+
+    starts = timezone.make_aware(datetime(2024, 12, 10, 8))
+    return BkoInFactory(
+        personnel=PersonnelFactory(unit=w.polsek, name="Bripda Brimob"),
+        starts_at=starts,
+        ends_at=starts + timedelta(days=2),
+        sprin_date=date(2024, 12, 1),
+    )
+
+
+def _bko_out(w: WorldA):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from deployments.models import BkoOut
+
+    starts = timezone.make_aware(datetime(2024, 12, 20, 8))
+    return BkoOut.objects.create(
+        personnel=w.guard,
+        kind="bko_out",
+        starts_at=starts,
+        ends_at=starts + timedelta(days=2),
+        destination="Polres Blitar",
+        sprin_number="Sprin/9/XII/2024",
+    )
+
+
 def _audit_event(w: WorldA):
     from audit.models import AuditEvent
 
@@ -641,6 +675,8 @@ ADMIN_OBJECTS: dict[str, tuple[str, Callable[[WorldA], object]]] = {
     "deployments_unavailability": (KECAMATAN, lambda w: _unavailability(w)),
     "deployments_shift": (KECAMATAN, _shift_of_a),
     "deployments_shifttemplate": (POLRES, lambda w: _shift_template()),
+    "deployments_bkoin": (KECAMATAN, _bko_in),
+    "deployments_bkoout": (KECAMATAN, _bko_out),
     "coordination_agency": (POLRES, lambda w: AgencyFactory()),
     "coordination_meeting": (POLRES, lambda w: _meeting()),
     "coordination_actionitem": (POLRES, lambda w: ActionItemFactory()),

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from core import access as roles
 from deployments.models import (
     Assignment,
+    BkoIn,
     Force,
     Operation,
     Personnel,
@@ -411,3 +412,20 @@ def object_duty(post, *, shift=None, personnel=None, **kwargs):
         fields.update(starts_at=shift.starts_at, ends_at=shift.ends_at)
     fields.update(kwargs)
     return AssignmentFactory(personnel=personnel or PersonnelFactory(), **fields)
+
+
+# BKO (issue #18)
+
+
+class BkoInFactory(factory.django.DjangoModelFactory):
+    """A person attached here from Sat Brimob Polda Jatim for the whole pemungutan phase."""
+
+    class Meta:
+        model = BkoIn
+
+    personnel = factory.SubFactory(PersonnelFactory)
+    origin_unit = "Sat Brimob Polda Jatim"
+    starts_at = factory.LazyFunction(lambda: phase().starts_at)
+    ends_at = factory.LazyFunction(lambda: phase().ends_at)
+    sprin_number = factory.Sequence(lambda n: f"Sprin/{n}/XI/2024/Brimob")
+    sprin_date = date(2024, 11, 20)

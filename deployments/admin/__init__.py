@@ -7,12 +7,13 @@ reverts), and a history of who changed what. Command staff open it read-only (vi
 only); Polsek staff given edit rights see and edit only their kecamatan's rows.
 
 base: the shared admin classes and helpers. sheets: export and template downloads. forms: every
-form. tps, personnel, assignments, imports, registry, objects, shifts: one module per admin
+form. tps, personnel, assignments, imports, registry, objects, shifts, bko: one module per admin
 group; importing them registers their admins.
 """
 
 from deployments.admin import (  # noqa: F401
     assignments,
+    bko,
     imports,
     objects,
     personnel,

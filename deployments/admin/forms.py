@@ -111,6 +111,13 @@ class UnavailabilityAdminForm(forms.ModelForm):
         model = Unavailability
         fields = ["personnel", "kind", "starts_at", "ends_at", "reason"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # BKO keluar is recorded on its own page, with its destination and order.
+        kind = self.fields.get("kind")  # a read-only page has none
+        if kind is not None:
+            kind.choices = [c for c in kind.choices if c[0] != Unavailability.Kind.BKO_OUT]
+
     def clean(self):
         return lock_person(super().clean())
 

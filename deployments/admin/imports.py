@@ -28,8 +28,10 @@ from deployments.imports.sheets import (
 from deployments.imports.tasks import apply_import_task, validate_import_task
 from deployments.models import (
     Assignment,
+    BkoIn,
     ImportJob,
     Personnel,
+    Unavailability,
 )
 from tps.models import TPS
 
@@ -40,6 +42,10 @@ IMPORT_MODELS = {
     ImportJob.Kind.PERSONNEL: Personnel,
     ImportJob.Kind.TPS: TPS,
     ImportJob.Kind.ASSIGNMENT: Assignment,
+    ImportJob.Kind.UNAVAILABILITY: Unavailability,
+    # The BKO list writes BKO keluar as periods of unavailability too: the rights on BKO
+    # masuk stand for both (a Bag Ops admin holds them together).
+    ImportJob.Kind.BKO: BkoIn,
 }
 
 

@@ -17,10 +17,12 @@ from deployments.admin.base import (
 )
 from deployments.admin.forms import UnavailabilityAdminForm
 from deployments.admin.personnel import SprinAssignmentInline
+from deployments.admin.sheets import SheetAdminMixin
 from deployments.imports.sheets import (
     thousands,
 )
 from deployments.models import (
+    ImportJob,
     Operation,
     Personnel,
     Phase,
@@ -146,11 +148,12 @@ class SprinAdmin(OpsboardHistoryAdmin):
 
 
 @admin.register(Unavailability)
-class UnavailabilityAdmin(OpsboardAdmin):
+class UnavailabilityAdmin(SheetAdminMixin, OpsboardAdmin):
     """Sick, leave, other duty: the periods a person cannot be given a duty (docs/strength.md).
     Polsek staff given edit rights record them for their kecamatan's people only."""
 
     form = UnavailabilityAdminForm
+    sheet_kind = ImportJob.Kind.UNAVAILABILITY
     list_display = ["personnel", "kind", "starts_at", "ends_at"]
     list_filter = ["kind"]
     list_select_related = ["personnel"]
@@ -159,7 +162,8 @@ class UnavailabilityAdmin(OpsboardAdmin):
     date_hierarchy = "starts_at"
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        # BKO keluar has its own list (admin/bko.py), with its destination and order.
+        queryset = super().get_queryset(request).exclude(kind=Unavailability.Kind.BKO_OUT)
         if access_of(request.user).sees_everything:
             return queryset
         return queryset.filter(personnel__in=Personnel.objects.visible_to(request.user))

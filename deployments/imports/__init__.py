@@ -23,8 +23,12 @@ is kept as the reference the tests compare with.
 An assignment that covers several TPS (a Polri pair over 4 TPS) is one row per TPS in the sheet,
 as in a Sprin annex; rows with the same natural key are merged into one assignment.
 
+Unavailability (sick, leave, other duty) and BKO lists (masuk and keluar) are imported the
+same way, set-based, against the people's duties and periods read once (periods, bko).
+
 sheets: reading and writing the files, defensively. cells: one cell's value. resource: the base
-resource; bulk: the set-based one. personnel, tps, assignments: one resource per kind (kinds maps
+resource; bulk: the set-based one. personnel, tps, assignments, periods (unavailability), bko:
+one resource per kind (kinds maps
 them). jobs: the service. exports: lists, templates and the Sprin annex. tasks: the Celery
 interfaces.
 """

@@ -3,10 +3,12 @@
 operation: Operation, Phase. personnel: Force, Unit, Personnel, StaffProfile. pattern:
 SecurityPattern, PostKind, Post (guarded objects among them), GuardNorm, Sprin. shifts:
 ShiftTemplate, Shift. handover: HandoverNote. rest: the minimum rest between shift duties.
-assignment: Assignment. coverage, coverage_objects: what the engine stores. imports: ImportJob.
+assignment: Assignment. strength: Unavailability. bko: BkoIn, BkoOut. coverage,
+coverage_objects: what the engine stores. imports: ImportJob.
 """
 
 from deployments.models.assignment import Assignment, AssignmentQuerySet
+from deployments.models.bko import BkoIn, BkoOut
 from deployments.models.coverage import (
     CoverageArea,
     CoverageSnapshot,
@@ -44,6 +46,8 @@ __all__ = [
     "GUARDED_KINDS",
     "Assignment",
     "AssignmentQuerySet",
+    "BkoIn",
+    "BkoOut",
     "CoverageArea",
     "CoverageObject",
     "CoverageObjectQuerySet",

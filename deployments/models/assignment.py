@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.access import Role, access_of
 from core.formats import wib_stamp
+from deployments.models.bko import validate_within_bko
 from deployments.models.operation import Phase
 from deployments.models.pattern import Post, PostKind, Sprin
 from deployments.models.personnel import Force, Personnel
@@ -289,8 +290,8 @@ class Assignment(models.Model):
 
     def validate_no_overlap(self, bookings: "Bookings | None" = None) -> None:
         """No two non-cancelled duties of a person overlap, none over a period the person is
-        unavailable, and two shift duties leave the minimum rest between them (models/rest.py).
-        The clash named is the earliest one."""
+        unavailable, two shift duties leave the minimum rest between them (models/rest.py), and
+        a BKO-in person's lies inside a BKO period. The clash named is the earliest one."""
         if not (self.personnel_id and self.starts_at and self.ends_at):
             return
         if self.status == self.Status.CANCELLED:
@@ -325,6 +326,9 @@ class Assignment(models.Model):
         validate_rest(
             self, None if bookings is None else bookings.duties.get(self.personnel_id, ())
         )
+        validate_within_bko(
+            self, periods=None if bookings is None else bookings.bko_of(self.personnel_id)
+        )
 
     @property
     def holds_time(self) -> bool:
@@ -334,7 +338,7 @@ class Assignment(models.Model):
 
 
 class Bookings:
-    """The duties and unavailability periods of a set of people, read once, against which
+    """The duties, unavailability and BKO periods of a set of people, read once, against which
     Assignment.clean checks many new or changed duties without a query each (an import).
 
     What the database would answer row by row, it answers from memory: call book() for each
@@ -342,13 +346,18 @@ class Bookings:
     a copy taken before a stored duty was changed by a row that failed.
     """
 
-    def __init__(self, duties: Iterable[Assignment], periods: Iterable) -> None:
+    def __init__(self, duties: Iterable[Assignment], periods: Iterable, bko: Iterable = ()) -> None:
         self.duties: dict[int, list[Assignment]] = defaultdict(list)
         for duty in duties:
             self.duties[duty.personnel_id].append(duty)
         self.periods: dict[int, list] = defaultdict(list)
         for period in periods:
             self.periods[period.personnel_id].append(period)
+        # Every BKO-in period of the people (not only those within the span checked: a person
+        # with any is a BKO person, whose duties must lie inside one).
+        self.bko: dict[int, list] = defaultdict(list)
+        for attachment in bko:
+            self.bko[attachment.personnel_id].append(attachment)
 
     def clash(self, duty: Assignment) -> Assignment | None:
         """The earliest other duty of the person overlapping `duty` (validate_no_overlap)."""
@@ -363,6 +372,9 @@ class Bookings:
 
     def periods_of(self, personnel_id: int) -> list:
         return self.periods.get(personnel_id, [])
+
+    def bko_of(self, personnel_id: int) -> list:
+        return self.bko.get(personnel_id, [])
 
     def book(self, duty: Assignment) -> None:
         """`duty` passed: later checks see it (once) among its person's duties."""

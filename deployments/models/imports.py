@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportJob(models.Model):
-    """One spreadsheet upload (personnel, TPS or assignments): read and checked in a dry run,
-    shown as a preview, then written all-or-nothing once an admin confirms.
+    """One spreadsheet upload (personnel, TPS, assignments, unavailability, BKO): read and
+    checked in a dry run, shown as a preview, then written all-or-nothing once an admin
+    confirms.
 
     The file itself is kept in the row (it is at most a few MB) so that the web process and a
     Celery worker read the same bytes without shared storage; large files run as a job whose
@@ -19,6 +20,8 @@ class ImportJob(models.Model):
         PERSONNEL = "personnel", _("Personel")
         TPS = "tps", _("TPS")
         ASSIGNMENT = "assignment", _("Penugasan")
+        UNAVAILABILITY = "unavailable", _("Ketidaksediaan personel")
+        BKO = "bko", _("BKO masuk dan keluar")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Menunggu pemeriksaan")

@@ -1,4 +1,5 @@
-"""Strength on the ground (issue #18): periods a person cannot be assigned."""
+"""Strength on the ground (issue #18): periods a person cannot be assigned, a period lent to
+another unit (BKO keluar) among them."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -30,16 +31,23 @@ class UnavailabilityQuerySet(models.QuerySet):
 
 
 class Unavailability(models.Model):
-    """A person sick, on leave or on other duty for [starts_at, ends_at).
+    """A person sick, on leave, on other duty or lent to another unit (BKO keluar) for
+    [starts_at, ends_at).
 
     No non-cancelled assignment of the person may overlap it: Assignment.clean says so in
-    Indonesian, and on PostgreSQL a trigger refuses the write on every path (migration 0011).
+    Indonesian, and a trigger refuses the write on every path (migrations 0011, 0013).
+
+    A BKO keluar is one of these periods, not a model of its own, so that every path that
+    already refuses a duty over a period refuses a duty of someone lent out; it carries the
+    unit they go to and the order (Sprin) lending them, issued by whoever asked for them, so
+    kept as its number and date rather than as one of this operation's Sprin.
     """
 
     class Kind(models.TextChoices):
         SICK = "sick", _("Sakit")
         LEAVE = "leave", _("Cuti")
         OTHER_DUTY = "other_duty", _("Dinas lain")
+        BKO_OUT = "bko_out", _("BKO keluar")
 
     personnel = models.ForeignKey(
         Personnel,
@@ -51,6 +59,19 @@ class Unavailability(models.Model):
     starts_at = models.DateTimeField(_("mulai"))
     ends_at = models.DateTimeField(_("selesai"))
     reason = models.TextField(_("alasan"), blank=True)
+    destination = models.CharField(
+        _("satuan tujuan BKO"),
+        max_length=120,
+        blank=True,
+        help_text=_("Hanya untuk BKO keluar: satuan yang dibantu, mis. Polres Blitar."),
+    )
+    sprin_number = models.CharField(
+        _("No. Sprin BKO"),
+        max_length=80,
+        blank=True,
+        help_text=_("Hanya untuk BKO keluar: surat perintah yang memerintahkannya."),
+    )
+    sprin_date = models.DateField(_("Tgl. Sprin BKO"), null=True, blank=True)
 
     objects = UnavailabilityQuerySet.as_manager()
 
@@ -64,29 +85,57 @@ class Unavailability(models.Model):
                 name="deployments_unavailability_times_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["sick", "leave", "other_duty"]),
+                condition=Q(kind__in=["sick", "leave", "other_duty", "bko_out"]),
                 name="deployments_unavailability_kind_valid",
+            ),
+            # A BKO keluar says where to and by which order; the other kinds say neither.
+            models.CheckConstraint(
+                condition=~Q(kind="bko_out")
+                | (Q(destination__regex=r"\S") & Q(sprin_number__regex=r"\S")),
+                name="deployments_unavailability_bko_out_has_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="bko_out")
+                | (Q(destination="") & Q(sprin_number="") & Q(sprin_date__isnull=True)),
+                name="deployments_unavailability_bko_fields_only_bko_out",
             ),
         ]
         indexes = [models.Index(fields=["personnel", "starts_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {wib_stamp(self.starts_at)} – {wib_stamp(self.ends_at)}"
+        what = self.get_kind_display()
+        if self.kind == self.Kind.BKO_OUT and self.destination:
+            what = _("BKO keluar ke %(unit)s") % {"unit": self.destination}
+        return f"{what} {wib_stamp(self.starts_at)} – {wib_stamp(self.ends_at)}"
 
-    def clean(self) -> None:
+    def clean(self, duties: Iterable | None = None) -> None:
         """Recording a period over duties the person holds would leave them on duty while
-        unavailable: those duties are moved or cancelled first (the admin lists them)."""
+        unavailable: those duties are moved or cancelled first (the admin lists them).
+
+        `duties`: the person's duties already read (an import checking many periods at once,
+        cancelled ones included); without it, one query."""
+        self.destination = " ".join((self.destination or "").split())
+        self.sprin_number = " ".join((self.sprin_number or "").split())
+        errors = self._bko_errors()
+        if errors:
+            raise ValidationError(errors)
         if not (self.personnel_id and self.starts_at and self.ends_at):
             return
         if self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("Selesai harus sesudah mulai.")})
-        # The reverse accessor's queryset is AssignmentQuerySet: no import of assignment.py,
-        # which imports this module.
-        duties = list(
-            self.personnel.assignments.overlapping(self.starts_at, self.ends_at).order_by(
-                "starts_at"
+        if duties is None:
+            # The reverse accessor's queryset is AssignmentQuerySet: no import of
+            # assignment.py, which imports this module.
+            duties = list(
+                self.personnel.assignments.overlapping(self.starts_at, self.ends_at).order_by(
+                    "starts_at"
+                )[:5]
+            )
+        else:
+            duties = sorted(
+                (d for d in duties if d.holds_time and overlaps(self.starts_at, self.ends_at, d)),
+                key=lambda d: (d.starts_at, d.pk or 0),
             )[:5]
-        )
         if duties:
             raise ValidationError(
                 _(
@@ -101,6 +150,18 @@ class Unavailability(models.Model):
                 },
                 code="on_duty",
             )
+
+    def _bko_errors(self) -> dict[str, str]:
+        if self.kind == self.Kind.BKO_OUT:
+            errors = {}
+            if not self.destination:
+                errors["destination"] = _("Tuliskan satuan tujuan BKO.")
+            if not self.sprin_number:
+                errors["sprin_number"] = _("Tuliskan nomor Sprin BKO.")
+            return errors
+        if self.destination or self.sprin_number or self.sprin_date:
+            return {"kind": _("Satuan tujuan dan Sprin BKO hanya untuk BKO keluar.")}
+        return {}
 
 
 def validate_available(duty, periods: Iterable[Unavailability] | None = None) -> None:

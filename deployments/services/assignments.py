@@ -39,6 +39,7 @@ from tps.models import TPS
 
 OVERLAP_CONSTRAINT = "deployments_assignment_no_overlap"
 UNAVAILABLE_TRIGGER = "deployments_assignment_unavailable"  # migration 0011
+OUTSIDE_BKO_TRIGGER = "deployments_assignment_outside_bko"  # migration 0017
 # Foreign keys the callers hand over as rows they have just read: checking that each exists
 # would cost a query apiece (5,000 of them in an import) and prove nothing.
 RESOLVED_FIELDS = ("personnel", "phase", "post", "sprin", "shift")
@@ -426,6 +427,12 @@ def overlap_error_from(exc: IntegrityError, personnel: Personnel) -> Exception:
             % {"person": personnel.name, "hours": settings.SHIFT_MIN_REST_HOURS},
             code="rest",
         )
+    if OUTSIDE_BKO_TRIGGER in str(exc):
+        return ValidationError(
+            _("%(person)s adalah personel BKO dan hanya dapat ditugaskan di dalam periode BKO-nya.")
+            % {"person": personnel.name},
+            code="outside_bko",
+        )
     return exc
 
 
@@ -456,14 +463,19 @@ def bulk_refusal(exc: Exception) -> str:
             )
             % settings.SHIFT_MIN_REST_HOURS
         )
+    elif OUTSIDE_BKO_TRIGGER in text:
+        reason = _(
+            "ada personel BKO yang ditugaskan di luar periode BKO-nya, diubah bersamaan oleh "
+            "pengguna lain"
+        )
     else:
         return _("Kesalahan basis data: %s") % text
+    guard = next(
+        g
+        for g in (OVERLAP_CONSTRAINT, UNAVAILABLE_TRIGGER, REST_TRIGGER, OUTSIDE_BKO_TRIGGER)
+        if g in text
+    )
     return _(
         "Kesalahan basis data: %(reason)s (%(guard)s). Tidak ada yang disimpan; periksa "
         "lagi lalu ulangi."
-    ) % {
-        "reason": reason,
-        "guard": next(
-            g for g in (OVERLAP_CONSTRAINT, UNAVAILABLE_TRIGGER, REST_TRIGGER) if g in text
-        ),
-    }
+    ) % {"reason": reason, "guard": guard}

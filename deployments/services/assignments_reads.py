@@ -9,7 +9,15 @@ from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
-from deployments.models import Assignment, Personnel, Phase, Post, Sprin, Unavailability
+from deployments.models import (
+    Assignment,
+    BkoIn,
+    Personnel,
+    Phase,
+    Post,
+    Sprin,
+    Unavailability,
+)
 from deployments.models.assignment import Bookings
 
 LOOKUP_CHUNK = 2_000  # ids per IN (…) list
@@ -23,8 +31,8 @@ def bookings_of(
     phases: Iterable[Phase] = (),
     within: tuple[datetime, datetime] | None = None,
 ) -> Bookings:
-    """Every duty and unavailability period of the people, in one query per 2,000 people
-    each: what assignment_validate(…, bookings=…) checks many assignments against.
+    """Every duty, unavailability and BKO period of the people, in one query per 2,000
+    people each: what assignment_validate(…, bookings=…) checks many assignments against.
 
     `within` (start, end): only those meeting that span, which holds every window the caller
     will check (an import's rows, and the starts of the stored duties they name): the others
@@ -57,15 +65,20 @@ def bookings_of(
         duties.extend(part)
     for part in among(away, "personnel_id", ids):
         periods.extend(part)
+    # Every BKO period of the people, whatever `within`: one outside the span still makes the
+    # person a BKO person (a few hundred rows at most).
+    bko: list[BkoIn] = []
+    for part in among(BkoIn.objects.order_by(), "personnel_id", ids):
+        bko.extend(part)
     for duty in duties:
         duty.personnel = by_pk[duty.personnel_id]
         for name, known in related.items():
             found = known.get(getattr(duty, f"{name}_id"))
             if found is not None:
                 setattr(duty, name, found)
-    for period in periods:
+    for period in [*periods, *bko]:
         period.personnel = by_pk[period.personnel_id]
-    return Bookings(duties, periods)
+    return Bookings(duties, periods, bko)
 
 
 def personnel_lock_ids(ids: Iterable[int]) -> None:

@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -32,6 +32,7 @@ from core.formats import wib_stamp
 from deployments.coverage import EPSILON, FORCES
 from deployments.models import (
     Assignment,
+    BkoIn,
     CoverageStatus,
     Force,
     Personnel,
@@ -221,8 +222,9 @@ def _candidates(
 ) -> list[Candidate]:
     """Everyone who could guard: free in their force's window, or holding one movable duty
     there and nothing else, and available for all of it (not sick, on leave or on other duty:
-    their assignment would be refused, and with it the whole proposal). Three queries: the
-    people, the duties overlapping the windows, the periods of unavailability."""
+    their assignment would be refused, and with it the whole proposal), and a BKO-in person
+    inside a BKO period. Three queries: the people, the duties overlapping the windows, the
+    periods of unavailability."""
     forces = {f for t in short for f in required_of(pattern, t.kerawanan)}
     desa_ids = {t.desa_id for t in short}
     who = Q(force__in=forces - {Force.LINMAS})
@@ -231,10 +233,19 @@ def _candidates(
         who |= Q(force=Force.LINMAS) & (
             Q(unit__desa_id__in=desa_ids) | Q(home_desa_id__in=desa_ids)
         )
+    # A person attached here (BKO masuk) is ours only inside a BKO period: the window of their
+    # force lies in one, or their assignment would be refused (in the people's query).
+    attached = BkoIn.objects.filter(personnel=OuterRef("pk"))
+    inside = Q(pk__in=[])
+    for force, (start, end) in windows.items():
+        inside |= Q(force=force) & Q(
+            Exists(attached.filter(starts_at__lte=start, ends_at__gte=end))
+        )
     pool = list(
         (Personnel.objects.all() if people is None else people)
         .active()
         .filter(who)
+        .filter(~Exists(attached) | inside)
         .select_related("unit")
         .order_by("force", "unit__code", "name", "pk")
     )

@@ -31,11 +31,12 @@ pytestmark = pytest.mark.django_db
 
 # validate: the job read and marked (3), its row count, the operation and its phases, the
 # file's people and their units, desa, TPS (listed, then those named read), posts, Sprin, the
-# people's duties within the file's span, their unavailability, the savepoint (2), the outcome
-# stored; apply: the same reads under the people's lock, the job claimed and counted, the new
-# rows' ids (one query), one COPY (PostgreSQL; elsewhere an INSERT) of the assignments, of
-# their TPS links, of their history and of its TPS rows per 2,000, the outcome stored.
-QUERIES = 45
+# people's duties within the file's span, their unavailability, their BKO periods, the
+# savepoint (2), the outcome stored; apply: the same reads under the people's lock, the job
+# claimed and counted, the new rows' ids (one query), one COPY (PostgreSQL; elsewhere an
+# INSERT) of the assignments, of their TPS links, of their history and of its TPS rows per
+# 2,000, the outcome stored.
+QUERIES = 47
 
 
 def duty(**values) -> list:

@@ -9,6 +9,7 @@ from deployments.services import assignments_cancel, gaps_apply, gaps_propose
 from deployments.services.gaps import FREE, OVERSTAFFED
 from tests.factories import (
     AssignmentFactory,
+    BkoInFactory,
     DesaFactory,
     KecamatanFactory,
     PersonnelFactory,
@@ -174,3 +175,17 @@ def test_an_unavailable_person_is_not_proposed(world):
         by=world["admin"],
     )
     assert [a.personnel for a in applied] == [well]
+
+
+def test_a_bko_person_is_proposed_only_inside_their_bko_period(world):
+    """A Brimob officer attached for part of the phase would be refused at confirmation, and
+    with it the whole proposal; one attached for all of it is proposed like our own."""
+    pemungutan, two = world["phase"], world["tps"][1]
+    half = pemungutan.starts_at + (pemungutan.ends_at - pemungutan.starts_at) / 2
+    part, whole = (PersonnelFactory(unit=world["polsek"], name=n) for n in ("Aa Part", "Zz All"))
+    BkoInFactory(personnel=part, starts_at=pemungutan.starts_at, ends_at=half)
+    BkoInFactory(personnel=whole, starts_at=pemungutan.starts_at, ends_at=pemungutan.ends_at)
+
+    proposal = gaps_propose(tps=[two], phase=pemungutan)
+
+    assert [i.personnel for i in proposal.items] == [whole]
