@@ -1,0 +1,125 @@
+"""The roll call's pages: the commander's phone page, the Posko's sheet and their refusals."""
+
+from datetime import timedelta
+
+import pytest
+
+from field.rollcall.models import RollCall
+from tests.factories import ELECTION_DAY_9AM
+from tests.field.rollcall_helpers import posko_operator, rollcall_scene
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene(election_day, tps_a):
+    return rollcall_scene(tps_a)
+
+
+def _duty(scene, key):
+    return scene["duty"][scene[key].pk]
+
+
+def test_me_links_to_the_roll_call_for_polri_only(login, scene):
+    assert 'href="/me/apel/"' in login(scene["commander"].user).get("/me/").content.decode()
+    assert 'href="/me/apel/"' not in login(scene["linmas"].user).get("/me/").content.decode()
+
+
+def test_the_commander_sees_the_shift_with_three_buttons_each(login, scene):
+    body = login(scene["commander"].user).get("/me/apel/").content.decode()
+
+    assert "Pos Pam Bandar Lor" in body
+    for person in ("Komandan", "Anggota", "Linmas Regu"):
+        assert person in body
+    assert body.count('value="present"') == 3 and body.count('value="late"') == 3
+    assert "csrfmiddlewaretoken" in body
+    assert "Linmas TPS 1" not in body  # another apel's
+
+
+def test_another_officer_of_the_shift_has_no_apel_to_lead(login, scene):
+    body = login(scene["member"].user).get("/me/apel/").content.decode()
+
+    assert "Tidak ada apel yang Anda pimpin" in body
+    assert "Linmas Regu" not in body
+
+
+def test_the_page_stays_small(login, scene):
+    rollcall_scene_size = len(login(scene["commander"].user).get("/me/apel/").content)
+
+    assert rollcall_scene_size < 10 * 1024, rollcall_scene_size
+
+
+def test_the_commander_marks_a_person_and_is_sent_back(login, scene):
+    client = login(scene["commander"].user)
+    duty = _duty(scene, "linmas")
+
+    answer = client.post(f"/me/apel/{duty.pk}/", {"status": "late", "late_minutes": "15"})
+
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/me/apel/#apel-{duty.pk}"
+    entry = RollCall.objects.get(duty=duty)
+    assert (entry.status, entry.late_minutes, entry.source) == ("late", 15, "commander")
+    body = client.get("/me/apel/").content.decode()
+    assert "Linmas Regu: terlambat 15 menit." in body
+
+
+def test_a_refusal_is_a_clear_4xx_and_writes_nothing(login, scene):
+    client = login(scene["member"].user)
+
+    answer = client.post(f"/me/apel/{_duty(scene, 'linmas').pk}/", {"status": "present"})
+    bad_minutes = login(scene["commander"].user).post(
+        f"/me/apel/{_duty(scene, 'linmas').pk}/", {"status": "late", "late_minutes": "lima"}
+    )
+    unknown = client.post("/me/apel/999999/", {"status": "present"})
+
+    assert answer.status_code == 403
+    assert "Hanya komandan pos ini" in answer.content.decode()
+    assert bad_minutes.status_code == 422
+    assert unknown.status_code == 404
+    assert not RollCall.objects.exists()
+
+
+def test_the_posko_calls_a_shift(login, scene, polsek_staff):
+    client = login(posko_operator(polsek_staff))
+    query = f"post={scene['post'].pk}&shift={scene['shift'].pk}"
+
+    body = client.get(f"/posko/apel/?{query}").content.decode()
+    answer = client.post(
+        f"/posko/apel/{_duty(scene, 'member').pk}/", {"status": "absent", "query": query}
+    )
+
+    assert "Anggota" in body and "Linmas Regu" in body
+    assert answer.status_code == 302 and answer["Location"].startswith(f"/posko/apel/?{query}")
+    assert RollCall.objects.get().source == "posko"
+
+
+def test_the_posko_calls_the_tps_duties_of_a_kecamatan(login, scene, polsek_staff, mojoroto):
+    body = login(posko_operator(polsek_staff)).get(f"/posko/apel/?kecamatan={mojoroto.pk}")
+
+    assert body.status_code == 200
+    text = body.content.decode()
+    assert "Penjaga Satu" in text and "Linmas TPS 2" in text
+    assert "Linmas Regu" not in text
+
+
+def test_polsek_staff_of_another_kecamatan_reach_nothing(login, scene, polsek_staff_other):
+    client = login(posko_operator(polsek_staff_other))
+
+    sheet = client.get(f"/posko/apel/?post={scene['post'].pk}").content.decode()
+    answer = client.post(f"/posko/apel/{_duty(scene, 'member').pk}/", {"status": "absent"})
+
+    assert "Anggota" not in sheet
+    assert answer.status_code == 404
+    assert not RollCall.objects.exists()
+
+
+def test_a_field_officer_may_not_use_the_posko_sheet(login, scene):
+    assert login(scene["commander"].user).get("/posko/apel/").status_code == 403
+
+
+def test_the_window_closes_the_phone_page(login, scene, settings):
+    settings.OPSBOARD_NOW = ELECTION_DAY_9AM + timedelta(hours=4)
+
+    body = login(scene["commander"].user).get("/me/apel/").content.decode()
+
+    assert "Tidak ada apel yang Anda pimpin" in body
