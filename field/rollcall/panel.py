@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -119,8 +119,13 @@ def _duties_under_way(user, at: datetime):
             "post__desa__kecamatan_id",
             Subquery(first_tps.values("tps__desa__kecamatan_id")[:1]),
             "personnel__unit__kecamatan_id",
+            output_field=IntegerField(),
         )
     )
+
+
+def _shift_label(starts_at: datetime, ends_at: datetime) -> str:
+    return f"{wib_time(starts_at).removesuffix(' WIB')}–{wib_time(ends_at)}"
 
 
 def strength_present(user, *, at: datetime) -> StrengthPresent:
@@ -150,7 +155,7 @@ def strength_present(user, *, at: datetime) -> StrengthPresent:
                 post_id=post_id,
                 shift_id=shift_id,
                 label=post_name or str(_("Pam TPS")),
-                shift_label=f"{wib_time(s_start)}–{wib_time(s_end)}" if shift_id else "",
+                shift_label=_shift_label(s_start, s_end) if shift_id else "",
                 kecamatan_label=area.label,
             )
         place.add(state)

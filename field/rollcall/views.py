@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import clock
 from core.http import HtmxHttpRequest, field_officer_required
 from deployments.models import Assignment, Post, Shift
+from field.access import is_posko_operator
 from field.answers import refused
 from field.command import _part, command_required
 from field.posko import posko_operator_required
@@ -118,6 +119,7 @@ def posko_roll_call(request: HttpRequest) -> HttpResponse:
     context = {"at": at, "query": request.GET.urlencode()}
     if chosen is None:
         context["strength"] = strength_present(request.user, at=at)
+        context["posko"] = True
     else:
         duties, label = chosen
         context["sheet"] = posko_sheet(duties, at=at, label=label)
@@ -148,4 +150,8 @@ def posko_roll_call_record(request: HttpRequest, pk: int) -> HttpResponse:
 def roll_call_panel(request: HtmxHttpRequest) -> HttpResponse:
     """Kekuatan hadir: a page, and for htmx the dashboard's lazy part."""
     at = clock.now()
-    return _part(request, PANEL, "roll-call", {"s": strength_present(request.user, at=at)})
+    context = {
+        "s": strength_present(request.user, at=at),
+        "posko": is_posko_operator(request.user),
+    }
+    return _part(request, PANEL, "roll-call", context)

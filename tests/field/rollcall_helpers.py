@@ -38,10 +38,10 @@ def posko_operator(user):
     return user
 
 
-def rollcall_scene(tps, *, extra_shift_members: int = 0) -> dict:
+def rollcall_scene(tps, *, extra_shift_members: int = 0, post_name: str = "Pos Pam Bandar Lor") -> dict:
     desa = tps.desa
     polsek = PolsekFactory(kecamatan=desa.kecamatan)
-    post = PostFactory(kind=PostKind.POS_PAM, name="Pos Pam Bandar Lor", desa=desa)
+    post = PostFactory(kind=PostKind.POS_PAM, name=post_name, desa=desa)
     start = ELECTION_DAY_9AM - timedelta(hours=1)
     shift = Shift.objects.create(post=post, starts_at=start, ends_at=start + timedelta(hours=8))
 
