@@ -90,7 +90,6 @@ class StrengthPresent:
 
 
 FIELDS = (
-    "kind",
     "post_id",
     "post__name",
     "shift_id",
@@ -130,7 +129,7 @@ def _shift_label(starts_at: datetime, ends_at: datetime) -> str:
 
 def strength_present(user, *, at: datetime) -> StrengthPresent:
     rows = list(_duties_under_way(user, at).values_list(*FIELDS))
-    kecamatan_ids = {r[6] for r in rows} - {None}
+    kecamatan_ids = {r[5] for r in rows} - {None}
     names = (
         dict(Kecamatan.objects.filter(pk__in=kecamatan_ids).values_list("pk", "name"))
         if kecamatan_ids
@@ -140,7 +139,7 @@ def strength_present(user, *, at: datetime) -> StrengthPresent:
     areas: dict[int | None, AreaRow] = {}
     places: dict[tuple, PlaceRow] = {}
     missing: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
-    for kind, post_id, post_name, shift_id, s_start, s_end, k, rank, name, status, checked in rows:
+    for post_id, post_name, shift_id, s_start, s_end, k, rank, name, status, checked in rows:
         state = state_of(status, checked)
         total.add(state)
         area = areas.get(k)

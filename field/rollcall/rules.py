@@ -62,9 +62,9 @@ def group_of(duty: Assignment) -> QuerySet:
     same_tps = through.filter(
         tps_id__in=through.filter(assignment_id=duty.pk).values("tps_id")
     ).values("assignment_id")
-    return duties.filter(kind=PostKind.PAM_TPS, phase_id=duty.phase_id, pk__in=same_tps).overlapping(
-        duty.starts_at, duty.ends_at
-    )
+    return duties.filter(
+        kind=PostKind.PAM_TPS, phase_id=duty.phase_id, pk__in=same_tps
+    ).overlapping(duty.starts_at, duty.ends_at)
 
 
 def seniority(force: str, rank: str, personnel_id: int) -> tuple:

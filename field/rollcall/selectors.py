@@ -131,7 +131,8 @@ def may_lead_roll_call(person: Personnel, duties: list[Assignment], *, at: datet
     if person.force not in (Force.POLRI, Force.TNI):
         return False
     return any(
-        a.kind != PostKind.KEJADIAN and a.starts_at - opens_before() <= at <= a.starts_at + closes_after()
+        a.kind != PostKind.KEJADIAN
+        and a.starts_at - opens_before() <= at <= a.starts_at + closes_after()
         for a in duties
     )
 

@@ -102,9 +102,9 @@ def _posko_duties(request: HttpRequest):
     if request.GET.get("kecamatan", "").isdigit():
         kecamatan = get_object_or_404(Kecamatan, pk=int(request.GET["kecamatan"]))
         duties = scope.guarding().filter(
-            pk__in=Assignment.tps.through.objects.filter(
-                tps__desa__kecamatan=kecamatan
-            ).values("assignment_id")
+            pk__in=Assignment.tps.through.objects.filter(tps__desa__kecamatan=kecamatan).values(
+                "assignment_id"
+            )
         )
         return duties, _("Pam TPS Kec. %(name)s") % {"name": kecamatan.name}
     return None

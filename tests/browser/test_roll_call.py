@@ -24,7 +24,6 @@ pytestmark = pytest.mark.browser
 SETUP = """
 import json
 from datetime import timedelta
-from django.contrib.auth.hashers import make_password
 from core import clock
 from deployments.models import Assignment, Personnel, Phase, Post, PostKind, Shift, Unit
 from deployments.services import personnel_account_create
@@ -90,9 +89,7 @@ def _shell(live_demo, code: str) -> str:
 def shift_scene(live_demo):
     tag = uuid.uuid4().hex[:6]
     nrp = str(uuid.uuid4().int)[-7:]
-    code = SETUP.format(
-        tag=tag, nrp_one=f"9{nrp}", nrp_two=f"8{nrp}", password=PASSWORD
-    )
+    code = SETUP.format(tag=tag, nrp_one=f"9{nrp}", nrp_two=f"8{nrp}", password=PASSWORD)
     scene = json.loads(_shell(live_demo, code).strip().splitlines()[-1])
     yield scene
     _shell(live_demo, TEARDOWN.format(scene=scene))
@@ -134,9 +131,7 @@ def test_the_commander_calls_the_roll_and_the_dashboard_follows(
     phone.close()
 
     # The panel's next refresh, sooner than its 30 s: the attribute is read on every tick.
-    dashboard.evaluate(
-        "document.getElementById('roll-call').dataset.panelSeconds = '1'"
-    )
+    dashboard.evaluate("document.getElementById('roll-call').dataset.panelSeconds = '1'")
     dashboard.wait_for_function(
         """expected => {
             const el = document.querySelector('#roll-call [data-figure="strength-present"]');

@@ -25,7 +25,7 @@ from tests.factories import (
     phase,
 )
 
-PASSWORD = "test-Pass-2024"  # noqa: S105
+PASSWORD = "test-Pass-2024"
 
 
 def with_login(person):
@@ -38,7 +38,9 @@ def posko_operator(user):
     return user
 
 
-def rollcall_scene(tps, *, extra_shift_members: int = 0, post_name: str = "Pos Pam Bandar Lor") -> dict:
+def rollcall_scene(
+    tps, *, extra_shift_members: int = 0, post_name: str = "Pos Pam Bandar Lor"
+) -> dict:
     desa = tps.desa
     polsek = PolsekFactory(kecamatan=desa.kecamatan)
     post = PostFactory(kind=PostKind.POS_PAM, name=post_name, desa=desa)

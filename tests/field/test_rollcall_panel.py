@@ -21,7 +21,9 @@ def test_present_against_assigned_per_kecamatan_and_per_post_and_shift(
 ):
     scene = _scene(tps_a)
     commander = scene["commander"].user
-    record_roll_call(recorder=commander, duty=scene["duty"][scene["commander"].pk], status="present")
+    record_roll_call(
+        recorder=commander, duty=scene["duty"][scene["commander"].pk], status="present"
+    )
     record_roll_call(recorder=commander, duty=scene["duty"][scene["member"].pk], status="absent")
     record_roll_call(recorder=commander, duty=scene["duty"][scene["linmas"].pk], status="late")
     check_in(scene["tps_linmas"][0], tps_a, ELECTION_DAY_9AM - timedelta(minutes=10))

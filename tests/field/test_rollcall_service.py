@@ -73,7 +73,11 @@ def test_the_commander_records_present_absent_and_late(scene):
     present = record_roll_call(recorder=commander, duty=_duty(scene, "member"), status="present")
     late = record_roll_call(recorder=commander, duty=_duty(scene, "linmas"), status="late")
 
-    assert (present.status, present.source, present.recorded_by) == ("present", "commander", commander)
+    assert (present.status, present.source, present.recorded_by) == (
+        "present",
+        "commander",
+        commander,
+    )
     # The shift began at 08.00 and the clock is at 09.00: late by an hour.
     assert (late.status, late.late_minutes) == ("late", 60)
 
@@ -162,9 +166,7 @@ def test_polsek_staff_of_another_kecamatan_may_not(scene, polsek_staff_other):
     posko_operator(polsek_staff_other)
 
     with pytest.raises(RollCallRefused) as refused:
-        record_roll_call(
-            recorder=polsek_staff_other, duty=_duty(scene, "member"), status="absent"
-        )
+        record_roll_call(recorder=polsek_staff_other, duty=_duty(scene, "member"), status="absent")
 
     assert refused.value.status == 403
     assert not RollCall.objects.exists()
