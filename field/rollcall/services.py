@@ -77,10 +77,8 @@ def _source_for(recorder, duty: Assignment, at: datetime) -> str:
     opens, closes = window_of(duty)
     if access.role is Role.FIELD:
         if commander_of(duty) != access.personnel_id:
-            raise RollCallRefused(
-                _("Hanya komandan pos ini yang dapat mengapel %(person)s.")
-                % {"person": duty.personnel.name}
-            )
+            # No name in the refusal: any duty's id may be posted, and must tell nothing.
+            raise RollCallRefused(_("Hanya komandan pos ini yang dapat mengapel tugas ini."))
         if not in_window(duty, at):
             raise RollCallRefused(_window_message(opens, closes), status=422)
         return RollCall.Source.COMMANDER

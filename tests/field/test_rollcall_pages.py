@@ -43,6 +43,22 @@ def test_another_officer_of_the_shift_has_no_apel_to_lead(login, scene):
     assert "Linmas Regu" not in body
 
 
+def test_the_phone_page_takes_as_many_queries_for_a_large_shift(
+    election_day, tps_a, login, django_assert_num_queries
+):
+    small, large = (
+        rollcall_scene(tps_a),
+        rollcall_scene(tps_a, extra_shift_members=30, post_name="B"),
+    )
+    for scene in (small, large):
+        client = login(scene["commander"].user)
+        # 1 the session, 2 the user with their role; 3 the officer's duties not ended; for the
+        # one whose window is open: 4 its group's ranks, 5 its group with their states.
+        with django_assert_num_queries(5):
+            body = client.get("/me/apel/").content.decode()
+        assert "Linmas Regu" in body
+
+
 def test_the_page_stays_small(login, scene):
     rollcall_scene_size = len(login(scene["commander"].user).get("/me/apel/").content)
 
