@@ -36,6 +36,23 @@ def test_the_commander_sees_the_shift_with_three_buttons_each(login, scene):
     assert "Linmas TPS 1" not in body  # another apel's
 
 
+def test_the_senior_of_a_tps_pair_calls_the_pair_and_the_linmas_of_their_tps(login, scene):
+    senior = login(scene["guard_one"].user).get("/me/apel/").content.decode()
+    junior = login(scene["guard_two"].user).get("/me/apel/").content.decode()
+
+    assert "TPS 006 Bandar Lor" in senior
+    for person in ("Penjaga Satu", "Penjaga Dua", "Linmas TPS 1", "Linmas TPS 2"):
+        assert person in senior
+    assert "Linmas Regu" not in senior
+    assert "Tidak ada apel yang Anda pimpin" in junior
+
+
+def test_the_posko_page_links_to_the_roll_call(login, scene, polsek_staff):
+    body = login(posko_operator(polsek_staff)).get("/posko/").content.decode()
+
+    assert 'href="/posko/apel/"' in body
+
+
 def test_another_officer_of_the_shift_has_no_apel_to_lead(login, scene):
     body = login(scene["member"].user).get("/me/apel/").content.decode()
 
