@@ -97,6 +97,7 @@ def _posko_duties(request: HttpRequest):
         label = post.name
         if request.GET.get("shift", "").isdigit():
             shift = get_object_or_404(Shift, pk=int(request.GET["shift"]), post=post)
+            shift.post = post  # its label names the post, read already
             duties, label = duties.filter(shift=shift), str(shift)
         return duties, label
     if request.GET.get("kecamatan", "").isdigit():

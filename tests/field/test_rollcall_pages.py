@@ -156,3 +156,22 @@ def test_the_window_closes_the_phone_page(login, scene, settings):
     body = login(scene["commander"].user).get("/me/apel/").content.decode()
 
     assert "Tidak ada apel yang Anda pimpin" in body
+
+
+def test_the_posko_sheet_takes_as_many_queries_for_a_large_shift(
+    election_day, tps_a, login, polsek_staff, django_assert_num_queries
+):
+    client = login(posko_operator(polsek_staff))
+    small, large = (
+        rollcall_scene(tps_a),
+        rollcall_scene(tps_a, extra_shift_members=30, post_name="B"),
+    )
+    for scene in (small, large):
+        # 1 the session, 2 the user with their role, 3-4 the user's and groups' permissions
+        # (operator Posko), 5 the post, 6 the shift; 7 the duties with their states, 8 their
+        # TPS (none here: a shift has no TPS, so their desa are not asked for).
+        with django_assert_num_queries(8):
+            body = client.get(
+                f"/posko/apel/?post={scene['post'].pk}&shift={scene['shift'].pk}"
+            ).content.decode()
+        assert "Linmas Regu" in body
