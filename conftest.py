@@ -1,8 +1,9 @@
 """Shared fixtures: the personas of STYLE.md, and the rules for tests that need real services.
 
-Tests marked `services` need the real PostgreSQL and Redis; `browser` tests need Debian's
-chromium. Without them they are deselected, never skipped, and the run says how many did not
-run. With CI=true nothing is deselected: a missing service fails the run.
+Tests marked `services` need the real PostgreSQL and Redis; `replica` tests a hot standby of
+that PostgreSQL too; `browser` tests need Debian's chromium. Without them they are deselected,
+never skipped, and the run says how many did not run. With CI=true nothing is deselected: a
+missing service fails the run.
 """
 
 import os
@@ -33,6 +34,20 @@ def _redis_answers() -> bool:
     return True
 
 
+def _replica_answers() -> bool:
+    url = os.environ.get("OPSBOARD_TEST_REPLICA_URL", "")
+    if not url or not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return False
+    parsed = urlparse(url)
+    try:
+        socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=1
+        ).close()
+    except OSError:
+        return False
+    return True
+
+
 def _missing_for(marker: str) -> list[str]:
     missing = []
     if marker == "services":
@@ -40,6 +55,8 @@ def _missing_for(marker: str) -> list[str]:
             missing.append("PostgreSQL (DATABASE_URL)")
         if not _redis_answers():
             missing.append("Redis (REDIS_URL)")
+    if marker == "replica" and not _replica_answers():
+        missing.append("a hot standby of PostgreSQL (OPSBOARD_TEST_REPLICA_URL)")
     if marker == "browser" and not shutil.which(CHROMIUM):
         missing.append(CHROMIUM)
     return missing
@@ -85,7 +102,7 @@ def pytest_unconfigure(config):
 
 def pytest_collection_modifyitems(config, items):
     keep, drop = [], []
-    for marker in ("services", "browser"):
+    for marker in ("services", "replica", "browser"):
         missing = _missing_for(marker)
         if not missing:
             continue

@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from core.env import env_bool, env_datetime, env_int, env_list, env_str
+from opsboard import databases, queues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("OPSBOARD_VAR_DIR", str(BASE_DIR / "var")))
@@ -116,6 +117,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.throttling.TrustedDeviceMiddleware",
+    # Last, so that the session and the user are read from the primary before a view's reads
+    # may go to the replica (opsboard/replica.py).
+    "opsboard.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "opsboard.urls"
@@ -134,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "opsboard.context_processors.operation_clock",
+                "opsboard.replica.replica_context",
             ],
         },
     }
@@ -154,39 +159,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A server that is gone, or that stops answering, must fail a request (and /healthz) with a
-    # 503 within seconds, never hang the gunicorn workers until gunicorn kills them all. Each
-    # bound has its own failure: connect_timeout a host that does not answer a new connection;
-    # keepalives and tcp_user_timeout a peer that vanished from the network (no more ACKs);
-    # statement_timeout a live server stuck on one statement (a lock, a runaway query); and
-    # answer_timeout (core/db/postgresql) a server whose kernel acknowledges but which answers
-    # nothing, which only a client-side clock can end. Work that needs longer statements sets
-    # its own (SET LOCAL statement_timeout, and connection.answering_within). `?name=value` in
-    # DATABASE_URL overrides any of the libpq ones.
+    # The bounds on every wait for the server, PgBouncer's transaction mode and the replica are
+    # explained in opsboard/databases.py; the variables are read here, with every other setting.
     DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 15, minimum=1)
     DATABASE_ANSWER_TIMEOUT = env_int(
         "DATABASE_ANSWER_TIMEOUT", DATABASE_STATEMENT_TIMEOUT + 5, minimum=1
     )
-    if DATABASE_ANSWER_TIMEOUT <= DATABASE_STATEMENT_TIMEOUT:
-        raise ImproperlyConfigured(
-            "DATABASE_ANSWER_TIMEOUT must be longer than DATABASE_STATEMENT_TIMEOUT: a live "
-            "server must get to cancel a slow statement itself, with a clear error."
-        )
-    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options.setdefault("connect_timeout", 5)
-    _options.setdefault("keepalives", 1)
-    _options.setdefault("keepalives_idle", 10)
-    _options.setdefault("keepalives_interval", 5)
-    _options.setdefault("keepalives_count", 3)
-    _options.setdefault("tcp_user_timeout", 10_000)  # ms of unacknowledged data
-    # JIT off: the app's statements are short lookups, and PostgreSQL compiled /me/'s plan at
-    # Polda size for a second to save milliseconds (docs/benchmarks.md, /me/). A statement that
-    # wants it back sets it locally (SET LOCAL jit = on).
-    _options.setdefault(
-        "options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000} -c jit=off"
+    DATABASE_POOL_MODE = env_str("DATABASE_POOL_MODE", "session")
+    DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+    DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 10, minimum=1)
+    DATABASE_REPLICA_PIN_SECONDS = env_int(
+        "DATABASE_REPLICA_PIN_SECONDS", DATABASE_REPLICA_MAX_LAG_SECONDS + 5, minimum=1
     )
-    _options["answer_timeout"] = DATABASE_ANSWER_TIMEOUT
+    databases.configure_postgresql(
+        DATABASES,
+        statement_timeout=DATABASE_STATEMENT_TIMEOUT,
+        answer_timeout=DATABASE_ANSWER_TIMEOUT,
+        pool_mode=DATABASE_POOL_MODE,
+        replica_url=DATABASE_REPLICA_URL,
+    )
+    if DATABASE_REPLICA_URL:
+        DATABASE_ROUTERS = ["opsboard.replica.ReplicaRouter"]
 # Tests of the coverage engine compare PostgreSQL with SQLite on the same data (scripts/test.sh).
 if env_bool("OPSBOARD_COMPARE_SQLITE", False):
     DATABASES["sqlite"] = {
@@ -289,10 +282,11 @@ CELERY_BEAT_SCHEDULE = {
     # Logistics legs late against their plan (docs/logistics.md); idempotent.
     "flag-late-logistics": {"task": "field.tasks.flag_late_logistics_task", "schedule": 60},
 }
-# Notifications that reach phones (docs/incidents.md, docs/deploy.md). Sending runs on its own
-# Celery queue, `notifications`, so that a slow push service or Telegram never queues the
-# coverage engine behind it (a worker started with `-Q celery,notifications`, or one per queue).
-CELERY_TASK_ROUTES = {"field.tasks.send_notification_task": {"queue": "notifications"}}
+# Every task on a queue of its kind (opsboard/queues.py, docs/deploy.md "Queues"): coverage,
+# imports, notifications, field; a worker started without -Q consumes all of them.
+CELERY_TASK_DEFAULT_QUEUE = queues.DEFAULT
+CELERY_TASK_QUEUES = queues.TASK_QUEUES
+CELERY_TASK_ROUTES = queues.ROUTES
 # How often one delivery is tried before it is recorded as failed (exponential back-off between
 # tries, at most NOTIFICATION_RETRY_MAX_SECONDS), and how long one HTTP call may take.
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
@@ -468,7 +462,8 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page's meta tag, n
 ALLOW_HTTP = env_bool("OPSBOARD_ALLOW_HTTP", False)
 if not DEBUG and not ALLOW_HTTP:
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Probes and Prometheus reach the container itself, over plain HTTP (docs/deploy.md).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

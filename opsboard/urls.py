@@ -6,7 +6,15 @@ from django.views.i18n import set_language
 
 from field import urls as field_urls
 from field import views as field_views
-from opsboard import errors, print_views, search_views, strength_views, views
+from opsboard import (
+    errors,
+    metrics,
+    print_views,
+    search_views,
+    strength_views,
+    views,
+    what_if_views,
+)
 
 urlpatterns_app = [
     path("", views.dashboard, name="dashboard"),
@@ -19,11 +27,13 @@ urlpatterns_app = [
     path("me/", field_views.me, name="me"),
     path("cari/", search_views.search, name="search"),
     path("kekuatan/", strength_views.strength, name="strength"),
+    path("kekuatan/simulasi/", what_if_views.what_if, name="what_if"),
 ]
 
 urlpatterns = [
     path("", include((urlpatterns_app, "opsboard"))),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("api/", include("opsboard.api_urls")),
     path("api/", include((field_urls.api_urlpatterns, "field_api"))),
     path("", include(field_urls)),

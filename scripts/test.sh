@@ -21,6 +21,12 @@ fi
 if [ -z "${REDIS_URL:-}" ] && answers 127.0.0.1 6379; then
   export REDIS_URL="redis://127.0.0.1:6379/0"
 fi
+# The read-replica tests (tests/platform/test_replica.py) use a hot standby of that PostgreSQL
+# (.ci/run starts one on 5433); the suite itself never routes reads there.
+if [ -z "${OPSBOARD_TEST_REPLICA_URL:-}" ] && answers 127.0.0.1 5433; then
+  export OPSBOARD_TEST_REPLICA_URL="postgres://postgres@127.0.0.1:5433/opsboard"
+fi
+unset DATABASE_REPLICA_URL
 # The suite runs Celery in-process unless a test starts a real worker itself.
 # The coverage engine is checked on SQLite beside PostgreSQL (a second database alias).
 export OPSBOARD_COMPARE_SQLITE=true
@@ -31,7 +37,7 @@ unset OPSBOARD_NOW
 db="SQLite (embedded)"
 case "${DATABASE_URL:-}" in postgres*) db="PostgreSQL ${DATABASE_URL#*@}" ;; esac
 redis="${OPSBOARD_TEST_REDIS_URL:-absent}"
-echo "make test: database ${db}; Redis ${redis}; CI=${CI:-false}"
+echo "make test: database ${db}; Redis ${redis}; replica ${OPSBOARD_TEST_REPLICA_URL:-absent}; CI=${CI:-false}"
 
 # Two processes by default (pytest-xdist, whole files per process so that module fixtures are
 # built once): CI has 2 cores, and one process left one idle while the other waited on

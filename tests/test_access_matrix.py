@@ -179,6 +179,15 @@ MATRIX = {
         "ops_admin": ALLOW,
         "superuser": ALLOW,
     },
+    # Pages that write for the whole operation: the command's and the admins', not the Polsek's.
+    "command_only": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
+        "polsek_staff": DENY,
+        "command_staff": ALLOW,
+        "ops_admin": ALLOW,
+        "superuser": ALLOW,
+    },
     "special_object": {
         "anonymous": LOGIN,
         "field_officer": DENY,
@@ -282,7 +291,7 @@ MATRIX = {
     },
 }
 
-PUBLIC_NAMES = {"healthz"}
+PUBLIC_NAMES = {"healthz", "metrics"}
 # The dashboard, its wall-screen mode and its exports (tests/dashboard/); the shell's search
 # (tests/opsboard/test_search.py), which field officers do not have.
 DASHBOARD_NAMES = {
@@ -496,6 +505,8 @@ def group_of(name: str | None, path: str) -> str:
         return "admin_read"
     if name in DASHBOARD_NAMES:
         return "dashboard"
+    if name == "opsboard:what_if":
+        return "command_only"
     if name in ("opsboard:tps_detail", "opsboard:tps_popup"):
         return "dashboard_object"
     if name == "opsboard:me":

@@ -677,5 +677,12 @@ class Migration(migrations.Migration):
                 fields=("post", "starts_at"), name="deployments_shift_unique_start"
             ),
         ),
+        migrations.AddConstraint(
+            model_name="guardnorm",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("force__in", ["POLRI", "TNI", "LINMAS"])),
+                name="deployments_guardnorm_force_valid",
+            ),
+        ),
         migrations.RunPython(create_sqlite_triggers, drop_sqlite_triggers),
     ]

@@ -295,6 +295,9 @@ class GuardNorm(models.Model):
                 condition=Q(post_kind__in=[k.value for k in GUARDED_KINDS]),
                 name="deployments_guardnorm_kind_guarded",
             ),
+            models.CheckConstraint(
+                condition=Q(force__in=Force.values), name="deployments_guardnorm_force_valid"
+            ),
         ]
 
     def __str__(self) -> str:

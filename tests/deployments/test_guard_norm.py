@@ -2,7 +2,7 @@
 
 import pytest
 
-from deployments.models import GuardNorm, Post, PostKind
+from deployments.models import Force, GuardNorm, Post, PostKind
 from tests.factories import OperationFactory
 
 
@@ -10,10 +10,10 @@ from tests.factories import OperationFactory
 def operation():
     operation = OperationFactory()
     rows = [
-        ("", False, "polri", 4),
-        ("rawan", False, "polri", 6),
-        ("", True, "polri", 8),
-        ("", False, "tni", 1),
+        ("", False, Force.POLRI, 4),
+        ("rawan", False, Force.POLRI, 6),
+        ("", True, Force.POLRI, 8),
+        ("", False, Force.TNI, 1),
     ]
     for kerawanan, remote, force, count in rows:
         GuardNorm.objects.create(
@@ -31,9 +31,13 @@ def operation():
 @pytest.mark.parametrize(
     ("kerawanan", "remote", "expected"),
     [
-        ("rawan", False, {"polri": 6, "tni": 1}),  # the class's row beats the kind's
-        ("sangat_rawan", False, {"polri": 4, "tni": 1}),  # no row for the class: the kind's
-        ("rawan", True, {"polri": 8, "tni": 1}),  # remote: the remote row, else the ordinary
+        ("rawan", False, {Force.POLRI: 6, Force.TNI: 1}),  # the class's row beats the kind's
+        ("sangat_rawan", False, {Force.POLRI: 4, Force.TNI: 1}),  # no row for the class: the kind's
+        (
+            "rawan",
+            True,
+            {Force.POLRI: 8, Force.TNI: 1},
+        ),  # remote: the remote row, else the ordinary
     ],
 )
 def test_the_most_specific_norm_applies_per_force(operation, kerawanan, remote, expected):

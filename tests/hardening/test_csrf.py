@@ -66,6 +66,7 @@ ROLE_FOR_GROUP = {
     "reports_object": "command_staff",
     "special": "command_staff",
     "special_generate": "command_staff",
+    "command_only": "command_staff",
     "special_object": "command_staff",
     "special_object_write": "command_staff",
 }
@@ -354,6 +355,28 @@ def _posko_roll_call_record(world) -> Post:
     return Post("ops_admin", page, action, {"status": "absent"})
 
 
+def _what_if(world) -> Post:
+    """Save a move of the TPS A guard to a reserve post for two hours of election day."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from deployments.models import PostKind
+    from tests.factories import PostFactory, phase
+
+    start = timezone.localtime(phase().starts_at + timedelta(hours=1))
+    data = {
+        "source": "nrp",
+        "identifiers": world.guard.identifier,
+        "post": PostFactory(kind=PostKind.CADANGAN, name="Cadangan CSRF").pk,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "action": "save",
+    }
+    page = reverse("opsboard:what_if")
+    return Post("command_staff", page, page, data)
+
+
 def _report_page(case) -> str:
     return case.path.rsplit("/", 2)[0] + "/"
 
@@ -472,6 +495,7 @@ POST_CASES = {
     "reports:report_edit": _from_case("reports:report_edit", "command_staff", _report_page),
     "reports:report_sign": _from_case("reports:report_sign", "command_staff", _report_page),
     "reports:report_revise": _from_case("reports:report_revise", "command_staff", _report_page),
+    "opsboard:what_if": _what_if,
     "special:report_generate": lambda w: Post(
         "command_staff",
         reverse("special:report_list"),

@@ -22,8 +22,11 @@ from tests.platform.conftest import BASE_DIR, settings_variables
 
 COMPOSE_FILE = BASE_DIR / "docker-compose.yml"
 DOCKERFILE = BASE_DIR / "Dockerfile"
-APP_SERVICES = {"migrate", "web", "worker", "beat"}
-LONG_RUNNING = {"web", "worker", "beat", "db", "redis"}
+WORKERS = {"worker", "worker-coverage", "worker-imports", "worker-notifications"}
+APP_SERVICES = {"migrate", "web", "beat"} | WORKERS
+# Through PgBouncer in transaction mode; migrate and beat connect directly.
+POOLED = {"web"} | WORKERS
+LONG_RUNNING = {"web", "beat", "db", "redis", "pgbouncer"} | WORKERS
 # Settings the containers need not receive: fixed by the image or meaningless in it.
 NOT_PASSED_TO_CONTAINERS = {
     "OPSBOARD_VAR_DIR",  # the image sets /app/var, where its static files are
@@ -155,13 +158,28 @@ def test_stack_is_web_worker_one_beat_db_redis_and_a_migration_step(rendered):
 
     beats = [name for name, svc in services.items() if "beat" in svc.get("command", [])]
 
-    assert set(services) == APP_SERVICES | {"db", "redis"}
+    assert set(services) == APP_SERVICES | {"db", "redis", "pgbouncer"}
     assert beats == ["beat"]
     assert services["beat"]["deploy"]["replicas"] == 1
-    assert services["worker"]["command"][:4] == ["celery", "-A", "opsboard", "worker"]
+    for name in WORKERS:
+        assert services[name]["command"][:4] == ["celery", "-A", "opsboard", "worker"], name
     assert services["beat"]["command"][:4] == ["celery", "-A", "opsboard", "beat"]
     assert "command" not in services["web"]  # the image's CMD: gunicorn
     assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+
+
+def test_every_queue_has_a_worker_and_each_worker_its_own_kind(rendered):
+    """opsboard/queues.py: a queue nobody consumes would hold its tasks for ever."""
+    from opsboard.queues import QUEUES
+
+    consumed = {}
+    for name in WORKERS:
+        command = rendered["services"][name]["command"]
+        consumed[name] = set(command[command.index("-Q") + 1].split(","))
+    assert set().union(*consumed.values()) == set(QUEUES)
+    assert consumed["worker-coverage"] == {"coverage"}
+    assert consumed["worker-imports"] == {"imports"}
+    assert consumed["worker-notifications"] == {"notifications"}
 
 
 def test_app_services_share_one_image_and_run_production_settings(rendered):
@@ -173,10 +191,29 @@ def test_app_services_share_one_image_and_run_production_settings(rendered):
         assert service["image"] == "opsboard:latest", name
         env = service["environment"]
         assert env["DEBUG"] == "false", name
-        assert env["DATABASE_URL"] == "postgres://opsboard:pw0123@db:5432/opsboard", name
+        if name in POOLED:
+            assert env["DATABASE_URL"] == "postgres://opsboard:pw0123@pgbouncer:6432/opsboard"
+            assert env["DATABASE_POOL_MODE"] == "transaction", name
+        else:
+            assert env["DATABASE_URL"] == "postgres://opsboard:pw0123@db:5432/opsboard", name
+            assert env.get("DATABASE_POOL_MODE", "session") == "session", name
         assert env["REDIS_URL"] == "redis://redis:6379/0", name
         assert env["SECRET_KEY"] == "k" * 50, name  # passed through from .env / the shell
         assert env["ALLOWED_HOSTS"] == "opsboard.example", name
+
+
+def test_pgbouncer_is_debians_in_front_of_the_primary_and_the_pooled_wait_for_it(rendered):
+    services = rendered["services"]
+
+    pgbouncer = services["pgbouncer"]
+    assert pgbouncer["build"]["context"] == str(BASE_DIR / "docker" / "pgbouncer")
+    assert pgbouncer["depends_on"]["db"] == {"condition": "service_healthy"}
+    assert pgbouncer["environment"]["POSTGRES_PASSWORD"] == "pw0123"
+    dockerfile = (BASE_DIR / "docker" / "pgbouncer" / "Dockerfile").read_text()
+    assert "FROM debian:bookworm" in dockerfile and "install" in dockerfile
+    assert "pool_mode = transaction" in (BASE_DIR / "docker/pgbouncer/pgbouncer.ini").read_text()
+    for name in POOLED:
+        assert services[name]["depends_on"]["pgbouncer"] == {"condition": "service_healthy"}
 
 
 def test_every_setting_reaches_the_containers(rendered):
@@ -208,7 +245,8 @@ def test_services_have_health_checks_restart_policies_and_volumes(rendered):
     assert services["redis"]["image"] == "redis:7"
     assert "redis-cli" in services["redis"]["healthcheck"]["test"]
     assert "redis-data:/data:rw" in services["redis"]["volumes"]
-    assert "inspect ping" in " ".join(services["worker"]["healthcheck"]["test"])
+    for name in WORKERS:
+        assert "inspect ping" in " ".join(services[name]["healthcheck"]["test"]), name
     assert "healthcheck" not in services["web"]  # the Dockerfile's HEALTHCHECK applies
     assert {name for name in LONG_RUNNING if services[name]["restart"] == "unless-stopped"} == (
         LONG_RUNNING

@@ -23,6 +23,7 @@ client = Client(HTTP_HOST="opsboard.example")
 https = {"HTTP_X_FORWARDED_PROTO": "https"}
 cases = {
     "healthz_http": lambda: client.get("/healthz"),
+    "metrics_http": lambda: client.get("/metrics"),
     "login_http": lambda: client.get("/accounts/login/"),
     "dashboard_http": lambda: client.get("/"),
     "dashboard_https": lambda: client.get("/", **https),
@@ -122,10 +123,13 @@ def test_refuses_debug_yes_instead_of_reading_it_as_false(production_env):
     assert "ImproperlyConfigured: DEBUG='yes': use true/false, 1/0 or on/off." in result.stderr
 
 
-def test_production_redirects_to_https_except_healthz(production_env):
-    responses = _requests(production_env, "healthz_http", "login_http", "dashboard_http")
+def test_production_redirects_to_https_except_healthz_and_metrics(production_env):
+    responses = _requests(
+        production_env, "healthz_http", "metrics_http", "login_http", "dashboard_http"
+    )
 
     assert responses["healthz_http"]["status"] == 200
+    assert responses["metrics_http"]["status"] == 200
     assert responses["login_http"]["status"] == 301
     assert responses["login_http"]["location"] == "https://opsboard.example/accounts/login/"
     assert responses["dashboard_http"]["status"] == 301

@@ -2,6 +2,7 @@
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -25,6 +26,13 @@ class Command(BaseCommand):
             raise CommandError(
                 "Basis data ini sudah berisi operasi. Data sintetis hanya dibangun di basis data "
                 "kosong (benchmark), agar tidak tercampur dengan data nyata."
+            )
+        if getattr(settings, "DATABASE_POOL_MODE", "session") == "transaction":
+            # Its SET below is for its own session: through PgBouncer in transaction mode it
+            # would land on a server connection other clients then share.
+            raise CommandError(
+                "Jalankan generate_synthetic langsung ke PostgreSQL, bukan lewat PgBouncer "
+                "(DATABASE_POOL_MODE=transaction)."
             )
         if connection.vendor == "postgresql":
             # The site's statement timeout (DATABASE_STATEMENT_TIMEOUT, 15 s) is for requests;
