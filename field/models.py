@@ -486,4 +486,5 @@ from field.notifications.models import (  # noqa: E402, F401
     TelegramChat,
 )
 from field.panic.models import PanicAlert, PanicSignal  # noqa: E402, F401
+from field.rollcall.models import RollCall  # noqa: E402, F401
 from field.turnout.models import TurnoutCount, TurnoutReport  # noqa: E402, F401

@@ -11,6 +11,7 @@ from field.incidents import views as incidents
 from field.logistics import views as logistics
 from field.notifications import views as notifications
 from field.panic import views as panic
+from field.rollcall import views as rollcall
 from field.turnout import views as turnout
 
 app_name = "field"
@@ -28,6 +29,12 @@ urlpatterns = [
     path("me/kejadian/<int:pk>/langkah/", dispatch.dispatch_progress, name="dispatch_progress"),
     path("me/regu/<int:pk>/serah-terima/", handover.handover, name="handover"),
     path("laporan/<int:pk>/foto/", views.report_photo, name="report_photo"),
+    # Roll call (docs/rollcall.md)
+    path("me/apel/", rollcall.roll_call, name="roll_call"),
+    path("me/apel/<int:pk>/", rollcall.roll_call_record, name="roll_call_record"),
+    path("lapangan/apel/", rollcall.roll_call_panel, name="roll_call_panel"),
+    path("posko/apel/", rollcall.posko_roll_call, name="posko_roll_call"),
+    path("posko/apel/<int:pk>/", rollcall.posko_roll_call_record, name="posko_roll_call_record"),
     # The command
     path("lapangan/insiden/", command.incidents, name="incidents"),
     path("lapangan/insiden/<int:pk>/ditangani/", command.incident_handle, name="incident_handle"),

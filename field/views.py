@@ -37,6 +37,7 @@ from field.forms import (
 from field.models import Instruction, SituationReport, TPSStatusStep
 from field.notifications import webpush
 from field.photos import PhotoBusy, request_too_large, too_large_message
+from field.rollcall.selectors import may_lead_roll_call
 from field.turnout.selectors import officer_form_state
 
 ME = "field/me.html"
@@ -160,6 +161,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "photo_max_mb": settings.FIELD_PHOTO_MAX_BYTES // (1024 * 1024),
             "panic_key": new_key(),
             "push_key": webpush.application_server_key(),
+            "roll_call_open": may_lead_roll_call(person, overview.assignments, at=at),
         },
     )
     # The service worker keeps its own copy for offline use; the browser cache must not

@@ -426,6 +426,13 @@ FIELD_TURNOUT_ADDITIONS_PERCENT = env_int("FIELD_TURNOUT_ADDITIONS_PERCENT", 2)
 # Logistics custody (docs/logistics.md): a leg not arrived this many minutes after its planned
 # arrival is flagged late and raises a gangguan_logistik incident (beat, every minute).
 LOGISTICS_LATE_GRACE_MINUTES = env_int("LOGISTICS_LATE_GRACE_MINUTES", 30, minimum=0)
+# Roll call (docs/rollcall.md): a post's commander calls the roll of a duty from this many minutes
+# before its start to this many after; a check-in by the person in the same window counts as
+# present while no one has called them.
+ROLLCALL_OPENS_MINUTES_BEFORE = env_int("ROLLCALL_OPENS_MINUTES_BEFORE", 60, maximum=24 * 60)
+ROLLCALL_CLOSES_MINUTES_AFTER = env_int(
+    "ROLLCALL_CLOSES_MINUTES_AFTER", 240, minimum=1, maximum=24 * 60
+)
 
 # /me/ offers the closing figure once the TPS's status reached "Pemungutan suara ditutup", or
 # from this hour (WIB) of an open TPS, for a guard who did not record the closing step.

@@ -140,6 +140,21 @@ def _turnout_send(w: WorldA) -> Case:
     return Case(path, TPS, method="post", data=data)
 
 
+def _guard_duty(w: WorldA):
+    return w.guard.assignments.get(kind=PostKind.PAM_TPS)
+
+
+def _roll_call_record(w: WorldA) -> Case:
+    """The guard of TPS A marked present on their own duty: they are a Linmas, no commander."""
+    path = reverse("field:roll_call_record", kwargs={"pk": _guard_duty(w).pk})
+    return Case(path, TPS, method="post", data={"status": "present"})
+
+
+def _posko_roll_call_record(w: WorldA) -> Case:
+    path = reverse("field:posko_roll_call_record", kwargs={"pk": _guard_duty(w).pk})
+    return Case(path, TPS, method="post", data={"status": "absent"})
+
+
 def _instruction_ack(w: WorldA) -> Case:
     instruction = InstructionFactory(kecamatan=w.kecamatan)
     return Case(
@@ -479,6 +494,8 @@ SITE_CASES: dict[str, Callable[[WorldA], Case]] = {
     "field:tps_status": _tps_status,
     "field:turnout_send": _turnout_send,
     "field:instruction_ack": _instruction_ack,
+    "field:roll_call_record": _roll_call_record,
+    "field:posko_roll_call_record": _posko_roll_call_record,
     "field:dispatch_progress": _dispatch_progress,
     "field:report_photo": _report_photo,
     "field:incident_handle": _incident_handle,

@@ -19,7 +19,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from field.models import DispatchStep, Instruction, InstructionAck, SituationReport
+from field.models import DispatchStep, Instruction, InstructionAck, RollCall, SituationReport
 from tests.access_objects import BEARER, POLRES, case_for, notable_incident
 from tests.csp import csp_problem
 from tests.field.push_helpers import push_subscription_body
@@ -80,6 +80,17 @@ MATRIX = {
     "me_object": {
         "anonymous": LOGIN,
         "field_officer": {ALLOW, DENY},
+        "polsek_staff": ELSEWHERE,
+        "command_staff": ELSEWHERE,
+        "ops_admin": ELSEWHERE,
+        "superuser": ELSEWHERE,
+    },
+    # Recording a roll call on the phone: only a post's commander (a Polri or TNI); the
+    # field_officer persona is a Linmas, refused (tests/field/test_rollcall_pages.py checks the
+    # commander).
+    "me_roll_call": {
+        "anonymous": LOGIN,
+        "field_officer": DENY,
         "polsek_staff": ELSEWHERE,
         "command_staff": ELSEWHERE,
         "ops_admin": ELSEWHERE,
@@ -361,6 +372,12 @@ FIELD_GROUPS = {
     "field:posko_status": "field_admin",
     "field:posko_report": "field_admin",
     "field:posko_turnout": "field_admin",
+    # Roll call (docs/rollcall.md)
+    "field:roll_call": "me",
+    "field:roll_call_record": "me_roll_call",
+    "field:roll_call_panel": "field_command",
+    "field:posko_roll_call": "field_admin",
+    "field:posko_roll_call_record": "field_admin",
     "field_api:tps_field_status": "api",
     "field_api:tps_turnout": "api",
     "field_api:area_alerts": "api",
@@ -629,6 +646,8 @@ FIRST_WALK_POSTS = {
         w, kind="aman", text="Lewat radio", idempotency_key=_key()
     ),
     "field:posko_turnout": lambda w: _posko(w, voters=1, idempotency_key=_key()),
+    "field:roll_call_record": lambda w: {"status": "present"},
+    "field:posko_roll_call_record": lambda w: {"status": "present"},
     "admin:deployments_importjob_confirm": lambda w: {},
     # The sample object does not exist: refused or not found before the form is read.
     "opsboard:shift_rotation": lambda w: {},
@@ -732,6 +751,9 @@ OBJECT_MATRIX = {
     "dashboard_object": _row(LOGIN, ELSEWHERE, ELSEWHERE, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW),
     "me": _row(LOGIN, ALLOW, DENY, *[ELSEWHERE] * 6),
     "me_object": _row(LOGIN, ALLOW, DENY, *[ELSEWHERE] * 6),
+    "me_roll_call": _row(LOGIN, DENY, DENY, *[ELSEWHERE] * 6),
+    # The Posko's roll call of a duty of TPS A: admins (the personas have no Posko right).
+    "field_admin": _row(LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, ALLOW, ALLOW),
     # A sign-in card's token: whoever holds it may open it (its owner's name, nothing used up).
     "signin_link": _row(*[ALLOW] * 9),
     "field_photo": _row(LOGIN, ALLOW, DENY, ALLOW, DENY, DENY, ALLOW, ALLOW, ALLOW),
@@ -871,3 +893,4 @@ def test_outsiders_change_nothing_of_kecamatan_a(role, request, login, objects_w
     assert not Instruction.objects.exclude(withdrawn_at=None).exists()
     assert not InstructionAck.objects.exists()
     assert not DispatchStep.objects.exists()
+    assert not RollCall.objects.exists()

@@ -10,6 +10,7 @@ import pytest
 PANELS = {
     "field-checkins": "/lapangan/checkin/",
     "incident-feed": "/lapangan/insiden/",
+    "roll-call": "/lapangan/apel/",
     "coordination-panel-slot": "/rapat/panel/",
 }
 SCRIPT = '<script src="/static/opsboard/panels.js" defer></script>'
@@ -38,7 +39,7 @@ def test_the_dashboards_panels_poll_on_the_scripts_event(login, command_staff, p
     assert 'data-panel-seconds="120"' in coordination
 
 
-@pytest.mark.parametrize("element_id", ["field-checkins", "incident-feed"])
+@pytest.mark.parametrize("element_id", ["field-checkins", "incident-feed", "roll-call"])
 def test_a_field_panel_polls_on_the_event_as_a_fragment_and_as_a_page(
     login, command_staff, element_id
 ):

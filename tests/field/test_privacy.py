@@ -26,6 +26,7 @@ NOT_SCOPED = {
     "field:push_subscribe": "a phone's own subscription; it names nothing of TPS A "
     "(test_push_subscribe: another account's endpoint is refused)",
     "field:push_unsubscribe": "removes only the signed-in account's own subscription",
+    "field:roll_call": "the apels the officer commands, none of TPS A's (test_rollcall_pages)",
 }
 
 
@@ -78,6 +79,8 @@ def _shift_duty(guard):
 def _requests(tps_a, world):
     report, instruction, batch = world["report"], world["instruction"], world["batch"]
     incident = report.incident_link.incident  # the urgent report opened it
+    duty = report.person.assignments.get(kind="pam_tps")  # the guard's duty at TPS A
+    kecamatan_id = tps_a.desa.kecamatan_id
     return {
         "field:tps_status": [
             ("get", f"/me/tps/{tps_a.pk}/status/", {}),
@@ -170,6 +173,10 @@ def _requests(tps_a, world):
         ],
         "field:turnout_import": [("get", "/lapangan/kehadiran/impor/", {})],
         "field_api:tps_turnout": [("get", "/api/tps-turnout.json", {})],
+        "field:roll_call_record": [("post", f"/me/apel/{duty.pk}/", {"status": "absent"})],
+        "field:roll_call_panel": [("get", "/lapangan/apel/", {})],
+        "field:posko_roll_call": [("get", f"/posko/apel/?kecamatan={kecamatan_id}", {})],
+        "field:posko_roll_call_record": [("post", f"/posko/apel/{duty.pk}/", {"status": "absent"})],
     }
 
 
@@ -225,7 +232,14 @@ def test_me_of_another_tps_shows_nothing_of_tps_a(
 def test_nothing_was_written_by_the_refused_requests(
     login, field_officer_other_tps, guard, tps_a, tps_a_world
 ):
-    from field.models import CheckIn, InstructionAck, SignInLink, SituationReport, TPSStatusStep
+    from field.models import (
+        CheckIn,
+        InstructionAck,
+        RollCall,
+        SignInLink,
+        SituationReport,
+        TPSStatusStep,
+    )
 
     client = login(field_officer_other_tps)
     for calls in _requests(tps_a, tps_a_world).values():
@@ -240,6 +254,7 @@ def test_nothing_was_written_by_the_refused_requests(
     assert not tps_a_world["dispatch"].steps.exists()
     assert not TPSStatusStep.objects.exists()
     assert not InstructionAck.objects.exists()
+    assert not RollCall.objects.exists()
     assert SignInLink.objects.filter(revoked_at=None).count() == 1
     from field.notifications.models import PushSubscription
 

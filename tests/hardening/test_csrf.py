@@ -52,6 +52,7 @@ ROLE_FOR_GROUP = {
     "dashboard_object": "command_staff",
     "me": "field_officer",
     "me_object": "field_officer",
+    "me_roll_call": "field_officer",
     "field_photo": "field_officer",
     "field_command": "command_staff",
     "alert_set": "command_staff",
@@ -331,6 +332,30 @@ def _turnout_send(world) -> Post:
     return Post("field_officer", reverse("opsboard:me"), action, data, via="fieldjs", status=201)
 
 
+def _roll_call_record(world) -> Post:
+    """The guard made the Polri commander of their own TPS, on a duty that began just now:
+    /me/apel/ lists them with their three buttons."""
+    from datetime import timedelta
+
+    from core import clock
+    from deployments.models import Assignment, Force, Personnel, PostKind
+
+    Personnel.objects.filter(pk=world.guard.pk).update(
+        force=Force.POLRI, rank="Aiptu", identifier="85999999"
+    )
+    duty = world.guard.assignments.get(kind=PostKind.PAM_TPS)
+    Assignment.objects.filter(pk=duty.pk).update(starts_at=clock.now() - timedelta(minutes=10))
+    action = reverse("field:roll_call_record", kwargs={"pk": duty.pk})
+    return Post("field_officer", reverse("field:roll_call"), action, {"status": "present"})
+
+
+def _posko_roll_call_record(world) -> Post:
+    page = f"{reverse('field:posko_roll_call')}?kecamatan={world.kecamatan.pk}"
+    duty = world.guard.assignments.get(kind="pam_tps")
+    action = reverse("field:posko_roll_call_record", kwargs={"pk": duty.pk})
+    return Post("ops_admin", page, action, {"status": "absent"})
+
+
 def _what_if(world) -> Post:
     """Save a move of the TPS A guard to a reserve post for two hours of election day."""
     from datetime import timedelta
@@ -537,6 +562,8 @@ POST_CASES = {
         "field:posko_report",
         {"kind": "aman", "text": "Lewat radio", "tps": w.tps.pk, "idempotency_key": _key()},
     ),
+    "field:roll_call_record": _roll_call_record,
+    "field:posko_roll_call_record": _posko_roll_call_record,
 }
 
 
