@@ -34,6 +34,7 @@ from demo.objects import ObjectFigures, guarded_object_names, guarded_objects_cr
 from demo.places import indicators_ensure, tps_create
 from demo.posts import post_plans, posts_create
 from demo.rakor import MEETING_NUMBER, rakor_create
+from demo.rotations import RotationFigures, rotations_create
 from demo.turnout import turnout_create, turnout_delete
 from deployments.coverage import coverage_recompute
 from deployments.models import (
@@ -69,6 +70,7 @@ class SeedResult:
     units: int = 0
     deployment: DeploymentFigures | None = None
     objects: ObjectFigures | None = None
+    rotations: RotationFigures | None = None
     meeting: Meeting | None = None
     accounts: AccountFigures | None = None  # None: no demo password, no demo login
     coverage: CoverageArea | None = None  # the operation row of the first snapshot
@@ -118,6 +120,9 @@ class SeedResult:
             f"- Obyek pengamanan: {self.objects.objects} (kantor KPU dan Bawaslu, 8 PPK, gudang "
             f"logistik, {self.objects.walpri} Walpri calon bernama sintetis), "
             f"{self.objects.norms} norma pengamanan per regu jaga (perkiraan).",
+            f"- Regu jaga: {thousands(self.rotations.shifts)} regu di {self.rotations.posts} "
+            f"obyek, {thousands(self.rotations.duties)} tugas dari generator rotasi "
+            f"({self.rotations.short_shifts} regu kurang dari norma).",
             f"- Rakor 13 Agustus 2024: {self.meeting.attendance.count()} instansi, "
             f"{self.meeting.statements.count()} arahan, {self.meeting.decisions.count()} "
             f"keputusan, {self.meeting.action_items.count()} tindak lanjut.",
@@ -211,6 +216,7 @@ def demo_seed(*, password: str | None, reset: bool = False) -> SeedResult:
         pattern=polri_pattern(operation, pemungutan),
     )
     result.objects = guarded_objects_create(operation, desa_by_code)
+    result.rotations = rotations_create(operation)
     result.meeting = rakor_create()
     if password_hash:
         named = named_accounts_create(password_hash)
@@ -223,7 +229,9 @@ def demo_seed(*, password: str | None, reset: bool = False) -> SeedResult:
 
     # Everything above was bulk-created, which sends no signals: compute the first snapshot
     # here, inside the seed's transaction, so that the demo opens with its figures.
-    (snapshot,) = coverage_recompute(operation_id=operation.pk, force=True)
+    # One snapshot per phase with duties: the shift rotations reach beyond election day.
+    written = coverage_recompute(operation_id=operation.pk, force=True)
+    snapshot = next(s for s in written if s.phase_id == pemungutan.pk)
     result.coverage = snapshot.areas.get(level=CoverageArea.Level.OPERATION, kerawanan="")
     return result
 

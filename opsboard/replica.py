@@ -38,6 +38,8 @@ REPLICA_VIEWS = frozenset(
         "opsboard:areas_export",
         "opsboard:print_summary",
         "opsboard:strength",
+        "opsboard:guarded_objects",
+        "opsboard:objects_export",
     }
 )
 REPLICA_NAMESPACES = frozenset({"api"})
