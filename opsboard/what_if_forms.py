@@ -1,4 +1,5 @@
-"""The what-if form (docs/strength.md): who moves (the reserve, a unit, a list of NRP), where
+"""The what-if form (docs/what-if.md): who moves (the reserve, a BKO contingent, a unit, a list
+of NRP), where
 (a post, or TPS by their KPU codes) and for which window. Every refusal is Indonesian and by
 field; the move itself is checked by deployments.services.what_if."""
 
@@ -13,6 +14,8 @@ from deployments.models import Phase, Post, Unit
 from deployments.services.what_if import (
     MAX_PEOPLE,
     Move,
+    bko_contingent_at,
+    bko_contingents,
     people_by_identifier,
     people_of_unit,
     reserve_at,
@@ -26,6 +29,7 @@ _WHEN = {"invalid": _lazy("Tulis waktu seperti 2024-11-27 10:30.")}
 class MoveForm(forms.Form):
     class Source:
         RESERVE = "cadangan"
+        BKO = "bko"
         UNIT = "satuan"
         LIST = "nrp"
 
@@ -33,11 +37,13 @@ class MoveForm(forms.Form):
         label=_lazy("Siapa yang digerakkan"),
         choices=[
             (Source.RESERVE, _lazy("Cadangan yang bertugas pada waktu mulai")),
+            (Source.BKO, _lazy("Satu kontingen BKO masuk (menurut Sprin-nya)")),
             (Source.UNIT, _lazy("Personel satu satuan")),
             (Source.LIST, _lazy("Daftar NRP / nomor register")),
         ],
         initial=Source.RESERVE,
     )
+    bko_sprin = forms.ChoiceField(label=_lazy("Kontingen BKO"), required=False)
     unit = forms.ModelChoiceField(
         label=_lazy("Satuan"), queryset=Unit.objects.order_by("force", "name"), required=False
     )
@@ -73,6 +79,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args, operation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.operation = operation
+        self.fields["bko_sprin"].choices = [("", "—"), *bko_contingents()]
         self.people = []
         self.phase = None
         self.tps = []
@@ -133,6 +140,11 @@ class MoveForm(forms.Form):
         source = data["source"]
         if source == self.Source.RESERVE:
             self.people = reserve_at(starts_at)
+        elif source == self.Source.BKO:
+            if not data.get("bko_sprin"):
+                self.add_error("bko_sprin", _("Pilih kontingen BKO-nya."))
+                return
+            self.people = bko_contingent_at(data["bko_sprin"], starts_at)
         elif source == self.Source.UNIT:
             if data.get("unit") is None:
                 self.add_error("unit", _("Pilih satuannya."))

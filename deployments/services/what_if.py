@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from deployments.coverage import FORCES
 from deployments.models import (
     Assignment,
+    BkoIn,
     CoverageStatus,
     GuardNorm,
     Personnel,
@@ -303,6 +304,27 @@ def reserve_at(at: datetime) -> list[Personnel]:
     return list(
         Personnel.objects.active()
         .filter(pk__in=duties.values("personnel_id"))
+        .order_by("name")[: MAX_PEOPLE + 1]
+    )
+
+
+def bko_contingents() -> list[tuple[str, str]]:
+    """(Sprin number, "origin – Sprin") of every BKO-in contingent: the people one order
+    attached here move together."""
+    rows = (
+        BkoIn.objects.values_list("sprin_number", "origin_unit")
+        .distinct()
+        .order_by("origin_unit", "sprin_number")
+    )
+    return [(number, f"{origin} – {number}") for number, origin in rows]
+
+
+def bko_contingent_at(sprin_number: str, at: datetime) -> list[Personnel]:
+    """The active people attached here by that order whose BKO period runs at ``at``."""
+    attached = BkoIn.objects.filter(sprin_number=sprin_number, starts_at__lte=at, ends_at__gt=at)
+    return list(
+        Personnel.objects.active()
+        .filter(pk__in=attached.values("personnel_id"))
         .order_by("name")[: MAX_PEOPLE + 1]
     )
 

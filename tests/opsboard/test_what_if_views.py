@@ -92,3 +92,18 @@ def test_polsek_staff_may_not_move_people(client, setting):
     assert client.get(URL).status_code == 403
     assert client.post(URL, {**setting["data"], "action": "save"}).status_code == 403
     assert not Assignment.objects.filter(post=setting["kpu"]).exists()
+
+
+@pytest.mark.django_db
+def test_a_bko_contingent_moves_together(command, setting):
+    from tests.factories import BkoInFactory
+
+    platoon = [BkoInFactory(sprin_number="Sprin/77/XI/2024/Brimob") for _ in range(3)]
+    BkoInFactory(sprin_number="Sprin/78/XI/2024/Brimob")  # another order stays
+    data = {**setting["data"], "source": "bko", "bko_sprin": "Sprin/77/XI/2024/Brimob"}
+
+    response = command.post(URL, {**data, "action": "save"})
+
+    assert response.status_code == 302
+    moved = Assignment.objects.filter(post=setting["kpu"]).values_list("personnel_id", flat=True)
+    assert set(moved) == {b.personnel_id for b in platoon}
