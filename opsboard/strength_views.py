@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from core import clock
+from core.access import access_of
 from core.http import HtmxHttpRequest, dashboard_required
 from deployments.ledger import RESERVE_SHOWN, ledger_total, reserve_pool, strength_by_unit
 
@@ -25,6 +26,8 @@ def strength(request: HtmxHttpRequest) -> HttpResponse:
         "total": ledger_total(rows),
         "at": at,
         "warn_percent": settings.STRENGTH_COMMITTED_WARN_PERCENT,
+        # The what-if page is the command's and the admins' (opsboard/what_if_views.py).
+        "can_move": access_of(request.user).sees_everything,
     }
     if not request.htmx:
         # The page lists the reserve pool under the ledger; the dashboard's part links to it.
