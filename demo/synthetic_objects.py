@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from django.db import connection
 
+from demo.objects import NORMS  # the demo's norms, at Polda size too
 from deployments.models import (
     Assignment,
-    Force,
     GuardNorm,
     Operation,
     Phase,
@@ -23,15 +23,6 @@ from deployments.models import (
     Shift,
 )
 
-NORMS = (
-    (PostKind.PPK, Force.POLRI, 15),
-    (PostKind.KANTOR_KPU, Force.POLRI, 2),
-    (PostKind.KANTOR_KPU, Force.TNI, 1),
-    (PostKind.KANTOR_BAWASLU, Force.POLRI, 2),
-    (PostKind.KANTOR_BAWASLU, Force.TNI, 1),
-    (PostKind.GUDANG_LOGISTIK, Force.POLRI, 4),
-    (PostKind.WALPRI, Force.POLRI, 2),
-)
 GROUPS = 3  # rotating groups per object with shifts
 
 

@@ -166,30 +166,19 @@ def _move_one(move: Move, person: Personnel, duties: list[Assignment], *, by, re
     if later:
         assignments_cancel(assignments=later, by=by, reason=reason)
     under_way = next((d for d in duties if d.starts_at <= move.starts_at), None)
+    new_duty = {
+        "ends_at": move.ends_at,
+        "kind": move.kind,
+        "tps": move.tps,
+        "post": move.post,
+        "phase": move.phase,
+        "by": by,
+        "reason": reason,
+    }
     if under_way is not None:
         under_way.personnel = person
-        return assignment_move(
-            assignment=under_way,
-            at=move.starts_at,
-            ends_at=move.ends_at,
-            kind=move.kind,
-            tps=move.tps,
-            post=move.post,
-            phase=move.phase,
-            by=by,
-            reason=reason,
-        )
-    return assignment_create(
-        personnel=person,
-        phase=move.phase,
-        kind=move.kind,
-        starts_at=move.starts_at,
-        ends_at=move.ends_at,
-        tps=move.tps,
-        post=move.post,
-        by=by,
-        reason=reason,
-    )
+        return assignment_move(assignment=under_way, at=move.starts_at, **new_duty)
+    return assignment_create(personnel=person, starts_at=move.starts_at, **new_duty)
 
 
 def _already_there(duty: Assignment, move: Move) -> bool:
