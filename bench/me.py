@@ -57,9 +57,9 @@ FIELD_SQL = [
            WHERE u.kind = 'polsek')
        UPDATE deployments_personnel p SET rank = CASE r.n WHEN 1 THEN 'AKP' ELSE 'Iptu' END
        FROM ranked r WHERE p.id = r.id AND r.n <= 2""",
-    """INSERT INTO deployments_post (kind, name, desa_id, address)
+    """INSERT INTO deployments_post (kind, name, desa_id, address, kerawanan, remote, protectee)
        SELECT 'padal', 'Padal Sektor ' || k.name,
-              (SELECT min(d.id) FROM tps_desa d WHERE d.kecamatan_id = k.id), ''
+              (SELECT min(d.id) FROM tps_desa d WHERE d.kecamatan_id = k.id), '', '', false, ''
        FROM tps_kecamatan k""",
     """INSERT INTO deployments_assignment (personnel_id, phase_id, kind, post_id, starts_at,
            ends_at, status, created_at, updated_at, linmas_other_desa, linmas_other_desa_reason)

@@ -104,7 +104,9 @@ def test_a_change_in_another_browser_shows_without_reload(dashboard, open_contex
         "JOIN deployments_assignment_tps t ON t.assignment_id = a.id "
         "JOIN deployments_coveragetps c ON c.tps_id = t.tps_id "
         "WHERE p.force = 'LINMAS' AND a.status = 'active' AND c.status = 'covered' "
-        "AND c.snapshot_id = (SELECT MAX(id) FROM deployments_coveragesnapshot) "
+        # The dashboard's phase: the shift rotations give other phases snapshots too.
+        "AND c.snapshot_id = (SELECT MAX(s.id) FROM deployments_coveragesnapshot s "
+        "JOIN deployments_phase ph ON ph.id = s.phase_id WHERE ph.code = 'pemungutan') "
         "ORDER BY a.id LIMIT 1"
     )[0]
     short_before = int(figure(page, "short").inner_text())

@@ -89,8 +89,9 @@ BUILD = [
        SELECT %(b)s + 2 * %(n)s + l, %(b)s + 2 * %(n)s + l / 4, %(b)s + (l / 8) * 4 + l %% 4
        FROM generate_series(0, 4 * 2 * ((%(n)s + 3) / 4) - 1) l
        WHERE (l / 8) * 4 + l %% 4 < %(n)s""",
-    """INSERT INTO deployments_post (id, kind, name, desa_id, address)
-       SELECT %(b)s + k, 'padal', 'Padal Sektor Uji ' || k, %(b)s + k, ''
+    """INSERT INTO deployments_post (id, kind, name, desa_id, address, kerawanan, remote,
+           protectee)
+       SELECT %(b)s + k, 'padal', 'Padal Sektor Uji ' || k, %(b)s + k, '', '', false, ''
        FROM generate_series(0, %(k)s - 1) k""",
     """INSERT INTO deployments_assignment (id, personnel_id, phase_id, kind, post_id, starts_at,
            ends_at, status, created_at, updated_at, linmas_other_desa, linmas_other_desa_reason)
