@@ -104,10 +104,6 @@ def mark_down() -> None:
     connections[REPLICA].close()
 
 
-def reading_replica() -> bool:
-    return _reading_replica.get()
-
-
 class ReplicaRouter:
     """Reads to the replica while a replica-read view runs (the middleware says when); every
     write, every other read and every migration to the primary."""

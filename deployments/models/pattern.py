@@ -115,13 +115,6 @@ class PostQuerySet(models.QuerySet):
         """The guarded objects (obyek pengamanan): PPK, offices, warehouses, protectees, venues."""
         return self.filter(kind__in=GUARDED_KINDS)
 
-    def active_during(self, starts_at, ends_at) -> "PostQuerySet":
-        """Objects guarded at some time in [starts_at, ends_at); no period means always."""
-        return self.filter(
-            Q(active_from__isnull=True) | Q(active_from__lt=ends_at),
-            Q(active_until__isnull=True) | Q(active_until__gt=starts_at),
-        )
-
     def visible_to(self, user) -> "PostQuerySet":
         access = access_of(user)
         if access.sees_everything:
@@ -227,23 +220,26 @@ class Post(models.Model):
 
 class GuardNormQuerySet(models.QuerySet):
     def required_for(self, post: "Post", operation: Operation) -> dict[str, int]:
-        """Personnel per shift the object needs, per force. For each force the most specific
-        row wins: the object's kerawanan before the kind's row for every class, and for a
-        remote object a remote row before the ordinary ones (NORM_PRECEDENCE). One query."""
+        """Personnel per shift the object needs, per force (best_norms). One query."""
         if post.kind not in GUARDED_KINDS:
             return {}
-        rows = self.filter(
-            operation=operation,
-            post_kind=post.kind,
-            kerawanan__in={post.kerawanan, ""},
-            remote__in={post.remote, False},
-        )
-        best: dict[str, tuple[int, int]] = {}
-        for row in rows:
-            rank = NORM_PRECEDENCE.index((row.kerawanan == "", row.remote != post.remote))
-            if row.force not in best or rank < best[row.force][0]:
-                best[row.force] = (rank, row.personnel_per_shift)
-        return {force: count for force, (_rank, count) in best.items()}
+        return best_norms(post, self.filter(operation=operation, post_kind=post.kind))
+
+
+def best_norms(post: "Post", rows) -> dict[str, int]:
+    """Per force, the personnel per shift of the most specific of `rows` (norms of any kinds)
+    that applies to `post`: the object's kerawanan before the kind's row for every class, and
+    for a remote object a remote row before the ordinary ones (NORM_PRECEDENCE)."""
+    best: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        if row.post_kind != post.kind or row.kerawanan not in {post.kerawanan, ""}:
+            continue
+        if row.remote and not post.remote:
+            continue
+        rank = NORM_PRECEDENCE.index((row.kerawanan == "", row.remote != post.remote))
+        if row.force not in best or rank < best[row.force][0]:
+            best[row.force] = (rank, row.personnel_per_shift)
+    return {force: count for force, (_rank, count) in best.items()}
 
 
 # Which GuardNorm row applies, most specific first, as (for every class?, ordinary row for a

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.formats import wib_stamp
+from deployments.models.strength import overlaps
 
 REST_TRIGGER = "deployments_assignment_rest"
 
@@ -32,7 +33,7 @@ def min_rest() -> timedelta:
 def too_close(duty, other, rest: timedelta) -> bool:
     """Whether `other` ends less than `rest` before `duty` starts or starts less than `rest`
     after it ends, without overlapping it (an overlap is the overlap rule's to name)."""
-    if other.starts_at < duty.ends_at and other.ends_at > duty.starts_at:
+    if overlaps(duty.starts_at, duty.ends_at, other):
         return False
     return other.starts_at < duty.ends_at + rest and other.ends_at > duty.starts_at - rest
 

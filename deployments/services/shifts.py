@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core.formats import WIB, wib_stamp
 from deployments.models import GuardNorm, Operation, Phase, Post, Shift, ShiftTemplate
-from deployments.models.pattern import NORM_PRECEDENCE
+from deployments.models.pattern import best_norms
 
 MAX_DAYS = 62  # a form's period: two months of shifts at most in one go
 
@@ -96,23 +96,11 @@ def shifts_cut(
 
 def norms_for(posts: Iterable[Post], operation: Operation) -> dict[int, dict[str, int]]:
     """GuardNorm.objects.required_for for many posts in one query: per post, per force, the
-    personnel each shift needs (the same precedence, NORM_PRECEDENCE)."""
+    personnel each shift needs (pattern.best_norms, the same precedence)."""
     posts = list(posts)
     kinds = {p.kind for p in posts}
     rows = list(GuardNorm.objects.filter(operation=operation, post_kind__in=kinds))
-    result: dict[int, dict[str, int]] = {}
-    for post in posts:
-        best: dict[str, tuple[int, int]] = {}
-        for row in rows:
-            if row.post_kind != post.kind or row.kerawanan not in {post.kerawanan, ""}:
-                continue
-            if row.remote and not post.remote:
-                continue
-            rank = NORM_PRECEDENCE.index((row.kerawanan == "", row.remote != post.remote))
-            if row.force not in best or rank < best[row.force][0]:
-                best[row.force] = (rank, row.personnel_per_shift)
-        result[post.pk] = {force: count for force, (_rank, count) in best.items()}
-    return result
+    return {post.pk: best_norms(post, rows) for post in posts}
 
 
 def phase_segments(

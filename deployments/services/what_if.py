@@ -29,7 +29,6 @@ from deployments.models import (
     Assignment,
     BkoIn,
     CoverageStatus,
-    GuardNorm,
     Personnel,
     Phase,
     Post,
@@ -44,6 +43,7 @@ from deployments.services.assignments import (
 )
 from deployments.services.coverage_change import tps_coverage
 from deployments.services.gaps import status_of
+from deployments.services.shifts import norms_for
 from tps.models import TPS
 
 
@@ -218,8 +218,10 @@ def preview_move(move: Move, *, by) -> MovePreview:
 
 def _places(move: Move, tps_ids: set[int], post_ids: set[int]) -> dict[tuple, PlaceCoverage]:
     places: dict[tuple, PlaceCoverage] = {}
-    for post in Post.objects.filter(pk__in=post_ids).order_by("pk"):
-        required = GuardNorm.objects.required_for(post, move.phase.operation)
+    posts = list(Post.objects.filter(pk__in=post_ids).order_by("pk"))
+    norms = norms_for([p for p in posts if p.is_guarded_object], move.phase.operation)
+    for post in posts:
+        required = norms.get(post.pk, {})
         places[("post", post.pk)] = PlaceCoverage(
             label=str(post),
             kind="post",
